@@ -1,0 +1,5 @@
+//! Analyses of a loaded [`crate::project::Project`]: plain functions from the model to plain
+//! data, no I/O.
+
+pub mod counts;
+pub mod nodes;

@@ -1,0 +1,39 @@
+//! `thematic check`: validates every file and lists every problem at once.
+
+use super::{emit, Global, Outcome};
+use anyhow::Result;
+
+/// Validate every file of the analysis folder and list every problem at once, as
+/// `FILE:LINE: message`. Exits 1 when there is an error (or, with --strict, a warning).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Warnings (unsorted codes, a Windows-1252 fallback...) fail the check too
+    #[arg(long)]
+    strict: bool,
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let (project, diags) = global.load_with_problems()?;
+    let mut out = String::new();
+    for p in diags.sorted() {
+        out.push_str(&p.to_string());
+        out.push('\n');
+    }
+    let unsorted = project.codebook.unsorted_codes().count();
+    out.push_str(&format!(
+        "{} participants, {} documents, {} codes ({} unsorted), {} coders, {} coded segments: {} error{}, {} warning{}\n",
+        project.participants.len(),
+        project.documents.len(),
+        project.codebook.codes.len(),
+        unsorted,
+        project.coders.len(),
+        project.segments.len(),
+        diags.errors(),
+        if diags.errors() == 1 { "" } else { "s" },
+        diags.warnings(),
+        if diags.warnings() == 1 { "" } else { "s" },
+    ));
+    emit(&out)?;
+    let failed = diags.errors() > 0 || (args.strict && diags.warnings() > 0);
+    Ok(if failed { Outcome::Problems } else { Outcome::Done })
+}

@@ -1,0 +1,185 @@
+//! `thematic code`: append a checked row to a coding sheet, atomically.
+
+use super::{emit, Global, Outcome};
+use crate::coding::{anchor::Normalized, locate, split_codes, REQUIRED};
+use crate::diagnostics::{did_you_mean, Diagnostics};
+use crate::edit::write_record;
+use crate::fsutil::write_atomic;
+use crate::text::{excerpt, is_code_id, CsvTable};
+use anyhow::{bail, Context, Result};
+
+/// Code a passage: checks that the document exists, that the quote is found exactly once (or
+/// at --occurrence) and that the codes are valid, then appends the row to
+/// coding/<coder>.csv.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The document id (its path under transcripts/ without the extension)
+    document: String,
+    /// The exact passage; `start … end` codes from `start` to the next `end`
+    quote: String,
+    /// Code ids, `;`-separated
+    codes: String,
+    /// A memo for the row
+    #[arg(long, value_name = "TEXT")]
+    memo: Option<String>,
+    /// The coder, i.e. the sheet coding/<coder>.csv [default: $THEMATIC_CODER, else the only
+    /// sheet there is]
+    #[arg(long, value_name = "NAME")]
+    coder: Option<String>,
+    /// Which occurrence of the quote, where it occurs more than once (1-based)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    occurrence: Option<u64>,
+    /// Mark the passage as an exemplar, first in line for the report
+    #[arg(long)]
+    exemplar: bool,
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let project = global.load()?;
+    let coder = match args
+        .coder
+        .clone()
+        .or_else(|| std::env::var("THEMATIC_CODER").ok().filter(|c| !c.is_empty()))
+    {
+        Some(c) => c,
+        None if project.coders.len() == 1 => project.coders[0].clone(),
+        None => bail!(
+            "which coder? give --coder NAME (or set THEMATIC_CODER); sheets: {}",
+            if project.coders.is_empty() {
+                "none yet".to_string()
+            } else {
+                project.coders.join(", ")
+            }
+        ),
+    };
+    if coder.is_empty() || coder.contains(['/', '\\']) || coder.starts_with('.') {
+        bail!("invalid coder name `{coder}`: it becomes the file name coding/<coder>.csv");
+    }
+    let Some(doc_idx) = project.document(&args.document) else {
+        bail!(
+            "unknown document `{}`{}",
+            args.document,
+            did_you_mean(&args.document, project.documents.iter().map(|d| d.id.as_str()))
+        );
+    };
+    let doc = &project.documents[doc_idx];
+    let codes = split_codes(&args.codes);
+    if codes.is_empty() {
+        bail!("no codes given");
+    }
+    for c in &codes {
+        if !is_code_id(c) {
+            bail!("invalid code id `{c}`: use letters, digits, `-`, `_` and `/` only");
+        }
+        if project
+            .codebook
+            .code(c)
+            .is_none_or(|i| project.codebook.codes[i].unsorted)
+        {
+            let ids = project.codebook.sorted_codes().map(|(_, c)| c.id.as_str());
+            eprintln!(
+                "warning: code `{c}` is not in the codebook: it will be listed as unsorted{}",
+                did_you_mean(c, ids)
+            );
+        }
+    }
+    let normalized = Normalized::new(&doc.text);
+    let occurrence = args.occurrence.map(|n| n as usize);
+    let bytes = locate(doc, &normalized, &args.quote, occurrence).map_err(anyhow::Error::msg)?;
+
+    let sheets_dir = project.root.join(&project.config.coding.sheets);
+    std::fs::create_dir_all(&sheets_dir)
+        .with_context(|| format!("cannot create {}", sheets_dir.display()))?;
+    let file = format!("{}/{coder}.csv", project.config.coding.sheets);
+    let path = project.root.join(&file);
+    let existing = match std::fs::read(&path) {
+        Ok(b) => String::from_utf8(b).map_err(|_| anyhow::anyhow!("{file} is not UTF-8"))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {file}")),
+    };
+    let mut wanted: Vec<&str> = REQUIRED.to_vec();
+    wanted.push("memo");
+    if occurrence.is_some() {
+        wanted.push("occurrence");
+    }
+    if args.exemplar {
+        wanted.push("exemplar");
+    }
+    let (mut text, headers) = with_columns(&existing, &file, &wanted)?;
+    let value = |h: &str| -> String {
+        match h {
+            "document" => args.document.clone(),
+            "quote" => args.quote.clone(),
+            "codes" => codes.join(";"),
+            "memo" => args.memo.clone().unwrap_or_default(),
+            "occurrence" => occurrence.map(|n| n.to_string()).unwrap_or_default(),
+            "exemplar" if args.exemplar => "yes".into(),
+            _ => String::new(),
+        }
+    };
+    let fields: Vec<String> = headers.iter().map(|h| value(h)).collect();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let line = text.matches('\n').count() + 1;
+    text.push_str(&write_record(&fields, "\n"));
+    write_atomic(&path, text.as_bytes())?;
+
+    let turns = doc.turns_overlapping(&bytes);
+    let speakers: Vec<&str> = doc.turns[turns]
+        .iter()
+        .map(|t| t.label.as_str())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let start = doc.char_at(bytes.start);
+    let end = start + doc.text[bytes.clone()].chars().count();
+    emit(&format!(
+        "{file}:{line}: coded {} {start}..{end}{} with {}: \"{}\"\n",
+        doc.id,
+        if speakers.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", speakers.join(", "))
+        },
+        codes.join(";"),
+        excerpt(&doc.text[bytes], 60)
+    ))?;
+    Ok(Outcome::Done)
+}
+
+/// The sheet's text with every wanted column present (new columns are appended to the header
+/// and left empty in existing rows), and the header.
+fn with_columns(existing: &str, file: &str, wanted: &[&str]) -> Result<(String, Vec<String>)> {
+    if existing.trim().is_empty() {
+        let headers: Vec<String> = wanted.iter().map(|s| s.to_string()).collect();
+        return Ok((write_record(&headers, "\n"), headers));
+    }
+    let mut diags = Diagnostics::default();
+    let table = CsvTable::parse(existing, file, &REQUIRED, &mut diags);
+    let table = match table {
+        Some(t) if diags.errors() == 0 => t,
+        _ => bail!(
+            "{file} has problems to fix first, nothing was written: {}",
+            diags.sorted().first().map(|p| p.to_string()).unwrap_or_default()
+        ),
+    };
+    let missing: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|w| !table.headers.iter().any(|h| h == w))
+        .collect();
+    if missing.is_empty() {
+        return Ok((existing.to_string(), table.headers));
+    }
+    // Rewrite the header and every row with the new (empty) columns.
+    let mut headers = table.headers.clone();
+    headers.extend(missing.iter().map(|s| s.to_string()));
+    let header_end = table.rows.first().map_or(existing.len(), |r| r.bytes.start);
+    let mut out = write_record(&headers, &existing[..header_end]);
+    for row in &table.rows {
+        let mut fields = row.fields.clone();
+        fields.resize(headers.len(), String::new());
+        out.push_str(&write_record(&fields, &existing[row.bytes.clone()]));
+    }
+    Ok((out, headers))
+}

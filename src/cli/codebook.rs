@@ -1,0 +1,262 @@
+//! `thematic codebook`: the code tree, and changing a code everywhere.
+
+use super::{emit, Global, Outcome};
+use crate::analysis::counts::{count, By};
+use crate::analysis::nodes::Level;
+use crate::edit::{self, Plan};
+use crate::fsutil::write_all_atomic;
+use crate::output::{Cell, Format, Table};
+use crate::project::Project;
+use anyhow::Result;
+use clap::Subcommand;
+
+/// The code tree (themes > categories > codes), with references and participants per node
+/// when asked; or change a code everywhere.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Args {
+    #[command(subcommand)]
+    action: Option<Action>,
+    /// Show references and participants per node
+    #[arg(long)]
+    counts: bool,
+    /// Output format (table prints the tree)
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+enum Action {
+    /// Rename a code in the codebook and every coding sheet, atomically
+    Rename {
+        /// The code's id now
+        old: String,
+        /// Its new id
+        new: String,
+    },
+    /// Merge one code into another in the codebook and every coding sheet, atomically
+    Merge {
+        /// The code that goes away
+        from: String,
+        /// The code that takes its passages
+        into: String,
+    },
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    match args.action {
+        Some(Action::Rename { old, new }) => {
+            let project = load_clean(global)?;
+            let plan = edit::rename(&project, &old, &new)?;
+            apply(&plan, &format!("renamed `{old}` to `{new}`"))
+        }
+        Some(Action::Merge { from, into }) => {
+            let project = load_clean(global)?;
+            let plan = edit::merge(&project, &from, &into)?;
+            apply(&plan, &format!("merged `{from}` into `{into}`"))
+        }
+        None => {
+            let project = global.load()?;
+            emit(&tree(&project, args.counts, args.format))?;
+            Ok(Outcome::Done)
+        }
+    }
+}
+
+/// Changes go only into a project whose sheets and codebook load without errors, so that a
+/// half-understood file is never rewritten.
+fn load_clean(global: &Global) -> Result<Project> {
+    let (project, diags) = global.load_with_problems()?;
+    let blocking: Vec<String> = diags
+        .sorted()
+        .iter()
+        .filter(|p| p.severity == crate::diagnostics::Severity::Error)
+        .filter(|p| {
+            p.file.starts_with(&project.config.coding.sheets) || p.file == project.config.codebook.path
+        })
+        .map(|p| p.to_string())
+        .collect();
+    if !blocking.is_empty() {
+        anyhow::bail!(
+            "the codebook or coding sheets have errors; fix them first (nothing was changed):\n{}",
+            blocking.join("\n")
+        );
+    }
+    Ok(project)
+}
+
+fn apply(plan: &Plan, what: &str) -> Result<Outcome> {
+    let files: Vec<(&std::path::Path, Vec<u8>)> =
+        plan.files.iter().map(|(p, c)| (p.as_path(), c.clone())).collect();
+    write_all_atomic(&files)?;
+    let mut out = format!(
+        "{what}: {} row{} in {} sheet{}",
+        plan.rows_changed(),
+        if plan.rows_changed() == 1 { "" } else { "s" },
+        plan.rows.len(),
+        if plan.rows.len() == 1 { "" } else { "s" }
+    );
+    if plan.codebook_changed {
+        out.push_str(" and the codebook");
+    }
+    out.push('\n');
+    for (sheet, n) in &plan.rows {
+        out.push_str(&format!("  {sheet}: {n}\n"));
+    }
+    emit(&out)?;
+    Ok(Outcome::Done)
+}
+
+/// The code tree as an indented outline (terminal) or as records.
+fn tree(project: &Project, counts: bool, format: Format) -> String {
+    let book = &project.codebook;
+    let code_stats = count(project, Level::Code, &By::All);
+    let cat_stats = count(project, Level::Category, &By::All);
+    let theme_stats = count(project, Level::Theme, &By::All);
+    let mut t = Table::new(&[
+        "level",
+        "theme",
+        "category",
+        "code",
+        "definition",
+        "references",
+        "participants",
+    ]);
+    let mut row = |level: &str,
+                   theme: &str,
+                   category: &str,
+                   code: &str,
+                   definition: &str,
+                   c: crate::analysis::counts::Count| {
+        t.push(vec![
+            level.into(),
+            theme.into(),
+            category.into(),
+            code.into(),
+            definition.into(),
+            c.references.into(),
+            c.participants.into(),
+        ]);
+    };
+    let find = |stats: &crate::analysis::counts::Stats, name: &str| {
+        stats
+            .nodes
+            .names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| stats.total(i))
+            .unwrap_or_default()
+    };
+    let codes_in = |theme: Option<usize>, category: Option<usize>| {
+        book.codes
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| !c.unsorted && c.theme == theme && c.category == category)
+    };
+    let mut theme_ids: Vec<Option<usize>> = (0..book.themes.len()).map(Some).collect();
+    if book.codes.iter().any(|c| !c.unsorted && c.theme.is_none()) {
+        theme_ids.push(None);
+    }
+    for theme in theme_ids {
+        let theme_name = theme.map_or(crate::analysis::nodes::NO_THEME, |t| book.themes[t].name.as_str());
+        row("theme", theme_name, "", "", "", find(&theme_stats, theme_name));
+        for (i, c) in codes_in(theme, None) {
+            row(
+                "code",
+                theme_name,
+                "",
+                &c.id,
+                &c.definition,
+                code_stats.total(code_stats.nodes.of_code[i]),
+            );
+        }
+        for (ci, cat) in book
+            .categories
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.theme == theme)
+        {
+            row("category", theme_name, &cat.name, "", "", cat_stats.total(ci));
+            for (i, c) in codes_in(theme, Some(ci)) {
+                row(
+                    "code",
+                    theme_name,
+                    &cat.name,
+                    &c.id,
+                    &c.definition,
+                    code_stats.total(code_stats.nodes.of_code[i]),
+                );
+            }
+        }
+    }
+    let unsorted: Vec<_> = book.unsorted_codes().collect();
+    if !unsorted.is_empty() {
+        let name = crate::analysis::nodes::UNSORTED;
+        row("theme", name, "", "", "", find(&theme_stats, name));
+        for (i, c) in unsorted {
+            row(
+                "code",
+                name,
+                "",
+                &c.id,
+                "",
+                code_stats.total(code_stats.nodes.of_code[i]),
+            );
+        }
+    }
+    if format != Format::Table {
+        if !counts {
+            t.columns.truncate(5);
+            for r in &mut t.rows {
+                r.truncate(5);
+            }
+        }
+        return t.render(format);
+    }
+    outline(&t, counts)
+}
+
+fn outline(t: &Table, counts: bool) -> String {
+    let text = |c: &Cell| match c {
+        Cell::Text(s) => s.clone(),
+        Cell::Int(n) => n.to_string(),
+        _ => String::new(),
+    };
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for r in &t.rows {
+        let (level, label) = (
+            text(&r[0]),
+            match text(&r[0]).as_str() {
+                "theme" => text(&r[1]),
+                "category" => format!("  {}", text(&r[2])),
+                _ => {
+                    let indent = if text(&r[2]).is_empty() { "  " } else { "    " };
+                    let def = text(&r[4]);
+                    if def.is_empty() || counts {
+                        format!("{indent}{}", text(&r[3]))
+                    } else {
+                        format!("{indent}{} — {}", text(&r[3]), crate::text::excerpt(&def, 70))
+                    }
+                }
+            },
+        );
+        let _ = level;
+        let c = if counts {
+            format!("{:>5} refs  {:>3} participants", text(&r[5]), text(&r[6]))
+        } else {
+            String::new()
+        };
+        lines.push((label, c));
+    }
+    let width = lines.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (label, c) in lines {
+        if counts {
+            out.push_str(&format!("{label:<width$}  {c}\n"));
+        } else {
+            out.push_str(&label);
+            out.push('\n');
+        }
+    }
+    out
+}

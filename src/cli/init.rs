@@ -1,0 +1,96 @@
+//! `thematic init`: a new analysis folder with a starter codebook.
+
+use super::{Global, Outcome};
+use crate::fsutil::write_atomic;
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+
+/// The codebooks `init` can start from (the files in `codebooks/`).
+pub const CODEBOOKS: &[(&str, &str)] = &[
+    ("starter", include_str!("../../codebooks/starter.md")),
+    ("blank", include_str!("../../codebooks/blank.md")),
+];
+
+/// Create a new analysis folder: thematic.toml, participants.csv, transcripts/, codebook.md,
+/// coding/ and redactions.csv. Files that exist already are left as they are.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The folder to create [default: the --project folder, else the current folder]
+    dir: Option<PathBuf>,
+    /// The codebook to start from
+    #[arg(long, value_name = "NAME", default_value = "starter", value_parser = codebook_names())]
+    codebook: String,
+}
+
+fn codebook_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(CODEBOOKS.iter().map(|(name, _)| *name))
+}
+
+const CONFIG: &str = r#"# thematic settings: every key is optional. See the README for all of them.
+
+[project]
+title = "My evaluation"
+# reflexive | codebook | coding-reliability
+approach = "codebook"
+
+# Stakeholder groups, id = label, in report order. Every participant's group must be one of
+# these.
+[groups]
+staff = "Staff"
+partner = "Partner organisations"
+service_user = "Service users"
+
+[corpus]
+transcripts = "transcripts"
+participants = "participants.csv"
+# Speaker labels that are not participants.
+interviewer = ["Interviewer", "I", "Int", "Facilitator", "Moderator"]
+
+[report]
+quotes_per_subtheme = 3
+attribution = "({label})"
+"#;
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let dir = args
+        .dir
+        .or_else(|| global.project.clone())
+        .unwrap_or_else(|| PathBuf::from("."));
+    if dir.join(crate::config::CONFIG_FILE).exists() {
+        bail!(
+            "{} already holds an analysis folder (thematic.toml exists)",
+            dir.display()
+        );
+    }
+    let codebook = CODEBOOKS
+        .iter()
+        .find(|(name, _)| *name == args.codebook)
+        .map(|(_, text)| *text)
+        .expect("clap checks the codebook name");
+    for sub in ["transcripts", "coding"] {
+        std::fs::create_dir_all(dir.join(sub))
+            .with_context(|| format!("cannot create {}", dir.join(sub).display()))?;
+    }
+    let files: [(&str, &str); 5] = [
+        ("participants.csv", "id,group,label,aliases\n"),
+        ("codebook.md", codebook),
+        ("redactions.csv", "term,replacement\n"),
+        ("coding/README.md", "One coding sheet per coder: `coding/<coder>.csv` with the columns\n`document,quote,codes,memo` (optional: `occurrence`, `exemplar`).\n"),
+        (crate::config::CONFIG_FILE, CONFIG),
+    ];
+    let mut created = Vec::new();
+    for (name, text) in files {
+        let path = dir.join(name);
+        if !path.exists() {
+            write_atomic(&path, text.as_bytes())?;
+            created.push(name);
+        }
+    }
+    println!("created {} in {}", created.join(", "), display(&dir));
+    println!("next: put transcripts in transcripts/, people in participants.csv, then run `thematic check`");
+    Ok(Outcome::Done)
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}

@@ -1,0 +1,127 @@
+//! The command line: one file per subcommand, each an args struct and a `run`.
+//! Exit codes are decided here: 0 fine, 1 `check` found problems, 2 the input or the command
+//! line is wrong (or the command could not do its work).
+
+mod check;
+mod code;
+mod codebook;
+mod init;
+mod stats;
+
+use crate::diagnostics::Diagnostics;
+use crate::project::{find_root, Project};
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Qualitative thematic analysis for evaluations: transcripts, participants, codebook and
+/// coding sheets as plain files, checked, searched, counted and reported.
+#[derive(Debug, Parser)]
+#[command(name = "thematic", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// The analysis folder [default: the nearest folder upwards holding thematic.toml, else
+    /// the current folder]
+    #[arg(short = 'p', long = "project", global = true, value_name = "DIR")]
+    project: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Init(init::Args),
+    Check(check::Args),
+    Code(code::Args),
+    Codebook(codebook::Args),
+    Stats(stats::Args),
+}
+
+/// How a command ended.
+pub enum Outcome {
+    Done,
+    /// `check` found problems.
+    Problems,
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Init(a) => init::run(&cli.global, a),
+        Command::Check(a) => check::run(&cli.global, a),
+        Command::Code(a) => code::run(&cli.global, a),
+        Command::Codebook(a) => codebook::run(&cli.global, a),
+        Command::Stats(a) => stats::run(&cli.global, a),
+    };
+    match result {
+        Ok(Outcome::Done) => 0,
+        Ok(Outcome::Problems) => 1,
+        Err(e) if is_broken_pipe(&e) => 0,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            2
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes text to standard output; a closed pipe ends the command quietly.
+fn emit(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+impl Global {
+    /// Loads the project for a command that works on it. Problems do not stop the command:
+    /// they are summed up on standard error, and what could not be read is left out.
+    fn load(&self) -> Result<Project> {
+        let (project, diags) = self.load_with_problems()?;
+        if diags.errors() > 0 {
+            eprintln!(
+                "warning: the project has {} error{} (run `thematic check`); what could not be read is left out",
+                diags.errors(),
+                if diags.errors() == 1 { "" } else { "s" }
+            );
+        }
+        Ok(project)
+    }
+
+    fn load_with_problems(&self) -> Result<(Project, Diagnostics)> {
+        let root = find_root(self.project.as_deref())?;
+        Project::load(&root)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,31 @@
+//! `thematic stats`: references, participants and documents per node.
+
+use super::{emit, Global, Outcome};
+use crate::analysis::counts::{count, By};
+use crate::analysis::nodes::Level;
+use crate::output::Format;
+use anyhow::Result;
+
+/// References, participants and documents per code, category or theme, overall or broken
+/// down by group, participant, document or any participant attribute.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The level of the code tree to count
+    #[arg(long, value_enum, default_value_t = Level::Code)]
+    level: Level,
+    /// Break the counts down by `group`, `participant`, `document` or a participants.csv
+    /// column such as `site`
+    #[arg(long, value_name = "BY", default_value = "all")]
+    by: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let project = global.load()?;
+    let by = By::parse(&args.by, &project)?;
+    let stats = count(&project, args.level, &by);
+    emit(&stats.table().render(args.format))?;
+    Ok(Outcome::Done)
+}

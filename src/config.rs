@@ -1,0 +1,320 @@
+//! `thematic.toml`: the project's settings. Every key is optional; an unknown key is an
+//! error that names it and the nearest known key.
+
+use crate::diagnostics::{did_you_mean, Diagnostics};
+use serde::Deserialize;
+
+/// The file name that marks an analysis folder.
+pub const CONFIG_FILE: &str = "thematic.toml";
+
+/// The keys each section accepts. `None` means the section takes any key (its keys are data,
+/// as group ids are). A new setting is one more name here and one more field below.
+const SCHEMA: &[(&str, Option<&[&str]>)] = &[
+    ("project", Some(&["title", "approach"])),
+    ("groups", None),
+    (
+        "corpus",
+        Some(&["transcripts", "participants", "interviewer", "generic"]),
+    ),
+    ("codebook", Some(&["path"])),
+    ("coding", Some(&["sheets"])),
+    (
+        "report",
+        Some(&["out", "quotes_per_subtheme", "attribution", "redactions"]),
+    ),
+];
+
+/// Which kind of thematic analysis the team is doing (Braun & Clarke's typology).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Approach {
+    Reflexive,
+    #[default]
+    Codebook,
+    CodingReliability,
+}
+
+impl Approach {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Approach::Reflexive => "reflexive",
+            Approach::Codebook => "codebook",
+            Approach::CodingReliability => "coding-reliability",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+pub struct ProjectSettings {
+    pub title: Option<String>,
+    pub approach: Approach,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CorpusSettings {
+    pub transcripts: String,
+    pub participants: String,
+    /// Speaker labels that are the interviewer or facilitator, never a participant.
+    pub interviewer: Vec<String>,
+    /// Speaker labels that mean "this document's participant" in one-to-one interviews.
+    pub generic: Vec<String>,
+}
+
+impl Default for CorpusSettings {
+    fn default() -> Self {
+        let strings = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        CorpusSettings {
+            transcripts: "transcripts".into(),
+            participants: "participants.csv".into(),
+            interviewer: strings(&["Interviewer", "I", "Int", "Facilitator", "Moderator"]),
+            generic: strings(&["P", "R", "Participant", "Respondent", "Interviewee"]),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CodebookSettings {
+    pub path: String,
+}
+
+impl Default for CodebookSettings {
+    fn default() -> Self {
+        CodebookSettings {
+            path: "codebook.md".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CodingSettings {
+    pub sheets: String,
+}
+
+impl Default for CodingSettings {
+    fn default() -> Self {
+        CodingSettings {
+            sheets: "coding".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ReportSettings {
+    pub out: String,
+    pub quotes_per_subtheme: usize,
+    pub attribution: String,
+    pub redactions: String,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings {
+            out: "report".into(),
+            quotes_per_subtheme: 3,
+            attribution: "({label})".into(),
+            redactions: "redactions.csv".into(),
+        }
+    }
+}
+
+/// The whole of `thematic.toml`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+pub struct Config {
+    pub project: ProjectSettings,
+    /// Stakeholder groups, id and label, in report order.
+    #[serde(deserialize_with = "ordered_pairs")]
+    pub groups: Vec<(String, String)>,
+    pub corpus: CorpusSettings,
+    pub codebook: CodebookSettings,
+    pub coding: CodingSettings,
+    pub report: ReportSettings,
+}
+
+fn ordered_pairs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
+    let table = toml::Table::deserialize(d)?;
+    table
+        .into_iter()
+        .map(|(k, v)| match v {
+            toml::Value::String(s) => Ok((k, s)),
+            other => Err(serde::de::Error::custom(format!(
+                "group `{k}` should be a label in quotes, not {}",
+                other.type_str()
+            ))),
+        })
+        .collect()
+}
+
+impl Config {
+    /// Parses the text of `thematic.toml`. Problems go to `diags` (under `file`); whatever
+    /// cannot be read falls back to the defaults.
+    pub fn parse(text: &str, file: &str, diags: &mut Diagnostics) -> Config {
+        let table: toml::Table = match toml::from_str(text) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.error(file, span_line(text, e.span()), e.message().to_string());
+                return Config::default();
+            }
+        };
+        check_keys(&table, text, file, diags);
+        match toml::from_str::<Config>(text) {
+            Ok(c) => c,
+            Err(e) => {
+                diags.error(file, span_line(text, e.span()), e.message().to_string());
+                Config::default()
+            }
+        }
+    }
+
+    /// The label of a group, or the id itself when `[groups]` does not name it.
+    pub fn group_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.groups
+            .iter()
+            .find(|(g, _)| g == id)
+            .map(|(_, label)| label.as_str())
+            .unwrap_or(id)
+    }
+}
+
+fn check_keys(table: &toml::Table, text: &str, file: &str, diags: &mut Diagnostics) {
+    let sections: Vec<&str> = SCHEMA.iter().map(|(s, _)| *s).collect();
+    for (section, value) in table {
+        let Some((_, keys)) = SCHEMA.iter().find(|(s, _)| s == section) else {
+            let line = find_line(text, None, section);
+            diags.error(
+                file,
+                line,
+                format!(
+                    "unknown section `{section}`{}",
+                    did_you_mean(section, sections.iter().copied())
+                ),
+            );
+            continue;
+        };
+        let (Some(keys), toml::Value::Table(inner)) = (keys, value) else {
+            continue;
+        };
+        for key in inner.keys() {
+            if !keys.contains(&key.as_str()) {
+                diags.error(
+                    file,
+                    find_line(text, Some(section), key),
+                    format!(
+                        "unknown key `{section}.{key}`{}",
+                        did_you_mean(key, keys.iter().copied())
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The 1-based line of a byte span's start.
+fn span_line(text: &str, span: Option<std::ops::Range<usize>>) -> Option<usize> {
+    span.map(|s| line_of(text, s.start))
+}
+
+/// The 1-based line holding byte `offset`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..end]).count() + 1
+}
+
+/// The line where `key` is set (inside `[section]` when given), or where `[key]` opens.
+fn find_line(text: &str, section: Option<&str>, key: &str) -> Option<usize> {
+    let mut current: Option<String> = None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if let Some(name) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            let name = name.trim().to_string();
+            if section.is_none() && name == key {
+                return Some(i + 1);
+            }
+            current = Some(name);
+            continue;
+        }
+        let in_section = current.as_deref() == section;
+        let sets_key = t
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if sets_key && (in_section || section.is_none()) {
+            return Some(i + 1);
+        }
+        if let Some(section) = section {
+            // Dotted keys at top level: `report.out = ...`
+            if current.is_none() && t.starts_with(&format!("{section}.{key}")) {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Config, Vec<String>) {
+        let mut d = Diagnostics::default();
+        let c = Config::parse(text, "thematic.toml", &mut d);
+        (c, d.sorted().iter().map(|p| p.to_string()).collect())
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let (c, problems) = parse("");
+        assert!(problems.is_empty());
+        assert_eq!(c.report.quotes_per_subtheme, 3);
+        assert_eq!(c.project.approach, Approach::Codebook);
+        assert!(c.corpus.interviewer.contains(&"Interviewer".to_string()));
+    }
+
+    #[test]
+    fn groups_keep_their_order() {
+        let (c, _) = parse("[groups]\nstaff = \"Staff\"\npartner = \"Partners\"\nalpha = \"A\"\n");
+        let ids: Vec<&str> = c.groups.iter().map(|(g, _)| g.as_str()).collect();
+        assert_eq!(ids, ["staff", "partner", "alpha"]);
+        assert_eq!(c.group_label("partner"), "Partners");
+        assert_eq!(c.group_label("other"), "other");
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_nearest_key() {
+        let (_, problems) = parse("[project]\ntitle = \"x\"\n\n[report]\nquotes_per_subtheem = 2\n");
+        assert_eq!(
+            problems,
+            ["error: thematic.toml:5: unknown key `report.quotes_per_subtheem` (did you mean `quotes_per_subtheme`?)"]
+        );
+    }
+
+    #[test]
+    fn unknown_section_is_an_error() {
+        let (_, problems) = parse("[reprot]\nout = \"r\"\n");
+        assert_eq!(
+            problems,
+            ["error: thematic.toml:1: unknown section `reprot` (did you mean `report`?)"]
+        );
+    }
+
+    #[test]
+    fn bad_values_and_syntax_are_errors_with_lines() {
+        let (_, problems) = parse("[project]\napproach = \"vibes\"\n");
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with("error: thematic.toml:2: "),
+            "{problems:?}"
+        );
+        let (_, problems) = parse("[project\n");
+        assert!(
+            problems[0].starts_with("error: thematic.toml:1: "),
+            "{problems:?}"
+        );
+        let (_, problems) = parse("[groups]\nstaff = 3\n");
+        assert!(problems[0].contains("group `staff`"), "{problems:?}");
+    }
+}

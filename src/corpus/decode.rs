@@ -1,0 +1,114 @@
+//! Turning a transcript's bytes into text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, else
+//! Windows-1252. Line ends become LF; nothing else changes.
+
+/// How a file's bytes were read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    /// Not valid UTF-8 and no BOM: read as Windows-1252, with a warning.
+    Windows1252,
+}
+
+/// Decodes a file's bytes and makes every line end LF. Errors say why the bytes are not text.
+pub fn decode(bytes: Vec<u8>) -> Result<(String, Encoding), String> {
+    let (text, encoding) = decode_raw(bytes)?;
+    Ok((normalize_line_ends(text), encoding))
+}
+
+fn decode_raw(bytes: Vec<u8>) -> Result<(String, Encoding), String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8(rest.to_vec())
+            .map(|s| (s, Encoding::Utf8Bom))
+            .map_err(|e| {
+                format!(
+                    "invalid UTF-8 after a UTF-8 byte-order mark (at byte {})",
+                    e.utf8_error().valid_up_to() + 3
+                )
+            });
+    }
+    for (bom, encoding, label) in [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE, Encoding::Utf16Le),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE, Encoding::Utf16Be),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return encoding
+                .decode_without_bom_handling_and_without_replacement(rest)
+                .map(|s| (s.into_owned(), label))
+                .ok_or_else(|| format!("invalid {} text after its byte-order mark", encoding.name()));
+        }
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok((s, Encoding::Utf8)),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            if bytes.contains(&0) {
+                return Err(
+                    "not text: it holds NUL bytes (a binary file, or UTF-16 without a byte-order mark)"
+                        .into(),
+                );
+            }
+            let (s, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+            Ok((s.into_owned(), Encoding::Windows1252))
+        }
+    }
+}
+
+/// CRLF and lone CR become LF.
+pub fn normalize_line_ends(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(
+            decode(b"caf\xC3\xA9".to_vec()).unwrap(),
+            ("café".into(), Encoding::Utf8)
+        );
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFcaf\xC3\xA9".to_vec()).unwrap(),
+            ("café".into(), Encoding::Utf8Bom)
+        );
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("hé\r\n".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(decode(le).unwrap(), ("hé\n".into(), Encoding::Utf16Le));
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("hé".encode_utf16().flat_map(|u| u.to_be_bytes()))
+            .collect();
+        assert_eq!(decode(be).unwrap(), ("hé".into(), Encoding::Utf16Be));
+        assert!(decode(vec![0xFF, 0xFE, 0x00, 0xD8]).is_err(), "lone surrogate");
+    }
+
+    #[test]
+    fn windows_1252_fallback_and_binary() {
+        assert_eq!(
+            decode(b"it\x92s \x93fine\x94 \xA35".to_vec()).unwrap(),
+            (
+                "it\u{2019}s \u{201C}fine\u{201D} £5".into(),
+                Encoding::Windows1252
+            )
+        );
+        assert!(decode(b"\x00\x01\xFF\x00".to_vec()).is_err());
+    }
+
+    #[test]
+    fn line_ends_become_lf() {
+        assert_eq!(decode(b"a\r\nb\rc\n".to_vec()).unwrap().0, "a\nb\nc\n");
+    }
+}

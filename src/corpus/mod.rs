@@ -1,0 +1,577 @@
+//! The corpus: transcripts read into documents made of speaker turns and sentences.
+//!
+//! Positions are counted in Unicode scalar values of a document's text. Turns also keep
+//! byte ranges, which is what string slicing needs.
+
+pub mod decode;
+pub mod docx;
+pub mod subtitles;
+pub mod turns;
+
+use crate::config::CorpusSettings;
+use crate::diagnostics::{did_you_mean, Diagnostics};
+use crate::participants::{ParticipantIdx, Participants};
+use crate::text::label_key;
+use decode::Encoding;
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::Path;
+use turns::RawTurn;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// The transcript formats `thematic` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    Text,
+    Markdown,
+    WebVtt,
+    SubRip,
+    Docx,
+}
+
+impl Format {
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "txt" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "vtt" => Some(Format::WebVtt),
+            "srt" => Some(Format::SubRip),
+            "docx" => Some(Format::Docx),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Markdown => "md",
+            Format::WebVtt => "vtt",
+            Format::SubRip => "srt",
+            Format::Docx => "docx",
+        }
+    }
+}
+
+/// Who speaks a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speaker {
+    Participant(ParticipantIdx),
+    Interviewer,
+    /// A label that maps to no one (reported by `check`).
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct Turn {
+    /// The label as written (`R`, `Partner 7i`, `Dana Whitlock`); empty for an unlabelled
+    /// document.
+    pub label: String,
+    pub speaker: Speaker,
+    pub time: Option<String>,
+    /// 1-based line in the file (for `.vtt`/`.srt`, the cue's timing line).
+    pub line: usize,
+    /// The turn's words, as bytes and as characters of the document's text.
+    pub bytes: Range<usize>,
+    pub chars: Range<usize>,
+    /// Sentences of the turn, as character ranges of the document's text.
+    pub sentences: Vec<Range<usize>>,
+}
+
+impl Turn {
+    pub fn participant(&self) -> Option<ParticipantIdx> {
+        match self.speaker {
+            Speaker::Participant(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The path under `transcripts/` without the extension, `/`-separated.
+    pub id: String,
+    /// The path relative to the project folder, for messages.
+    pub path: String,
+    pub format: Format,
+    pub encoding: Encoding,
+    /// The text positions count in: the file's text for `.txt`/`.md`, the transcript written
+    /// out for `.vtt`, `.srt` and `.docx`.
+    pub text: String,
+    /// Length of `text` in characters.
+    pub chars: usize,
+    /// Front matter, keys lower-cased.
+    pub meta: Vec<(String, String)>,
+    /// The document's participant in a one-to-one interview.
+    pub participant: Option<ParticipantIdx>,
+    pub turns: Vec<Turn>,
+}
+
+impl Document {
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// The participants who speak in this document, in order of first turn.
+    pub fn participants(&self) -> Vec<ParticipantIdx> {
+        let mut seen = Vec::new();
+        for p in self.turns.iter().filter_map(Turn::participant) {
+            if !seen.contains(&p) {
+                seen.push(p);
+            }
+        }
+        if seen.is_empty() {
+            seen.extend(self.participant);
+        }
+        seen
+    }
+
+    /// Indices of the turns that overlap a byte range.
+    pub fn turns_overlapping(&self, bytes: &Range<usize>) -> Range<usize> {
+        let first = self.turns.partition_point(|t| t.bytes.end <= bytes.start);
+        let last = self.turns.partition_point(|t| t.bytes.start < bytes.end);
+        first..last.max(first)
+    }
+
+    /// The character offset of a byte offset (which must lie on a character boundary).
+    pub fn char_at(&self, byte: usize) -> usize {
+        // Start from the nearest turn before `byte`, whose offsets are known.
+        let i = self.turns.partition_point(|t| t.bytes.start <= byte);
+        match i.checked_sub(1).map(|i| &self.turns[i]) {
+            Some(t) => t.chars.start + count_chars(&self.text[t.bytes.start..byte]),
+            None => count_chars(&self.text[..byte]),
+        }
+    }
+}
+
+fn count_chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Resolves speaker labels for one corpus.
+pub struct Speakers<'a> {
+    participants: &'a Participants,
+    interviewer: HashSet<String>,
+    generic: HashSet<String>,
+}
+
+impl<'a> Speakers<'a> {
+    pub fn new(participants: &'a Participants, settings: &CorpusSettings) -> Speakers<'a> {
+        let keys = |labels: &[String]| labels.iter().map(|l| label_key(l)).collect();
+        Speakers {
+            participants,
+            interviewer: keys(&settings.interviewer),
+            generic: keys(&settings.generic),
+        }
+    }
+
+    pub fn is_known(&self, label: &str) -> bool {
+        let key = label_key(label);
+        self.interviewer.contains(&key)
+            || self.generic.contains(&key)
+            || self.participants.by_speaker(label).is_some()
+    }
+}
+
+/// Reads one transcript file. Returns `None` (with the reason in `diags`) when the file
+/// cannot be a document.
+pub fn read_document(
+    id: String,
+    path: String,
+    format: Format,
+    bytes: Vec<u8>,
+    speakers: &Speakers,
+    diags: &mut Diagnostics,
+) -> Option<Document> {
+    let (text, encoding, meta, raw) = match format {
+        Format::Docx => {
+            let paragraphs = match docx::paragraphs(&bytes) {
+                Ok(p) => p,
+                Err(e) => {
+                    diags.error(&path, None, e);
+                    return None;
+                }
+            };
+            let text = decode::normalize_line_ends(paragraphs.join("\n\n")) + "\n";
+            let (meta, body) = turns::front_matter(&text);
+            let raw = turns::split_turns(&text, body, &|l| speakers.is_known(l));
+            (text, Encoding::Utf8, meta, raw)
+        }
+        _ => {
+            let (text, encoding) = match decode::decode(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    diags.error(&path, None, format!("undecodable transcript: {e}"));
+                    return None;
+                }
+            };
+            if encoding == Encoding::Windows1252 {
+                diags.warning(
+                    &path,
+                    None,
+                    "not UTF-8: read as Windows-1252 (save it as UTF-8 to be sure)",
+                );
+            }
+            match format {
+                Format::WebVtt | Format::SubRip => {
+                    let spoken = subtitles::parse(&text, &|l| speakers.is_known(l));
+                    let (text, raw) = subtitles::write_out(spoken);
+                    (text, encoding, Vec::new(), raw)
+                }
+                _ => {
+                    let (meta, body) = turns::front_matter(&text);
+                    let raw = turns::split_turns(&text, body, &|l| speakers.is_known(l));
+                    (text, encoding, meta, raw)
+                }
+            }
+        }
+    };
+    if raw.is_empty() {
+        diags.error(&path, None, "empty transcript: no text to code");
+        return None;
+    }
+    let mut doc = Document {
+        chars: 0,
+        participant: None,
+        turns: Vec::with_capacity(raw.len()),
+        id,
+        path,
+        format,
+        encoding,
+        text,
+        meta,
+    };
+    doc.participant = document_participant(&doc, speakers.participants, diags);
+    resolve_turns(&mut doc, raw, speakers, diags);
+    doc.chars = match doc.turns.last() {
+        Some(t) => t.chars.end + count_chars(&doc.text[t.bytes.end..]),
+        None => count_chars(&doc.text),
+    };
+    Some(doc)
+}
+
+/// Front matter `participant:`, else the file stem when it is a participant id.
+fn document_participant(
+    doc: &Document,
+    participants: &Participants,
+    diags: &mut Diagnostics,
+) -> Option<ParticipantIdx> {
+    if let Some(id) = doc.meta("participant") {
+        let found = participants.by_id(id);
+        if found.is_none() {
+            let ids = participants.list.iter().map(|p| p.id.as_str());
+            diags.error(
+                &doc.path,
+                Some(2),
+                format!(
+                    "front matter names participant `{id}`, who is not in participants.csv{}",
+                    did_you_mean(id, ids)
+                ),
+            );
+        }
+        return found;
+    }
+    let stem = doc.id.rsplit('/').next().unwrap_or(&doc.id);
+    participants.by_id(stem)
+}
+
+fn resolve_turns(doc: &mut Document, raw: Vec<RawTurn>, speakers: &Speakers, diags: &mut Diagnostics) {
+    let mut reported: HashSet<String> = HashSet::new();
+    let mut chars = 0;
+    let mut bytes = 0;
+    for t in raw {
+        chars += count_chars(&doc.text[bytes..t.words.start]);
+        let label = t.label.unwrap_or_default();
+        let speaker = if label.is_empty() {
+            match doc.participant {
+                Some(p) => Speaker::Participant(p),
+                None => {
+                    diags.warning(
+                        &doc.path,
+                        None,
+                        "no speaker labels and no participant: the text counts for no one (add front matter `participant: ID` or name the file after a participant id)",
+                    );
+                    Speaker::Unknown
+                }
+            }
+        } else {
+            resolve(&label, doc, speakers, t.line, &mut reported, diags)
+        };
+        let start_char = chars;
+        let sentences = sentences(&doc.text[t.words.clone()], start_char);
+        let len = count_chars(&doc.text[t.words.clone()]);
+        chars += len;
+        bytes = t.words.end;
+        doc.turns.push(Turn {
+            label,
+            speaker,
+            time: t.time,
+            line: t.line,
+            bytes: t.words,
+            chars: start_char..start_char + len,
+            sentences,
+        });
+    }
+}
+
+fn resolve(
+    label: &str,
+    doc: &Document,
+    speakers: &Speakers,
+    line: usize,
+    reported: &mut HashSet<String>,
+    diags: &mut Diagnostics,
+) -> Speaker {
+    let key = label_key(label);
+    if speakers.interviewer.contains(&key) {
+        return Speaker::Interviewer;
+    }
+    if let Some(p) = speakers.participants.by_speaker(label) {
+        return Speaker::Participant(p);
+    }
+    if speakers.generic.contains(&key) {
+        if let Some(p) = doc.participant {
+            return Speaker::Participant(p);
+        }
+        if reported.insert(key) {
+            diags.error(
+                &doc.path,
+                Some(line),
+                format!(
+                    "speaker `{label}` is a generic label but the document has no participant (add front matter `participant: ID` or name the file after the participant id)"
+                ),
+            );
+        }
+        return Speaker::Unknown;
+    }
+    if reported.insert(key) {
+        diags.error(
+            &doc.path,
+            Some(line),
+            format!(
+                "speaker `{label}` maps to no participant (add it to participants.csv as an id, label or alias, or to [corpus] interviewer in thematic.toml)"
+            ),
+        );
+    }
+    Speaker::Unknown
+}
+
+/// Sentence ranges (in characters of the document) of a turn's words.
+fn sentences(words: &str, char_base: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut chars = char_base;
+    for sentence in words.split_sentence_bounds() {
+        let len = count_chars(sentence);
+        let trimmed = sentence.trim_end();
+        if !trimmed.is_empty() {
+            let lead = count_chars(&sentence[..sentence.len() - sentence.trim_start().len()]);
+            let trimmed_len = count_chars(trimmed.trim_start());
+            out.push(chars + lead..chars + lead + trimmed_len);
+        }
+        chars += len;
+    }
+    out
+}
+
+/// Lists the transcript files under `dir`: (document id, relative path, format), sorted by
+/// id. Files of other kinds are reported as warnings; duplicate ids as errors.
+pub fn list_transcripts(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<(String, String, Format)> {
+    let base = root.join(dir);
+    let mut found = Vec::new();
+    if !base.is_dir() {
+        diags.error(dir, None, "transcripts folder not found");
+        return found;
+    }
+    let mut stack = vec![base.clone()];
+    while let Some(folder) = stack.pop() {
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(e) => e,
+            Err(e) => {
+                diags.error(&rel(root, &folder), None, format!("cannot read folder: {e}"));
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name.starts_with("~$") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let Some(format) = Format::from_extension(&ext) else {
+                diags.warning(
+                    &rel(root, &path),
+                    None,
+                    "not a transcript format (.txt, .md, .vtt, .srt, .docx): ignored",
+                );
+                continue;
+            };
+            let under = rel(&base, &path);
+            let id = under
+                .strip_suffix(&format!(".{ext}"))
+                .unwrap_or(&under)
+                .to_string();
+            found.push((id, rel(root, &path), format));
+        }
+    }
+    found.sort();
+    let mut unique: Vec<(String, String, Format)> = Vec::with_capacity(found.len());
+    for f in found {
+        match unique.last() {
+            Some(prev) if prev.0 == f.0 => diags.error(
+                &f.1,
+                None,
+                format!("document id `{}` is also {}: rename one of them", f.0, prev.1),
+            ),
+            _ => unique.push(f),
+        }
+    }
+    unique
+}
+
+/// `path` relative to `base`, with `/` separators.
+pub fn rel(base: &Path, path: &Path) -> String {
+    let r = path.strip_prefix(base).unwrap_or(path);
+    r.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn people() -> Participants {
+        let mut d = Diagnostics::default();
+        Participants::parse(
+            "id,group,label,aliases\nLRs04,staff,LRs 4,\nP7,partner,Partner 7i,Gareth Lowe\nP8,partner,Partner 8,\n",
+            "participants.csv",
+            &[],
+            &mut d,
+        )
+    }
+
+    fn read(id: &str, format: Format, bytes: &[u8]) -> (Option<Document>, Vec<String>) {
+        let p = people();
+        let config = Config::default();
+        let speakers = Speakers::new(&p, &config.corpus);
+        let mut d = Diagnostics::default();
+        let doc = read_document(
+            id.into(),
+            format!("transcripts/{id}"),
+            format,
+            bytes.to_vec(),
+            &speakers,
+            &mut d,
+        );
+        (doc, d.sorted().iter().map(|p| p.to_string()).collect())
+    }
+
+    #[test]
+    fn one_to_one_interview_with_generic_label() {
+        let (doc, problems) = read(
+            "LRs04",
+            Format::Text,
+            "Interviewer: Why?\nR: Because it works. It really does.\n".as_bytes(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let doc = doc.unwrap();
+        assert_eq!(doc.participant, Some(0));
+        assert_eq!(doc.turns[0].speaker, Speaker::Interviewer);
+        assert_eq!(doc.turns[1].speaker, Speaker::Participant(0));
+        assert_eq!(doc.turns[1].chars, 21..54);
+        let sentences: Vec<String> = doc.turns[1]
+            .sentences
+            .iter()
+            .map(|r| doc.text.chars().skip(r.start).take(r.len()).collect())
+            .collect();
+        assert_eq!(sentences, ["Because it works.", "It really does."]);
+        assert_eq!(doc.chars, doc.text.chars().count());
+    }
+
+    #[test]
+    fn char_positions_count_scalar_values() {
+        let (doc, _) = read(
+            "LRs04",
+            Format::Text,
+            "Interviewer: Café? 😀\nR: Oui — très.\n".as_bytes(),
+        );
+        let doc = doc.unwrap();
+        let t = &doc.turns[1];
+        let chars: String = doc.text.chars().skip(t.chars.start).take(t.chars.len()).collect();
+        assert_eq!(chars, &doc.text[t.bytes.clone()]);
+        assert_eq!(doc.char_at(t.bytes.start), t.chars.start);
+        assert_eq!(doc.char_at(doc.text.len()), doc.chars);
+    }
+
+    #[test]
+    fn focus_group_maps_aliases_and_reports_unknown_speakers() {
+        let text = "---\ntype: focus group\n---\nFacilitator: Hello all.\nGareth Lowe: Hi.\nPartner 8: Hello.\nMystery Guest: Who am I?\nMystery Guest: Again.\n";
+        let (doc, problems) = read("fg", Format::Markdown, text.as_bytes());
+        let doc = doc.unwrap();
+        assert_eq!(doc.participant, None);
+        assert_eq!(doc.participants(), [1, 2]);
+        assert_eq!(
+            problems,
+            ["error: transcripts/fg:7: speaker `Mystery Guest` maps to no participant (add it to participants.csv as an id, label or alias, or to [corpus] interviewer in thematic.toml)"]
+        );
+    }
+
+    #[test]
+    fn generic_label_without_participant_is_an_error() {
+        let (_, problems) = read("unknown-file", Format::Text, b"Interviewer: Hi\nR: Hello\n");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("generic label"), "{problems:?}");
+    }
+
+    #[test]
+    fn front_matter_participant_must_exist() {
+        let (doc, problems) = read("x", Format::Markdown, b"---\nparticipant: P77\n---\nR: hi\n");
+        assert!(doc.is_some());
+        assert!(
+            problems.iter().any(|p| p.contains("participant `P77`")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn empty_and_undecodable_transcripts() {
+        let (doc, problems) = read("LRs04", Format::Text, b"\n  \n");
+        assert!(doc.is_none());
+        assert_eq!(
+            problems,
+            ["error: transcripts/LRs04: empty transcript: no text to code"]
+        );
+        let (doc, problems) = read("LRs04", Format::Text, b"\x00\x01\x02\xff");
+        assert!(doc.is_none());
+        assert!(problems[0].contains("undecodable"));
+    }
+
+    #[test]
+    fn unlabelled_document_is_one_turn_by_its_participant() {
+        let (doc, problems) = read("P8", Format::Text, b"Field notes from the visit.\nAll good.\n");
+        assert!(problems.is_empty());
+        let doc = doc.unwrap();
+        assert_eq!(doc.turns.len(), 1);
+        assert_eq!(doc.turns[0].speaker, Speaker::Participant(2));
+    }
+
+    #[test]
+    fn vtt_text_is_written_out() {
+        let vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Interviewer>Hi.</v>\n\n00:00:02.000 --> 00:00:03.000\n<v Gareth Lowe>Hello.</v>\n";
+        let (doc, problems) = read("P7", Format::WebVtt, vtt.as_bytes());
+        assert!(problems.is_empty(), "{problems:?}");
+        let doc = doc.unwrap();
+        assert_eq!(doc.text, "Interviewer: Hi.\n\nGareth Lowe: Hello.\n");
+        assert_eq!(doc.turns[1].speaker, Speaker::Participant(1));
+        assert_eq!(doc.turns[1].time.as_deref(), Some("00:00:02.000"));
+    }
+}

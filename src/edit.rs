@@ -1,0 +1,196 @@
+//! Changing a code everywhere: `codebook rename` and `codebook merge`.
+//!
+//! Every change is planned in memory first (the new text of each file), checked, and only
+//! then written, all files staged before any is renamed into place. Rows the change does not
+//! touch keep their exact bytes.
+
+use crate::coding::{split_codes, REQUIRED};
+use crate::diagnostics::{did_you_mean, Diagnostics};
+use crate::project::Project;
+use crate::text::{is_code_id, CsvTable};
+use anyhow::{bail, Result};
+use std::path::PathBuf;
+
+/// The files a change rewrites, with their new contents, and what it did.
+#[derive(Debug)]
+pub struct Plan {
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// Rows changed per sheet, for the summary.
+    pub rows: Vec<(String, usize)>,
+    pub codebook_changed: bool,
+}
+
+impl Plan {
+    pub fn rows_changed(&self) -> usize {
+        self.rows.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// Renames code `old` to `new` in the codebook and every coding sheet.
+pub fn rename(project: &Project, old: &str, new: &str) -> Result<Plan> {
+    if !is_code_id(new) {
+        bail!("invalid code id `{new}`: use letters, digits, `-`, `_` and `/` only");
+    }
+    known_code(project, old)?;
+    if project.codebook.code(new).is_some() {
+        bail!("code `{new}` exists already: use `thematic codebook merge {old} {new}` to combine them");
+    }
+    let mut plan = sheets_plan(project, |codes| {
+        codes.iter().any(|c| c == old).then(|| {
+            codes
+                .iter()
+                .map(|c| if c == old { new.to_string() } else { c.clone() })
+                .collect()
+        })
+    })?;
+    let (path, text) = codebook_text(project)?;
+    let changed = text.replace(&format!("`{old}`"), &format!("`{new}`"));
+    if changed != text {
+        plan.files.push((path, changed.into_bytes()));
+        plan.codebook_changed = true;
+    }
+    Ok(plan)
+}
+
+/// Merges code `from` into `into`: every sheet row with `from` gets `into` instead, and the
+/// codebook loses `from`'s item, whose definition is kept under `into` as an `include:` line.
+pub fn merge(project: &Project, from: &str, into: &str) -> Result<Plan> {
+    if from == into {
+        bail!("cannot merge `{from}` into itself");
+    }
+    known_code(project, from)?;
+    known_code(project, into)?;
+    let mut plan = sheets_plan(project, |codes| {
+        if !codes.iter().any(|c| c == from) {
+            return None;
+        }
+        let mut out: Vec<String> = Vec::with_capacity(codes.len());
+        for c in codes {
+            let c = if c == from { into } else { c.as_str() };
+            if !out.iter().any(|o| o == c) {
+                out.push(c.to_string());
+            }
+        }
+        Some(out)
+    })?;
+    let book = &project.codebook;
+    let (path, text) = codebook_text(project)?;
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let from_code = book.code(from).map(|i| &book.codes[i]).filter(|c| !c.unsorted);
+    let into_code = book.code(into).map(|i| &book.codes[i]).filter(|c| !c.unsorted);
+    let mut edits: Vec<(usize, Option<usize>, Vec<String>)> = Vec::new(); // (first line, last line to remove, insert)
+    if let Some(f) = from_code {
+        edits.push((f.line - 1, Some(f.end_line), Vec::new()));
+        if let Some(i) = into_code {
+            let item = &lines[i.line - 1];
+            let indent: String = item.chars().take_while(|c| c.is_whitespace()).collect();
+            let mut note = format!("{indent}  - include: merged from {from}");
+            if !f.definition.is_empty() {
+                note.push_str(&format!(
+                    " ({})",
+                    f.definition.replace(&format!("`{from}`"), from)
+                ));
+            }
+            edits.push((i.end_line, None, vec![note]));
+        }
+    }
+    // Apply from the bottom up so earlier line numbers stay right.
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (at, remove_to, insert) in edits {
+        if let Some(end) = remove_to {
+            lines.drain(at..end.min(lines.len()));
+        }
+        for (k, l) in insert.into_iter().enumerate() {
+            lines.insert(at + k, l);
+        }
+    }
+    let changed = lines
+        .join("\n")
+        .replace(&format!("`{from}`"), &format!("`{into}`"));
+    if changed != text {
+        plan.files.push((path, changed.into_bytes()));
+        plan.codebook_changed = true;
+    }
+    Ok(plan)
+}
+
+fn known_code(project: &Project, id: &str) -> Result<()> {
+    if project.codebook.code(id).is_none() {
+        let ids = project.codebook.codes.iter().map(|c| c.id.as_str());
+        bail!(
+            "no code `{id}` in the codebook or any coding sheet{}",
+            did_you_mean(id, ids)
+        );
+    }
+    Ok(())
+}
+
+fn codebook_text(project: &Project) -> Result<(PathBuf, String)> {
+    let path = project.root.join(&project.config.codebook.path);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    Ok((path, text))
+}
+
+/// Plans new text for every sheet where `change` alters a row's codes. A sheet with any
+/// problem stops the whole change.
+fn sheets_plan(project: &Project, change: impl Fn(&[String]) -> Option<Vec<String>>) -> Result<Plan> {
+    let mut plan = Plan {
+        files: Vec::new(),
+        rows: Vec::new(),
+        codebook_changed: false,
+    };
+    for sheet in &project.sheets {
+        let path = project.root.join(&sheet.path);
+        let text = std::fs::read_to_string(&path)?;
+        let mut diags = Diagnostics::default();
+        let Some(table) =
+            CsvTable::parse(&text, &sheet.path, &REQUIRED, &mut diags).filter(|_| diags.errors() == 0)
+        else {
+            let first = diags.sorted().first().map(|p| p.to_string()).unwrap_or_default();
+            bail!(
+                "{} has problems to fix first, nothing was changed: {first}",
+                sheet.path
+            );
+        };
+        let codes_col = table.column("codes").expect("required column");
+        let mut out = String::with_capacity(text.len());
+        let mut done = 0;
+        let mut changed = 0;
+        for row in &table.rows {
+            let codes = split_codes(&row.fields[codes_col]);
+            let Some(new_codes) = change(&codes) else {
+                continue;
+            };
+            let mut fields = row.fields.clone();
+            let sep = if row.fields[codes_col].contains("; ") {
+                "; "
+            } else {
+                ";"
+            };
+            fields[codes_col] = new_codes.join(sep);
+            out.push_str(&text[done..row.bytes.start]);
+            out.push_str(&write_record(&fields, &text[row.bytes.clone()]));
+            done = row.bytes.end;
+            changed += 1;
+        }
+        if changed > 0 {
+            out.push_str(&text[done..]);
+            plan.files.push((path, out.into_bytes()));
+            plan.rows.push((sheet.path.clone(), changed));
+        }
+    }
+    Ok(plan)
+}
+
+/// One CSV record, ending as the record it replaces ended (LF, CRLF or nothing).
+pub fn write_record(fields: &[String], replaced: &str) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    w.write_record(fields).expect("writing to memory");
+    let mut s = String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 fields");
+    s.pop();
+    let ending = &replaced[replaced.trim_end_matches(['\r', '\n']).len()..];
+    s.push_str(ending);
+    s
+}

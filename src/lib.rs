@@ -1,0 +1,20 @@
+//! `thematic`: qualitative thematic analysis for evaluations, from plain files.
+//!
+//! Data flows one way: [`project::Project::load`] reads an analysis folder (settings,
+//! participants, transcripts, codebook, coding sheets) into plain structs, the [`analysis`]
+//! functions turn that model into tables, and [`output`] writes tables as text. The [`cli`]
+//! module wires the three together, one file per subcommand.
+
+pub mod analysis;
+pub mod cli;
+pub mod codebook;
+pub mod coding;
+pub mod config;
+pub mod corpus;
+pub mod diagnostics;
+pub mod edit;
+pub mod fsutil;
+pub mod output;
+pub mod participants;
+pub mod project;
+pub mod text;

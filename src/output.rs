@@ -1,0 +1,269 @@
+//! Tables and how they are written: aligned for a terminal, or CSV, JSON and Markdown for
+//! files and scripts. Machine-readable formats are tidy: one record per row, stable column
+//! names, numbers as numbers.
+
+use clap::ValueEnum;
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Aligned columns for a terminal.
+    #[default]
+    Table,
+    Csv,
+    Json,
+    /// A Markdown (GFM) table.
+    Md,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    /// A value that does not exist (empty in CSV, `null` in JSON).
+    Null,
+}
+
+impl Cell {
+    fn display(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Float(x) => format_float(*x),
+            Cell::Null => String::new(),
+        }
+    }
+
+    fn json(&self) -> String {
+        match self {
+            Cell::Text(s) => serde_json::to_string(s).expect("strings serialise"),
+            Cell::Int(n) => n.to_string(),
+            Cell::Float(x) if x.is_finite() => format_float(*x),
+            Cell::Float(_) | Cell::Null => "null".into(),
+        }
+    }
+
+    fn is_number(&self) -> bool {
+        matches!(self, Cell::Int(_) | Cell::Float(_))
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl From<usize> for Cell {
+    fn from(n: usize) -> Cell {
+        Cell::Int(n as i64)
+    }
+}
+
+/// Floats print with up to 6 decimals, trailing zeros dropped, so output is stable.
+fn format_float(x: f64) -> String {
+    let s = format!("{x:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub fn new(columns: &[&str]) -> Table {
+        Table {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Table => self.aligned(),
+            Format::Csv => self.csv(),
+            Format::Json => self.json(),
+            Format::Md => self.markdown(),
+        }
+    }
+
+    fn aligned(&self) -> String {
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(Cell::display).collect())
+            .collect();
+        let widths: Vec<usize> = (0..self.columns.len())
+            .map(|i| {
+                cells
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .chain(std::iter::once(self.columns[i].chars().count()))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let numeric: Vec<bool> = (0..self.columns.len())
+            .map(|i| {
+                !self.rows.is_empty() && self.rows.iter().all(|r| r[i].is_number() || r[i] == Cell::Null)
+            })
+            .collect();
+        let mut out = String::new();
+        let line = |out: &mut String, values: &[String]| {
+            let mut l = String::new();
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    l.push_str("  ");
+                }
+                let pad = widths[i] - v.chars().count();
+                if numeric[i] {
+                    l.push_str(&" ".repeat(pad));
+                    l.push_str(v);
+                } else {
+                    l.push_str(v);
+                    l.push_str(&" ".repeat(pad));
+                }
+            }
+            out.push_str(l.trim_end());
+            out.push('\n');
+        };
+        line(&mut out, &self.columns);
+        line(
+            &mut out,
+            &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
+        );
+        for r in &cells {
+            line(&mut out, r);
+        }
+        out
+    }
+
+    fn csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&self.columns).expect("writing to memory");
+        for r in &self.rows {
+            w.write_record(r.iter().map(Cell::display))
+                .expect("writing to memory");
+        }
+        String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of strings is UTF-8")
+    }
+
+    fn json(&self) -> String {
+        if self.rows.is_empty() {
+            return "[]\n".into();
+        }
+        let mut out = String::from("[\n");
+        for (n, r) in self.rows.iter().enumerate() {
+            out.push_str("  {");
+            for (i, c) in r.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let key = serde_json::to_string(&self.columns[i]).expect("strings serialise");
+                let _ = write!(out, "{key}: {}", c.json());
+            }
+            out.push('}');
+            if n + 1 < self.rows.len() {
+                out.push(',');
+            }
+            out.push('\n');
+        }
+        out.push_str("]\n");
+        out
+    }
+
+    fn markdown(&self) -> String {
+        let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "| {} |",
+            self.columns
+                .iter()
+                .map(|c| esc(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        let aligns: Vec<&str> = (0..self.columns.len())
+            .map(|i| {
+                if !self.rows.is_empty() && self.rows.iter().all(|r| r[i].is_number() || r[i] == Cell::Null) {
+                    "---:"
+                } else {
+                    "---"
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "|{}|", aligns.join("|"));
+        for r in &self.rows {
+            let _ = writeln!(
+                out,
+                "| {} |",
+                r.iter()
+                    .map(|c| esc(&c.display()))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        let mut t = Table::new(&["node", "refs", "share"]);
+        t.push(vec!["a|b".into(), 12usize.into(), Cell::Float(0.5)]);
+        t.push(vec!["c\"d".into(), 3usize.into(), Cell::Null]);
+        t
+    }
+
+    #[test]
+    fn every_format() {
+        let t = table();
+        assert_eq!(
+            t.render(Format::Table),
+            "node  refs  share\n----  ----  -----\na|b     12    0.5\nc\"d      3\n"
+        );
+        assert_eq!(
+            t.render(Format::Csv),
+            "node,refs,share\na|b,12,0.5\n\"c\"\"d\",3,\n"
+        );
+        assert_eq!(
+            t.render(Format::Json),
+            "[\n  {\"node\": \"a|b\", \"refs\": 12, \"share\": 0.5},\n  {\"node\": \"c\\\"d\", \"refs\": 3, \"share\": null}\n]\n"
+        );
+        assert_eq!(
+            t.render(Format::Md),
+            "| node | refs | share |\n|---|---:|---:|\n| a\\|b | 12 | 0.5 |\n| c\"d | 3 |  |\n"
+        );
+        assert_eq!(Table::new(&["x"]).render(Format::Json), "[]\n");
+    }
+
+    #[test]
+    fn floats_are_stable() {
+        assert_eq!(format_float(1.0 / 3.0), "0.333333");
+        assert_eq!(format_float(2.0), "2");
+        assert_eq!(format_float(-0.0000001), "0");
+    }
+}

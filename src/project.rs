@@ -1,0 +1,152 @@
+//! The loaded analysis folder: one model of participants, documents, codebook and coded
+//! segments. Loading is the only place that reads the folder; everything else works on this.
+
+use crate::codebook::Codebook;
+use crate::coding::{self, CodedSegment, Sheet};
+use crate::config::{Config, CONFIG_FILE};
+use crate::corpus::{self, Document, Speakers};
+use crate::diagnostics::Diagnostics;
+use crate::participants::Participants;
+use anyhow::{bail, Result};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    pub participants: Participants,
+    /// Documents sorted by id.
+    pub documents: Vec<Document>,
+    pub codebook: Codebook,
+    /// Coders, one per sheet, sorted (a coder is a sheet's file stem).
+    pub coders: Vec<String>,
+    pub sheets: Vec<Sheet>,
+    /// Coded segments sorted by document, position and coder.
+    pub segments: Vec<CodedSegment>,
+}
+
+/// The project folder: `dir` when given, else the nearest folder upwards from the current
+/// one that holds `thematic.toml`, else the current folder.
+pub fn find_root(dir: Option<&Path>) -> Result<PathBuf> {
+    if let Some(d) = dir {
+        if !d.is_dir() {
+            bail!("project folder {} does not exist", d.display());
+        }
+        return Ok(d.to_path_buf());
+    }
+    let cwd = std::env::current_dir()?;
+    Ok(cwd
+        .ancestors()
+        .find(|a| a.join(CONFIG_FILE).is_file())
+        .unwrap_or(&cwd)
+        .to_path_buf())
+}
+
+impl Project {
+    /// Loads the analysis folder at `root`. Problems in any file are collected in the returned
+    /// diagnostics and loading goes on with what could be read.
+    pub fn load(root: &Path) -> Result<(Project, Diagnostics)> {
+        if !root.is_dir() {
+            bail!("project folder {} does not exist", root.display());
+        }
+        let mut diags = Diagnostics::default();
+        let config = match read_text(root, CONFIG_FILE, false, &mut diags) {
+            Some(text) => Config::parse(&text, CONFIG_FILE, &mut diags),
+            None => Config::default(),
+        };
+        let group_ids: Vec<String> = config.groups.iter().map(|(g, _)| g.clone()).collect();
+        let participants_file = config.corpus.participants.clone();
+        let participants = match read_text(root, &participants_file, true, &mut diags) {
+            Some(text) => Participants::parse(&text, &participants_file, &group_ids, &mut diags),
+            None => Participants::parse("id,group\n", &participants_file, &group_ids, &mut diags),
+        };
+        let codebook_file = config.codebook.path.clone();
+        let mut codebook = match read_text(root, &codebook_file, true, &mut diags) {
+            Some(text) => Codebook::parse(&text, &codebook_file, &mut diags),
+            None => Codebook::default(),
+        };
+        let (documents, unreadable) = load_documents(root, &config, &participants, &mut diags);
+        let sheets = coding::read_sheets(root, &config.coding.sheets, &mut diags);
+        let segments = coding::anchor_sheets(&sheets, &documents, &unreadable, &mut codebook, &mut diags);
+        let coders = sheets.iter().map(|s| s.coder.clone()).collect();
+        let project = Project {
+            root: root.to_path_buf(),
+            config,
+            participants,
+            documents,
+            codebook,
+            coders,
+            sheets,
+            segments,
+        };
+        Ok((project, diags))
+    }
+
+    pub fn document(&self, id: &str) -> Option<usize> {
+        self.documents.binary_search_by(|d| d.id.as_str().cmp(id)).ok()
+    }
+
+    pub fn coder(&self, name: &str) -> Option<usize> {
+        self.coders.iter().position(|c| c == name)
+    }
+}
+
+/// Reads a UTF-8 file of the project. A missing file is an error when `required`.
+fn read_text(root: &Path, file: &str, required: bool, diags: &mut Diagnostics) -> Option<String> {
+    match std::fs::read(root.join(file)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(s) => Some(s.trim_start_matches('\u{feff}').to_string()),
+            Err(_) => {
+                diags.error(file, None, "not UTF-8: save it as UTF-8");
+                None
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if required {
+                diags.error(file, None, "file not found");
+            }
+            None
+        }
+        Err(e) => {
+            diags.error(file, None, format!("cannot read: {e}"));
+            None
+        }
+    }
+}
+
+/// Reads every transcript in parallel. Returns the documents and the ids of files that could
+/// not be read.
+fn load_documents(
+    root: &Path,
+    config: &Config,
+    participants: &Participants,
+    diags: &mut Diagnostics,
+) -> (Vec<Document>, Vec<String>) {
+    let files = corpus::list_transcripts(root, &config.corpus.transcripts, diags);
+    let speakers = Speakers::new(participants, &config.corpus);
+    let results: Vec<(String, Option<Document>, Diagnostics)> = files
+        .into_par_iter()
+        .map(|(id, path, format)| {
+            let mut d = Diagnostics::default();
+            let doc = match std::fs::read(root.join(&path)) {
+                Ok(bytes) => corpus::read_document(id.clone(), path, format, bytes, &speakers, &mut d),
+                Err(e) => {
+                    d.error(&path, None, format!("cannot read: {e}"));
+                    None
+                }
+            };
+            (id, doc, d)
+        })
+        .collect();
+    let mut documents = Vec::with_capacity(results.len());
+    let mut unreadable = Vec::new();
+    for (id, doc, d) in results {
+        diags.extend(d);
+        match doc {
+            Some(doc) => documents.push(doc),
+            None => unreadable.push(id),
+        }
+    }
+    (documents, unreadable)
+}

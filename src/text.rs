@@ -1,0 +1,216 @@
+//! Small text helpers shared by the loaders: CSV tables with line numbers, speaker-label keys,
+//! and short excerpts for messages.
+
+use crate::diagnostics::Diagnostics;
+
+/// A CSV file read into memory: the header and each record with its 1-based line.
+#[derive(Debug, Default)]
+pub struct CsvTable {
+    pub headers: Vec<String>,
+    pub rows: Vec<CsvRow>,
+}
+
+#[derive(Debug)]
+pub struct CsvRow {
+    pub line: usize,
+    pub fields: Vec<String>,
+    /// Byte range of the record in the file, for rewriting one row in place.
+    pub bytes: std::ops::Range<usize>,
+}
+
+impl CsvTable {
+    /// Reads CSV text. Malformed records are reported and skipped; `None` when the header is
+    /// missing or lacks one of `required` (also reported).
+    pub fn parse(text: &str, file: &str, required: &[&str], diags: &mut Diagnostics) -> Option<CsvTable> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut records = reader.records();
+        let headers: Vec<String> = match records.next() {
+            Some(Ok(h)) => h
+                .iter()
+                .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+                .collect(),
+            Some(Err(e)) => {
+                diags.error(file, Some(1), format!("malformed CSV header: {}", csv_reason(&e)));
+                return None;
+            }
+            None => {
+                diags.error(file, None, "empty file: expected a header row");
+                return None;
+            }
+        };
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|r| !headers.iter().any(|h| h == r))
+            .collect();
+        if !missing.is_empty() {
+            diags.error(
+                file,
+                Some(1),
+                format!(
+                    "header lacks column{} {} (found: {})",
+                    if missing.len() > 1 { "s" } else { "" },
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    headers.join(",")
+                ),
+            );
+            return None;
+        }
+        for (i, h) in headers.iter().enumerate() {
+            if headers[..i].contains(h) {
+                diags.error(file, Some(1), format!("column `{h}` appears twice in the header"));
+            }
+        }
+        let mut table = CsvTable {
+            headers,
+            rows: Vec::new(),
+        };
+        let mut pending: Option<(usize, Vec<String>, usize)> = None;
+        for record in records {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize);
+                    diags.error(file, line, format!("malformed CSV: {}", csv_reason(&e)));
+                    continue;
+                }
+            };
+            let pos = record
+                .position()
+                .expect("records read from a reader have positions");
+            let start = pos.byte() as usize;
+            if let Some((line, fields, s)) = pending.take() {
+                table.rows.push(CsvRow {
+                    line,
+                    fields,
+                    bytes: s..start,
+                });
+            }
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let line = pos.line() as usize;
+            if record.len() != table.headers.len() {
+                diags.error(
+                    file,
+                    Some(line),
+                    format!(
+                        "malformed CSV: {} fields where the header has {}",
+                        record.len(),
+                        table.headers.len()
+                    ),
+                );
+                continue;
+            }
+            pending = Some((line, record.iter().map(str::to_string).collect(), start));
+        }
+        if let Some((line, fields, s)) = pending {
+            table.rows.push(CsvRow {
+                line,
+                fields,
+                bytes: s..text.len(),
+            });
+        }
+        Some(table)
+    }
+
+    /// Index of a column by name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+}
+
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "text is not UTF-8".to_string(),
+        _ => {
+            let s = e.to_string();
+            // The csv crate prefixes positions we already print ourselves.
+            match s.find("): ") {
+                Some(i) if s.starts_with("CSV") => s[i + 3..].to_string(),
+                _ => s,
+            }
+        }
+    }
+}
+
+/// The key under which a speaker label or participant name is looked up: case and runs of
+/// white space do not matter.
+pub fn label_key(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A passage shortened for a message: at most `max` characters, with "…" where cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// Whether `id` is a valid code id: letters, digits, `-`, `_`, `/`.
+pub fn is_code_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_keep_lines_and_report_bad_records() {
+        let text = "id,group\nA,staff\n\"B\nB\",partner\nC\nD,staff\n";
+        let mut d = Diagnostics::default();
+        let t = CsvTable::parse(text, "p.csv", &["id", "group"], &mut d).unwrap();
+        let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 6]);
+        assert_eq!(t.rows[1].fields[0], "B\nB");
+        let problems: Vec<String> = d.sorted().iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            problems,
+            ["error: p.csv:5: malformed CSV: 1 fields where the header has 2"]
+        );
+        assert_eq!(&text[t.rows[0].bytes.clone()], "A,staff\n");
+        assert_eq!(&text[t.rows[2].bytes.clone()], "D,staff\n");
+    }
+
+    #[test]
+    fn csv_missing_columns_are_named() {
+        let mut d = Diagnostics::default();
+        assert!(CsvTable::parse("id,grp\n", "p.csv", &["id", "group"], &mut d).is_none());
+        assert_eq!(
+            d.sorted()[0].to_string(),
+            "error: p.csv:1: header lacks column `group` (found: id,grp)"
+        );
+        let mut d = Diagnostics::default();
+        assert!(CsvTable::parse("", "p.csv", &["id"], &mut d).is_none());
+        assert_eq!(d.errors(), 1);
+    }
+
+    #[test]
+    fn code_ids_and_label_keys() {
+        assert!(is_code_id("shared-values"));
+        assert!(is_code_id("parent/child_2"));
+        assert!(!is_code_id("shared values"));
+        assert!(!is_code_id(""));
+        assert_eq!(label_key("  Partner   7i "), "partner 7i");
+        assert_eq!(excerpt("a  b\nc", 10), "a b c");
+        assert_eq!(excerpt("abcdefghij", 5), "abcd…");
+    }
+}
