@@ -257,7 +257,7 @@ impl Parser<'_, '_, '_> {
             theme: self.theme,
             category: self.category,
             line,
-            end_line: item.data().sourcepos.end.line.max(line),
+            end_line: self.last_text_line(line, item.data().sourcepos.end.line),
             ..Code::default()
         };
         for sub in item
@@ -343,6 +343,15 @@ impl Parser<'_, '_, '_> {
                 ),
             },
         }
+    }
+
+    /// The last line in `first..=last` (1-based) that is not blank.
+    fn last_text_line(&self, first: usize, last: usize) -> usize {
+        let mut end = last.min(self.lines.len());
+        while end > first && self.lines[end - 1].trim().is_empty() {
+            end -= 1;
+        }
+        end
     }
 
     /// The Markdown source of lines `start..=end` (1-based).

@@ -85,7 +85,15 @@ impl CsvTable {
             let pos = record
                 .position()
                 .expect("records read from a reader have positions");
-            let start = pos.byte() as usize;
+            // The csv crate may place a record's start inside the previous CRLF.
+            let mut start = pos.byte() as usize;
+            while text
+                .as_bytes()
+                .get(start)
+                .is_some_and(|b| matches!(b, b'\r' | b'\n'))
+            {
+                start += 1;
+            }
             if let Some((line, fields, s)) = pending.take() {
                 table.rows.push(CsvRow {
                     line,

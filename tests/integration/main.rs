@@ -1,0 +1,10 @@
+//! Integration tests: each writes an analysis folder to a temporary directory and runs the
+//! real `thematic` binary on it.
+
+mod check;
+mod cli;
+mod coding;
+mod corpus;
+mod edit;
+mod stats;
+mod util;
