@@ -327,6 +327,23 @@ impl Parser<'_, '_, '_> {
                         Some(line),
                         format!("empty `{key}:` rule for `{}`", code.id),
                     );
+                } else if let Some(e) = (key == "regex")
+                    .then(|| regex::Regex::new(&value).err())
+                    .flatten()
+                {
+                    let reason = e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .trim()
+                        .trim_start_matches("error: ")
+                        .to_string();
+                    self.diags.error(
+                        self.file,
+                        Some(line),
+                        format!("invalid `regex:` for `{}`: {reason}", code.id),
+                    );
                 } else {
                     *slot = Some(value);
                 }
@@ -443,9 +460,9 @@ mod tests {
     #[test]
     fn duplicate_and_invalid_ids_and_bad_rules() {
         let (b, problems) = parse(
-            "# T\n- `a` — one\n- `a` — again\n- `not valid` — x\n- `b` — y\n  - polarity: sideways\n  - colour: red\n- looks-like-code — but no backticks\n",
+            "# T\n- `a` — one\n- `a` — again\n- `not valid` — x\n- `b` — y\n  - polarity: sideways\n  - colour: red\n- looks-like-code — but no backticks\n- `c` — z\n  - regex: (unclosed\n",
         );
-        assert_eq!(b.codes.len(), 2);
+        assert_eq!(b.codes.len(), 3);
         assert_eq!(
             problems,
             [
@@ -454,6 +471,7 @@ mod tests {
                 "error: codebook.md:6: polarity `sideways` for `b` is not positive, negative or neutral",
                 "warning: codebook.md:7: nested item under `b` is not one of `include:`, `exclude:`, `example:`, `search:`, `regex:`, `polarity:`: ignored",
                 "warning: codebook.md:8: `looks-like-code` looks like a code but is not in backticks, so it is not read as one",
+                "error: codebook.md:10: invalid `regex:` for `c`: unclosed group",
             ]
         );
     }
