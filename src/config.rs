@@ -22,6 +22,10 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
         "report",
         Some(&["out", "quotes_per_subtheme", "attribution", "redactions"]),
     ),
+    (
+        "triangulation",
+        Some(&["by", "level", "prominence_ratio", "overrides"]),
+    ),
 ];
 
 /// Which kind of thematic analysis the team is doing (Braun & Clarke's typology).
@@ -134,6 +138,32 @@ pub struct Config {
     pub codebook: CodebookSettings,
     pub coding: CodingSettings,
     pub report: ReportSettings,
+    pub triangulation: TriangulationSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct TriangulationSettings {
+    /// `group` or a participant attribute.
+    pub by: String,
+    /// `theme`, `category` or `code`.
+    pub level: String,
+    /// Prominence differs strongly when one group's share of participants is under this
+    /// fraction of another's.
+    pub prominence_ratio: f64,
+    /// The analyst's verdicts: `row,verdict,note`.
+    pub overrides: String,
+}
+
+impl Default for TriangulationSettings {
+    fn default() -> Self {
+        TriangulationSettings {
+            by: "group".into(),
+            level: "theme".into(),
+            prominence_ratio: 0.5,
+            overrides: "triangulation.csv".into(),
+        }
+    }
 }
 
 fn ordered_pairs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {

@@ -1,12 +1,14 @@
 //! The loaded analysis folder: one model of participants, documents, codebook and coded
 //! segments. Loading is the only place that reads the folder; everything else works on this.
 
+use crate::analysis::triangulation::Verdict;
 use crate::codebook::Codebook;
 use crate::coding::{self, CodedSegment, Sheet};
 use crate::config::{Config, CONFIG_FILE};
 use crate::corpus::{self, Document, Speakers};
 use crate::diagnostics::Diagnostics;
 use crate::participants::Participants;
+use crate::text::CsvTable;
 use anyhow::{bail, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,17 @@ pub struct Project {
     pub sheets: Vec<Sheet>,
     /// Coded segments sorted by document, position and coder.
     pub segments: Vec<CodedSegment>,
+    /// The analyst's triangulation verdicts, from `triangulation.csv`.
+    pub verdicts: Vec<AnalystVerdict>,
+}
+
+/// A row of `triangulation.csv`: the analyst's verdict on a theme, category or code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalystVerdict {
+    pub row: String,
+    pub verdict: Verdict,
+    pub note: String,
+    pub line: usize,
 }
 
 /// The project folder: `dir` when given, else the nearest folder upwards from the current
@@ -70,6 +83,11 @@ impl Project {
         let sheets = coding::read_sheets(root, &config.coding.sheets, &mut diags);
         let segments = coding::anchor_sheets(&sheets, &documents, &unreadable, &mut codebook, &mut diags);
         let coders = sheets.iter().map(|s| s.coder.clone()).collect();
+        let verdicts_file = config.triangulation.overrides.clone();
+        let verdicts = match read_text(root, &verdicts_file, false, &mut diags) {
+            Some(text) => read_verdicts(&text, &verdicts_file, &codebook, &mut diags),
+            None => Vec::new(),
+        };
         let project = Project {
             root: root.to_path_buf(),
             config,
@@ -79,6 +97,7 @@ impl Project {
             coders,
             sheets,
             segments,
+            verdicts,
         };
         Ok((project, diags))
     }
@@ -149,4 +168,70 @@ fn load_documents(
         }
     }
     (documents, unreadable)
+}
+
+/// Reads `triangulation.csv`; each row must name a theme, category or code.
+fn read_verdicts(
+    text: &str,
+    file: &str,
+    codebook: &Codebook,
+    diags: &mut Diagnostics,
+) -> Vec<AnalystVerdict> {
+    let Some(table) = CsvTable::parse(text, file, &["row", "verdict"], diags) else {
+        return Vec::new();
+    };
+    let (row_col, verdict_col, note_col) = (
+        table.column("row").unwrap_or(0),
+        table.column("verdict").unwrap_or(1),
+        table.column("note"),
+    );
+    let names: Vec<&str> = codebook
+        .themes
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(codebook.categories.iter().map(|c| c.name.as_str()))
+        .chain(codebook.codes.iter().map(|c| c.id.as_str()))
+        .collect();
+    let mut out: Vec<AnalystVerdict> = Vec::new();
+    for r in &table.rows {
+        let row = r.fields[row_col].trim().to_string();
+        let raw = r.fields[verdict_col].trim();
+        if !names.contains(&row.as_str()) {
+            diags.error(
+                file,
+                Some(r.line),
+                format!(
+                    "`{row}` is no theme, category or code of the codebook{}",
+                    crate::diagnostics::did_you_mean(&row, names.iter().copied())
+                ),
+            );
+            continue;
+        }
+        let Some(verdict) = Verdict::parse(raw) else {
+            diags.error(
+                file,
+                Some(r.line),
+                format!("verdict `{raw}` is not agreement, partial, silence or dissonance"),
+            );
+            continue;
+        };
+        if let Some(first) = out.iter().find(|v| v.row == row) {
+            diags.error(
+                file,
+                Some(r.line),
+                format!("a second verdict for `{row}` (first on line {})", first.line),
+            );
+            continue;
+        }
+        let note = note_col
+            .map(|c| r.fields[c].trim().to_string())
+            .unwrap_or_default();
+        out.push(AnalystVerdict {
+            row,
+            verdict,
+            note,
+            line: r.line,
+        });
+    }
+    out
 }

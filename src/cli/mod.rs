@@ -7,6 +7,7 @@ mod code;
 mod codebook;
 mod init;
 mod stats;
+mod triangulate;
 
 use crate::diagnostics::Diagnostics;
 use crate::project::{find_root, Project};
@@ -42,6 +43,7 @@ enum Command {
     Code(code::Args),
     Codebook(codebook::Args),
     Stats(stats::Args),
+    Triangulate(triangulate::Args),
 }
 
 /// How a command ended.
@@ -67,6 +69,7 @@ pub fn run() -> i32 {
         Command::Code(a) => code::run(&cli.global, a),
         Command::Codebook(a) => codebook::run(&cli.global, a),
         Command::Stats(a) => stats::run(&cli.global, a),
+        Command::Triangulate(a) => triangulate::run(&cli.global, a),
     };
     match result {
         Ok(Outcome::Done) => 0,

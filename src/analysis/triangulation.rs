@@ -1,0 +1,340 @@
+//! Triangulation across stakeholder groups, following Farmer et al.'s protocol: for each row
+//! (theme, category or code), each group's prominence (participants coded out of the group,
+//! references) and meaning (the net polarity of its coded passages), and a verdict:
+//!
+//! - silence: at least one group has no participant coded;
+//! - dissonance: groups lean opposite ways (one net positive, another net negative);
+//! - partial agreement: every group is present but prominence differs strongly (one group's
+//!   share of participants is under `prominence_ratio` of another's) or meaning differs short
+//!   of opposition (one group leans, another does not);
+//! - agreement: every group is present, with similar prominence and the same lean.
+//!
+//! An analyst's own verdict for a row overrides the computed one and is marked as such.
+
+use super::counts::By;
+use super::nodes::{Level, Nodes};
+use crate::codebook::Polarity;
+use crate::output::{Cell as TableCell, Table};
+use crate::project::Project;
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Agreement,
+    Partial,
+    Silence,
+    Dissonance,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Agreement => "agreement",
+            Verdict::Partial => "partial",
+            Verdict::Silence => "silence",
+            Verdict::Dissonance => "dissonance",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Verdict> {
+        match s.trim().to_lowercase().replace(' ', "-").as_str() {
+            "agreement" => Some(Verdict::Agreement),
+            "partial" | "partial-agreement" => Some(Verdict::Partial),
+            "silence" => Some(Verdict::Silence),
+            "dissonance" => Some(Verdict::Dissonance),
+            _ => None,
+        }
+    }
+}
+
+/// One group's part in a row.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Cell {
+    /// Participants of the group coded at the row.
+    pub participants: usize,
+    /// Participants in the group.
+    pub of: usize,
+    pub references: usize,
+    /// Passages with a positive code minus passages with a negative code.
+    pub net_polarity: i64,
+    /// Whether any passage carried a code with a polarity.
+    pub has_polarity: bool,
+}
+
+impl Cell {
+    pub fn share(&self) -> f64 {
+        if self.of == 0 {
+            0.0
+        } else {
+            self.participants as f64 / self.of as f64
+        }
+    }
+
+    /// +1, -1 or 0: which way the group leans.
+    pub fn lean(&self) -> i64 {
+        self.net_polarity.signum()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub node: String,
+    pub cells: Vec<Cell>,
+    pub computed: Verdict,
+    /// The analyst's verdict and note, from `triangulation.csv`.
+    pub override_: Option<(Verdict, String)>,
+}
+
+impl Row {
+    pub fn verdict(&self) -> Verdict {
+        self.override_.as_ref().map_or(self.computed, |(v, _)| *v)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Triangulation {
+    pub level: Level,
+    pub by: By,
+    /// The groups (or attribute values), in report order.
+    pub groups: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+/// Thresholds of the verdicts.
+#[derive(Debug, Clone, Copy)]
+pub struct Thresholds {
+    /// Prominence differs strongly when a group's share is under this fraction of another's.
+    pub prominence_ratio: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            prominence_ratio: 0.5,
+        }
+    }
+}
+
+/// Triangulates every node of `level` across the values of `by` (group or an attribute).
+pub fn triangulate(project: &Project, level: Level, by: &By, thresholds: Thresholds) -> Triangulation {
+    let nodes = Nodes::new(&project.codebook, level);
+    let people = &project.participants;
+    let value_of = |p: usize| -> String {
+        match by {
+            By::Attribute(a) => people.attribute(p, a).unwrap_or("").to_string(),
+            _ => people.get(p).group.clone(),
+        }
+    };
+    let groups: Vec<String> = match by {
+        By::Attribute(_) => {
+            let mut v: Vec<String> = (0..people.len())
+                .map(value_of)
+                .filter(|v| !v.is_empty())
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        }
+        _ => people.groups.clone(),
+    };
+    let group_of: Vec<Option<usize>> = (0..people.len())
+        .map(|p| groups.iter().position(|g| *g == value_of(p)))
+        .collect();
+    let mut size = vec![0; groups.len()];
+    for g in group_of.iter().flatten() {
+        size[*g] += 1;
+    }
+    let n_nodes = nodes.names.len();
+    let mut coded: Vec<Vec<HashSet<usize>>> = vec![vec![HashSet::new(); groups.len()]; n_nodes];
+    let mut refs: Vec<Vec<HashSet<(usize, usize, usize)>>> =
+        vec![vec![HashSet::new(); groups.len()]; n_nodes];
+    // Polarity per distinct passage, node and group: +1 if any code is positive, -1 if
+    // negative (a passage coded both ways counts for neither).
+    let mut polarity: Vec<Vec<std::collections::HashMap<(usize, usize, usize), i64>>> =
+        vec![vec![Default::default(); groups.len()]; n_nodes];
+    for seg in &project.segments {
+        let key = (seg.document, seg.chars.start, seg.chars.end);
+        for node in nodes.of_codes(&seg.codes) {
+            let mut lean = 0;
+            for &c in &seg.codes {
+                if nodes.of_code[c] != node {
+                    continue;
+                }
+                match project.codebook.codes[c].polarity {
+                    Some(Polarity::Positive) => lean |= 1,
+                    Some(Polarity::Negative) => lean |= 2,
+                    _ => {}
+                }
+            }
+            for &p in &seg.participants {
+                let Some(g) = group_of[p] else { continue };
+                coded[node][g].insert(p);
+                refs[node][g].insert(key);
+                if lean != 0 {
+                    let value = match lean {
+                        1 => 1,
+                        2 => -1,
+                        _ => 0,
+                    };
+                    polarity[node][g].insert(key, value);
+                }
+            }
+        }
+    }
+    let rows = (0..n_nodes)
+        .map(|n| {
+            let cells: Vec<Cell> = (0..groups.len())
+                .map(|g| Cell {
+                    participants: coded[n][g].len(),
+                    of: size[g],
+                    references: refs[n][g].len(),
+                    net_polarity: polarity[n][g].values().sum(),
+                    has_polarity: !polarity[n][g].is_empty(),
+                })
+                .collect();
+            let node = nodes.names[n].clone();
+            let analyst = project
+                .verdicts
+                .iter()
+                .find(|v| v.row == node)
+                .map(|v| (v.verdict, v.note.clone()));
+            Row {
+                computed: verdict(&cells, thresholds),
+                node,
+                cells,
+                override_: analyst,
+            }
+        })
+        .collect();
+    Triangulation {
+        level,
+        by: by.clone(),
+        groups,
+        rows,
+    }
+}
+
+impl Triangulation {
+    /// Tidy records: `level,node,group,participants,of,references,verdict`, then `computed`
+    /// (the protocol's verdict) and the analyst's `note` where a verdict was overridden.
+    pub fn table(&self) -> Table {
+        let mut t = Table::new(&[
+            "level",
+            "node",
+            "group",
+            "participants",
+            "of",
+            "references",
+            "verdict",
+            "computed",
+            "note",
+        ]);
+        for row in &self.rows {
+            for (g, cell) in self.groups.iter().zip(&row.cells) {
+                t.push(vec![
+                    self.level.as_str().into(),
+                    row.node.as_str().into(),
+                    g.as_str().into(),
+                    cell.participants.into(),
+                    cell.of.into(),
+                    cell.references.into(),
+                    row.verdict().as_str().into(),
+                    row.computed.as_str().into(),
+                    row.override_
+                        .as_ref()
+                        .map_or("", |(_, note)| note.as_str())
+                        .into(),
+                ]);
+            }
+        }
+        t
+    }
+
+    /// The matrix as people read it: a row per node, `n/N (refs)` per group, the verdict
+    /// (`*` where the analyst's verdict replaces the computed one).
+    pub fn matrix(&self, group_label: impl Fn(&str) -> String) -> Table {
+        let mut columns: Vec<String> = vec![self.level.as_str().to_string()];
+        columns.extend(self.groups.iter().map(|g| group_label(g)));
+        columns.push("verdict".into());
+        let mut t = Table {
+            columns,
+            rows: Vec::new(),
+        };
+        for row in &self.rows {
+            let mut cells: Vec<TableCell> = vec![row.node.as_str().into()];
+            cells.extend(
+                row.cells
+                    .iter()
+                    .map(|c| format!("{}/{} ({})", c.participants, c.of, c.references).into()),
+            );
+            let mark = if row.override_.is_some() { "*" } else { "" };
+            cells.push(format!("{}{mark}", row.verdict().as_str()).into());
+            t.rows.push(cells);
+        }
+        t
+    }
+}
+
+/// The protocol's verdict for one row.
+pub fn verdict(cells: &[Cell], t: Thresholds) -> Verdict {
+    if cells.is_empty() || cells.iter().any(|c| c.participants == 0) {
+        return Verdict::Silence;
+    }
+    let leans: Vec<i64> = cells.iter().filter(|c| c.has_polarity).map(Cell::lean).collect();
+    if leans.contains(&1) && leans.contains(&-1) {
+        return Verdict::Dissonance;
+    }
+    let shares: Vec<f64> = cells.iter().map(Cell::share).collect();
+    let max = shares.iter().copied().fold(0.0, f64::max);
+    let min = shares.iter().copied().fold(f64::INFINITY, f64::min);
+    let prominence_differs = min < t.prominence_ratio * max;
+    // Meaning differs short of opposition: some groups lean one way and others not at all.
+    let all_leans: Vec<i64> = cells.iter().map(Cell::lean).collect();
+    let meaning_differs = all_leans.iter().any(|&l| l != 0) && all_leans.iter().any(|&l| l == 0);
+    if prominence_differs || meaning_differs {
+        Verdict::Partial
+    } else {
+        Verdict::Agreement
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(participants: usize, of: usize, net: i64) -> Cell {
+        Cell {
+            participants,
+            of,
+            references: participants,
+            net_polarity: net,
+            has_polarity: net != 0,
+        }
+    }
+
+    #[test]
+    fn verdicts() {
+        let t = Thresholds::default();
+        assert_eq!(verdict(&[cell(2, 4, 0), cell(0, 3, 0)], t), Verdict::Silence);
+        assert_eq!(verdict(&[cell(2, 4, 3), cell(1, 3, -1)], t), Verdict::Dissonance);
+        assert_eq!(verdict(&[cell(4, 4, 0), cell(1, 3, 0)], t), Verdict::Partial);
+        assert_eq!(verdict(&[cell(2, 4, 2), cell(2, 3, 0)], t), Verdict::Partial);
+        assert_eq!(verdict(&[cell(2, 4, 2), cell(2, 3, 1)], t), Verdict::Agreement);
+        assert_eq!(verdict(&[cell(2, 4, 0), cell(1, 3, 0)], t), Verdict::Agreement);
+        assert_eq!(verdict(&[], t), Verdict::Silence);
+    }
+
+    #[test]
+    fn verdict_names_round_trip() {
+        for v in [
+            Verdict::Agreement,
+            Verdict::Partial,
+            Verdict::Silence,
+            Verdict::Dissonance,
+        ] {
+            assert_eq!(Verdict::parse(v.as_str()), Some(v));
+        }
+        assert_eq!(Verdict::parse("Partial agreement"), Some(Verdict::Partial));
+        assert_eq!(Verdict::parse("maybe"), None);
+    }
+}

@@ -1,0 +1,85 @@
+//! `thematic triangulate`: the convergence matrix across stakeholder groups.
+
+use super::{emit, Global, Outcome};
+use crate::analysis::counts::By;
+use crate::analysis::nodes::Level;
+use crate::analysis::triangulation::{triangulate, Thresholds};
+use crate::output::Format;
+use anyhow::{bail, Result};
+
+/// Compare stakeholder groups per theme, category or code: participants coded out of each
+/// group (n/N), references, and a verdict per row (agreement, partial, silence, dissonance)
+/// after Farmer et al.'s triangulation protocol. An analyst's verdict in triangulation.csv
+/// (`row,verdict,note`) replaces the computed one and is marked `*`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Compare by `group` or by a participants.csv column such as `site`
+    /// [default: [triangulation] by in thematic.toml, else group]
+    #[arg(long, value_name = "BY")]
+    by: Option<String>,
+    /// The level of the code tree [default: [triangulation] level, else theme]
+    #[arg(long, value_enum)]
+    level: Option<Level>,
+    /// Output format: table and md print the matrix, csv and json tidy records
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let project = global.load()?;
+    let settings = &project.config.triangulation;
+    let by = By::parse(args.by.as_deref().unwrap_or(&settings.by), &project)?;
+    if matches!(by, By::All | By::Participant | By::Document) {
+        bail!("triangulate compares groups: use --by group or a participant attribute");
+    }
+    let level = match args.level {
+        Some(l) => l,
+        None => <Level as clap::ValueEnum>::from_str(&settings.level, true).map_err(|_| {
+            anyhow::anyhow!(
+                "thematic.toml: [triangulation] level `{}` is not theme, category or code",
+                settings.level
+            )
+        })?,
+    };
+    let thresholds = Thresholds {
+        prominence_ratio: settings.prominence_ratio,
+    };
+    let tri = triangulate(&project, level, &by, thresholds);
+    let text = match args.format {
+        Format::Csv | Format::Json => tri.table().render(args.format),
+        f => {
+            let label = |g: &str| match by {
+                By::Group => project.config.group_label(g).to_string(),
+                _ => g.to_string(),
+            };
+            let mut out = tri.matrix(label).render(f);
+            let notes: Vec<String> = tri
+                .rows
+                .iter()
+                .filter_map(|r| {
+                    r.override_.as_ref().map(|(v, note)| {
+                        format!(
+                            "* {}: {} by the analyst (computed: {}){}",
+                            r.node,
+                            v.as_str(),
+                            r.computed.as_str(),
+                            if note.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {note}")
+                            }
+                        )
+                    })
+                })
+                .collect();
+            if !notes.is_empty() {
+                out.push('\n');
+                out.push_str(&notes.join("\n"));
+                out.push('\n');
+            }
+            out
+        }
+    };
+    emit(&text)?;
+    Ok(Outcome::Done)
+}
