@@ -16,7 +16,7 @@ use super::nodes::{Level, Nodes};
 use crate::codebook::Polarity;
 use crate::output::{Cell as TableCell, Table};
 use crate::project::Project;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
@@ -115,6 +115,16 @@ impl Default for Thresholds {
     }
 }
 
+/// A distinct passage: document and character range.
+type Passage = (usize, usize, usize);
+
+#[derive(Default)]
+struct Acc {
+    participants: HashSet<usize>,
+    refs: HashSet<Passage>,
+    polarity: HashMap<Passage, i64>,
+}
+
 /// Triangulates every node of `level` across the values of `by` (group or an attribute).
 pub fn triangulate(project: &Project, level: Level, by: &By, thresholds: Thresholds) -> Triangulation {
     let nodes = Nodes::new(&project.codebook, level);
@@ -145,38 +155,29 @@ pub fn triangulate(project: &Project, level: Level, by: &By, thresholds: Thresho
         size[*g] += 1;
     }
     let n_nodes = nodes.names.len();
-    let mut coded: Vec<Vec<HashSet<usize>>> = vec![vec![HashSet::new(); groups.len()]; n_nodes];
-    let mut refs: Vec<Vec<HashSet<(usize, usize, usize)>>> =
-        vec![vec![HashSet::new(); groups.len()]; n_nodes];
-    // Polarity per distinct passage, node and group: +1 if any code is positive, -1 if
-    // negative (a passage coded both ways counts for neither).
-    let mut polarity: Vec<Vec<std::collections::HashMap<(usize, usize, usize), i64>>> =
-        vec![vec![Default::default(); groups.len()]; n_nodes];
+    let mut acc: Vec<Vec<Acc>> = (0..n_nodes)
+        .map(|_| (0..groups.len()).map(|_| Acc::default()).collect())
+        .collect();
     for seg in &project.segments {
         let key = (seg.document, seg.chars.start, seg.chars.end);
         for node in nodes.of_codes(&seg.codes) {
-            let mut lean = 0;
-            for &c in &seg.codes {
-                if nodes.of_code[c] != node {
-                    continue;
-                }
+            // +1 if any of the node's codes here is positive, -1 if negative; a passage
+            // coded both ways counts for neither.
+            let (mut positive, mut negative) = (false, false);
+            for &c in seg.codes.iter().filter(|&&c| nodes.of_code[c] == node) {
                 match project.codebook.codes[c].polarity {
-                    Some(Polarity::Positive) => lean |= 1,
-                    Some(Polarity::Negative) => lean |= 2,
+                    Some(Polarity::Positive) => positive = true,
+                    Some(Polarity::Negative) => negative = true,
                     _ => {}
                 }
             }
             for &p in &seg.participants {
                 let Some(g) = group_of[p] else { continue };
-                coded[node][g].insert(p);
-                refs[node][g].insert(key);
-                if lean != 0 {
-                    let value = match lean {
-                        1 => 1,
-                        2 => -1,
-                        _ => 0,
-                    };
-                    polarity[node][g].insert(key, value);
+                let a = &mut acc[node][g];
+                a.participants.insert(p);
+                a.refs.insert(key);
+                if positive || negative {
+                    a.polarity.insert(key, positive as i64 - negative as i64);
                 }
             }
         }
@@ -184,12 +185,15 @@ pub fn triangulate(project: &Project, level: Level, by: &By, thresholds: Thresho
     let rows = (0..n_nodes)
         .map(|n| {
             let cells: Vec<Cell> = (0..groups.len())
-                .map(|g| Cell {
-                    participants: coded[n][g].len(),
-                    of: size[g],
-                    references: refs[n][g].len(),
-                    net_polarity: polarity[n][g].values().sum(),
-                    has_polarity: !polarity[n][g].is_empty(),
+                .map(|g| {
+                    let a = &acc[n][g];
+                    Cell {
+                        participants: a.participants.len(),
+                        of: size[g],
+                        references: a.refs.len(),
+                        net_polarity: a.polarity.values().sum(),
+                        has_polarity: !a.polarity.is_empty(),
+                    }
                 })
                 .collect();
             let node = nodes.names[n].clone();
@@ -290,7 +294,7 @@ pub fn verdict(cells: &[Cell], t: Thresholds) -> Verdict {
     let prominence_differs = min < t.prominence_ratio * max;
     // Meaning differs short of opposition: some groups lean one way and others not at all.
     let all_leans: Vec<i64> = cells.iter().map(Cell::lean).collect();
-    let meaning_differs = all_leans.iter().any(|&l| l != 0) && all_leans.iter().any(|&l| l == 0);
+    let meaning_differs = all_leans.iter().any(|&l| l != 0) && all_leans.contains(&0);
     if prominence_differs || meaning_differs {
         Verdict::Partial
     } else {
