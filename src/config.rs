@@ -20,7 +20,13 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
     ("coding", Some(&["sheets"])),
     (
         "report",
-        Some(&["out", "quotes_per_subtheme", "attribution", "redactions"]),
+        Some(&[
+            "out",
+            "quotes_per_subtheme",
+            "attribution",
+            "redactions",
+            "quote_max_chars",
+        ]),
     ),
     (
         "triangulation",
@@ -111,6 +117,8 @@ impl Default for CodingSettings {
 pub struct ReportSettings {
     pub out: String,
     pub quotes_per_subtheme: usize,
+    /// Quotes longer than this (in characters) are cut at a sentence boundary with "…".
+    pub quote_max_chars: usize,
     pub attribution: String,
     pub redactions: String,
 }
@@ -120,6 +128,7 @@ impl Default for ReportSettings {
         ReportSettings {
             out: "report".into(),
             quotes_per_subtheme: 3,
+            quote_max_chars: 400,
             attribution: "({label})".into(),
             redactions: "redactions.csv".into(),
         }

@@ -17,4 +17,6 @@ pub mod fsutil;
 pub mod output;
 pub mod participants;
 pub mod project;
+pub mod redact;
+pub mod report;
 pub mod text;

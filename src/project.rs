@@ -8,6 +8,7 @@ use crate::config::{Config, CONFIG_FILE};
 use crate::corpus::{self, Document, Speakers};
 use crate::diagnostics::Diagnostics;
 use crate::participants::Participants;
+use crate::redact::Redactions;
 use crate::text::CsvTable;
 use anyhow::{bail, Result};
 use rayon::prelude::*;
@@ -28,6 +29,8 @@ pub struct Project {
     pub segments: Vec<CodedSegment>,
     /// The analyst's triangulation verdicts, from `triangulation.csv`.
     pub verdicts: Vec<AnalystVerdict>,
+    /// Identifying terms to replace in everything that leaves the tool.
+    pub redactions: Redactions,
 }
 
 /// A row of `triangulation.csv`: the analyst's verdict on a theme, category or code.
@@ -83,6 +86,11 @@ impl Project {
         let sheets = coding::read_sheets(root, &config.coding.sheets, &mut diags);
         let segments = coding::anchor_sheets(&sheets, &documents, &unreadable, &mut codebook, &mut diags);
         let coders = sheets.iter().map(|s| s.coder.clone()).collect();
+        let redactions_file = config.report.redactions.clone();
+        let redactions = match read_text(root, &redactions_file, false, &mut diags) {
+            Some(text) => Redactions::parse(&text, &redactions_file, &mut diags),
+            None => Redactions::default(),
+        };
         let verdicts_file = config.triangulation.overrides.clone();
         let verdicts = match read_text(root, &verdicts_file, false, &mut diags) {
             Some(text) => read_verdicts(&text, &verdicts_file, &codebook, &mut diags),
@@ -98,6 +106,7 @@ impl Project {
             sheets,
             segments,
             verdicts,
+            redactions,
         };
         Ok((project, diags))
     }

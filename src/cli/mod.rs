@@ -6,6 +6,7 @@ mod check;
 mod code;
 mod codebook;
 mod init;
+mod report;
 mod stats;
 mod triangulate;
 
@@ -42,6 +43,7 @@ enum Command {
     Check(check::Args),
     Code(code::Args),
     Codebook(codebook::Args),
+    Report(report::Args),
     Stats(stats::Args),
     Triangulate(triangulate::Args),
 }
@@ -68,6 +70,7 @@ pub fn run() -> i32 {
         Command::Check(a) => check::run(&cli.global, a),
         Command::Code(a) => code::run(&cli.global, a),
         Command::Codebook(a) => codebook::run(&cli.global, a),
+        Command::Report(a) => report::run(&cli.global, a),
         Command::Stats(a) => stats::run(&cli.global, a),
         Command::Triangulate(a) => triangulate::run(&cli.global, a),
     };

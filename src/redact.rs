@@ -1,0 +1,164 @@
+//! Redactions: identifying terms and what replaces them (`redactions.csv`, `term,replacement`).
+//! Every quote and table that leaves `thematic` passes through them.
+//!
+//! A plain term matches as a whole word, case-sensitively, with white space, quote marks,
+//! apostrophes and dashes matching their typographic variants (so `St Luke's` also catches
+//! `St Luke’s`). A term written `/.../` is a regular expression.
+
+use crate::diagnostics::Diagnostics;
+use crate::text::CsvTable;
+use regex::Regex;
+
+#[derive(Debug, Clone, Default)]
+pub struct Redactions {
+    rules: Vec<(Regex, String)>,
+    /// The terms as written, for messages.
+    pub terms: Vec<String>,
+}
+
+impl Redactions {
+    pub fn parse(text: &str, file: &str, diags: &mut Diagnostics) -> Redactions {
+        let mut out = Redactions::default();
+        let Some(table) = CsvTable::parse(text, file, &["term", "replacement"], diags) else {
+            return out;
+        };
+        let (t, r) = (
+            table.column("term").unwrap_or(0),
+            table.column("replacement").unwrap_or(1),
+        );
+        for row in &table.rows {
+            let term = row.fields[t].trim();
+            if term.is_empty() {
+                diags.error(file, Some(row.line), "empty term");
+                continue;
+            }
+            let pattern = match term.strip_prefix('/').and_then(|s| s.strip_suffix('/')) {
+                Some(re) if !re.is_empty() => re.to_string(),
+                _ => literal_pattern(term),
+            };
+            match Regex::new(&pattern) {
+                Ok(re) => {
+                    out.rules.push((re, row.fields[r].trim().to_string()));
+                    out.terms.push(term.to_string());
+                }
+                Err(e) => {
+                    let reason = e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .trim()
+                        .trim_start_matches("error: ")
+                        .to_string();
+                    diags.error(
+                        file,
+                        Some(row.line),
+                        format!("invalid regular expression {term}: {reason}"),
+                    );
+                }
+            }
+        }
+        // Longer terms first, so `Nadia Rahman` is replaced before `Nadia`.
+        let mut order: Vec<usize> = (0..out.rules.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(out.terms[i].chars().count()));
+        out.rules = order.iter().map(|&i| out.rules[i].clone()).collect();
+        out.terms = order.iter().map(|&i| out.terms[i].clone()).collect();
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The text with every term replaced.
+    pub fn apply(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (re, replacement) in &self.rules {
+            if re.is_match(&out) {
+                out = re.replace_all(&out, regex::NoExpand(replacement)).into_owned();
+            }
+        }
+        out
+    }
+
+    /// The terms found in a text, with the 1-based line of each first finding.
+    pub fn found_in(&self, text: &str) -> Vec<(String, usize)> {
+        self.rules
+            .iter()
+            .zip(&self.terms)
+            .filter_map(|((re, _), term)| {
+                re.find(text)
+                    .map(|m| (term.clone(), crate::config::line_of(text, m.start())))
+            })
+            .collect()
+    }
+}
+
+/// A literal term as a pattern: whole words, flexible white space, quote marks and dashes.
+fn literal_pattern(term: &str) -> String {
+    let mut p = String::new();
+    let first = term.chars().next().is_some_and(|c| c.is_alphanumeric());
+    let last = term.chars().last().is_some_and(|c| c.is_alphanumeric());
+    if first {
+        p.push_str(r"\b");
+    }
+    let mut in_space = false;
+    for c in term.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                p.push_str(r"\s+");
+            }
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        match c {
+            '\'' | '\u{2018}' | '\u{2019}' | '`' => p.push_str("['\u{2018}\u{2019}`]"),
+            '"' | '\u{201C}' | '\u{201D}' => p.push_str("[\"\u{201C}\u{201D}]"),
+            '-' | '\u{2013}' | '\u{2014}' => p.push_str("[-\u{2013}\u{2014}]"),
+            c => p.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    if last {
+        p.push_str(r"\b");
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn redactions(csv: &str) -> (Redactions, Vec<String>) {
+        let mut d = Diagnostics::default();
+        let r = Redactions::parse(csv, "redactions.csv", &mut d);
+        (r, d.sorted().iter().map(|p| p.to_string()).collect())
+    }
+
+    #[test]
+    fn words_apostrophes_and_regexes() {
+        let (r, problems) = redactions(
+            "term,replacement\nDev,[name]\nSt Luke's,[venue]\nNadia,[name]\nNadia Rahman,[GP]\n/\\b07\\d{9}\\b/,[phone]\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            r.apply("Dev met Dr Nadia Rahman at St Luke\u{2019}s; ring 07123456789. Development, Nadia."),
+            "[name] met Dr [GP] at [venue]; ring [phone]. Development, [name]."
+        );
+        assert_eq!(r.found_in("ok\nDev here"), [("Dev".to_string(), 2)]);
+        assert_eq!(r.apply("$1 and \\0"), "$1 and \\0");
+    }
+
+    #[test]
+    fn bad_rows_are_reported() {
+        let (r, problems) = redactions("term,replacement\n,[x]\n/(open/,[y]\n");
+        assert!(r.is_empty());
+        assert_eq!(
+            problems,
+            [
+                "error: redactions.csv:2: empty term",
+                "error: redactions.csv:3: invalid regular expression /(open/: unclosed group"
+            ]
+        );
+    }
+}

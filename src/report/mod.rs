@@ -1,0 +1,544 @@
+//! The quoted-evidence report: `report.md`, `report.html` (one self-contained file),
+//! `tables/*.csv` and `figures/*.svg`, built in memory from a loaded project. The same
+//! project always gives the same bytes: no dates, no absolute paths, stable order.
+
+pub mod html;
+pub mod markdown;
+pub mod quotes;
+pub mod svg;
+
+use crate::analysis::counts::{count, By};
+use crate::analysis::nodes::{Level, Nodes};
+use crate::analysis::triangulation::{triangulate, Thresholds, Triangulation};
+use crate::codebook::CodeIdx;
+use crate::output::{Format, Table};
+use crate::participants::ParticipantIdx;
+use crate::project::Project;
+use markdown as md;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+/// The files of a report, paths relative to the report folder, in a fixed order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// A quote placed in the report, for the quotes table and the checks.
+struct Placed {
+    theme: String,
+    category: String,
+    quote: quotes::Quote,
+}
+
+/// Builds the whole report.
+pub fn build(project: &Project) -> Report {
+    let redact = |s: &str| project.redactions.apply(s);
+    let book = &project.codebook;
+    let settings = &project.config.report;
+    let tri = triangulate(
+        project,
+        Level::Theme,
+        &By::Group,
+        Thresholds {
+            prominence_ratio: project.config.triangulation.prominence_ratio,
+        },
+    );
+    let group_labels: Vec<String> = tri
+        .groups
+        .iter()
+        .map(|g| project.config.group_label(g).to_string())
+        .collect();
+    let mut out = String::new();
+    let title = project
+        .config
+        .project
+        .title
+        .clone()
+        .unwrap_or_else(|| "Thematic analysis".to_string());
+    let _ = writeln!(out, "# {}\n", md::text(&redact(&title)));
+
+    // 1. Summary.
+    let _ = writeln!(out, "## Summary\n");
+    let _ = writeln!(out, "{}\n", summary(project, &group_labels));
+
+    // 2. Themes and subthemes.
+    let _ = writeln!(out, "## Themes and subthemes\n");
+    let mut themes_table = Table::new(&["theme", "subthemes", "codes"]);
+    let _ = writeln!(out, "| Theme | Subthemes | Codes |\n|---|---|---:|");
+    for (t, theme) in book.themes.iter().enumerate() {
+        let cats: Vec<&str> = book
+            .categories
+            .iter()
+            .filter(|c| c.theme == Some(t))
+            .map(|c| c.name.as_str())
+            .collect();
+        let n_codes = book.codes.iter().filter(|c| c.theme == Some(t)).count();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {n_codes} |",
+            md::cell(&redact(&theme.name)),
+            md::cell(&redact(&cats.join("; ")))
+        );
+        themes_table.push(vec![
+            redact(&theme.name).into(),
+            redact(&cats.join("; ")).into(),
+            n_codes.into(),
+        ]);
+    }
+    out.push('\n');
+
+    // 3. Triangulation matrix and figures.
+    let _ = writeln!(out, "## Triangulation\n");
+    let _ = writeln!(
+        out,
+        "Each cell gives the participants of the group coded at the theme out of all the group's participants (n/N), and the number of coded passages in brackets. Verdicts follow Farmer et al.'s triangulation protocol: *agreement* (every group present, similar prominence, the same lean), *partial* (every group present, but prominence differs strongly or one group leans where another does not), *silence* (a group has no participant coded) and *dissonance* (groups lean opposite ways).\n"
+    );
+    out.push_str(&triangulation_table(&tri, &group_labels, &redact));
+    out.push('\n');
+    out.push_str(
+        "![Heat map: share of each group's participants coded at each theme](figures/heatmap.svg)\n\n",
+    );
+    out.push_str("![Coded passages per theme by group](figures/references.svg)\n\n");
+
+    // 4. Findings: per theme and subtheme, with quotes.
+    let _ = writeln!(out, "## Findings\n");
+    let mut used: HashMap<ParticipantIdx, usize> = HashMap::new();
+    let mut placed: Vec<Placed> = Vec::new();
+    let quote_block = |out: &mut String, qs: &[quotes::Quote]| {
+        for q in qs {
+            let p = project.participants.get(q.participant);
+            let attribution = settings
+                .attribution
+                .replace("{label}", &p.label)
+                .replace("{id}", &p.id)
+                .replace("{group}", project.config.group_label(&p.group));
+            let _ = writeln!(
+                out,
+                "> {} {}\n",
+                md::text(&redact(&q.text)),
+                md::text(&redact(&attribution))
+            );
+        }
+    };
+    for (t, theme) in book.themes.iter().enumerate() {
+        let _ = writeln!(out, "### {}. {}\n", t + 1, md::text(&redact(&theme.name)));
+        if !theme.description.is_empty() {
+            let _ = writeln!(out, "{}\n", md::prose(&redact(&theme.description)));
+        }
+        let direct = |c: CodeIdx| book.codes[c].theme == Some(t) && book.codes[c].category.is_none();
+        if book.codes.iter().enumerate().any(|(i, _)| direct(i)) {
+            let qs = quotes::choose(
+                project,
+                &direct,
+                settings.quotes_per_subtheme,
+                settings.quote_max_chars,
+                &mut used,
+            );
+            quote_block(&mut out, &qs);
+            placed.extend(qs.into_iter().map(|quote| Placed {
+                theme: theme.name.clone(),
+                category: String::new(),
+                quote,
+            }));
+        }
+        for (ci, cat) in book
+            .categories
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.theme == Some(t))
+        {
+            let _ = writeln!(
+                out,
+                "#### {}.{} {}\n",
+                t + 1,
+                subtheme_number(book, t, ci),
+                md::text(&redact(&cat.name))
+            );
+            if !cat.description.is_empty() {
+                let _ = writeln!(out, "{}\n", md::prose(&redact(&cat.description)));
+            }
+            let in_cat = |c: CodeIdx| book.codes[c].category == Some(ci);
+            let qs = quotes::choose(
+                project,
+                &in_cat,
+                settings.quotes_per_subtheme,
+                settings.quote_max_chars,
+                &mut used,
+            );
+            if qs.is_empty() {
+                let _ = writeln!(out, "*No coded passages yet.*\n");
+            }
+            quote_block(&mut out, &qs);
+            placed.extend(qs.into_iter().map(|quote| Placed {
+                theme: theme.name.clone(),
+                category: cat.name.clone(),
+                quote,
+            }));
+        }
+    }
+
+    // 5. Methods appendix.
+    let _ = writeln!(out, "## Methods\n");
+    out.push_str(&methods(project, &group_labels));
+
+    // 6. Warnings.
+    let warnings = warnings(project, &placed, &tri);
+    let _ = writeln!(out, "## Warnings\n");
+    if warnings.is_empty() {
+        out.push_str("None.\n");
+    } else {
+        for w in &warnings {
+            let _ = writeln!(out, "- {}", md::prose(&redact(w)));
+        }
+    }
+
+    // Tables and figures.
+    let theme_names: Vec<String> = tri.rows.iter().map(|r| redact(&r.node)).collect();
+    let cells: Vec<Vec<(usize, usize)>> = tri
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(|c| (c.participants, c.of)).collect())
+        .collect();
+    let refs: Vec<Vec<usize>> = tri
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.references).collect())
+        .collect();
+    let heatmap = svg::heatmap(
+        "Share of each group's participants coded, by theme",
+        &theme_names,
+        &group_labels,
+        &cells,
+    );
+    let bars = svg::grouped_bars(
+        "Coded passages per theme, by group",
+        &theme_names,
+        &group_labels,
+        &refs,
+    );
+    let mut quotes_table = Table::new(&[
+        "theme",
+        "subtheme",
+        "document",
+        "participant",
+        "group",
+        "exemplar",
+        "quote",
+    ]);
+    for p in &placed {
+        let who = project.participants.get(p.quote.participant);
+        quotes_table.push(vec![
+            redact(&p.theme).into(),
+            redact(&p.category).into(),
+            project.documents[p.quote.document].id.as_str().into(),
+            redact(&who.label).into(),
+            who.group.as_str().into(),
+            (if p.quote.exemplar { "yes" } else { "no" }).into(),
+            redact(&p.quote.text).into(),
+        ]);
+    }
+    let mut tri_table = tri.table();
+    redact_table(&mut tri_table, &redact);
+    let mut stats_table = count(project, Level::Theme, &By::Group).table();
+    redact_table(&mut stats_table, &redact);
+    let html = html::page(
+        &redact(&title),
+        &out,
+        &[
+            ("figures/heatmap.svg", &heatmap),
+            ("figures/references.svg", &bars),
+        ],
+    );
+    let files: BTreeMap<String, Vec<u8>> = [
+        ("report.md".to_string(), out.into_bytes()),
+        ("report.html".to_string(), html.into_bytes()),
+        ("figures/heatmap.svg".to_string(), heatmap.into_bytes()),
+        ("figures/references.svg".to_string(), bars.into_bytes()),
+        (
+            "tables/themes.csv".to_string(),
+            themes_table.render(Format::Csv).into_bytes(),
+        ),
+        (
+            "tables/triangulation.csv".to_string(),
+            tri_table.render(Format::Csv).into_bytes(),
+        ),
+        (
+            "tables/references-by-group.csv".to_string(),
+            stats_table.render(Format::Csv).into_bytes(),
+        ),
+        (
+            "tables/quotes.csv".to_string(),
+            quotes_table.render(Format::Csv).into_bytes(),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    Report {
+        files: files.into_iter().collect(),
+    }
+}
+
+fn redact_table(t: &mut Table, redact: &dyn Fn(&str) -> String) {
+    for row in &mut t.rows {
+        for c in row.iter_mut() {
+            if let crate::output::Cell::Text(s) = c {
+                *s = redact(s);
+            }
+        }
+    }
+}
+
+/// The number of a category within its theme (1-based).
+fn subtheme_number(book: &crate::codebook::Codebook, theme: usize, category: usize) -> usize {
+    book.categories[..category]
+        .iter()
+        .filter(|c| c.theme == Some(theme))
+        .count()
+        + 1
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn summary(project: &Project, group_labels: &[String]) -> String {
+    let people = &project.participants;
+    let per_group: Vec<String> = people
+        .groups
+        .iter()
+        .zip(group_labels)
+        .map(|(g, label)| {
+            format!(
+                "{} n = {}",
+                label,
+                people.list.iter().filter(|p| &p.group == g).count()
+            )
+        })
+        .collect();
+    let book = &project.codebook;
+    let unsorted = book.unsorted_codes().count();
+    format!(
+        "{} ({} in all). {}, {} ({}). {}, {}, {}{}; {} coded by {}.",
+        md::text(&per_group.join(", ")),
+        people.len(),
+        plural(project.documents.len(), "document", "documents"),
+        plural(project.coders.len(), "coder", "coders"),
+        md::text(&project.coders.join(", ")),
+        plural(book.themes.len(), "theme", "themes"),
+        plural(book.categories.len(), "subtheme", "subthemes"),
+        plural(book.sorted_codes().count(), "code", "codes"),
+        if unsorted > 0 {
+            format!(" (and {unsorted} unsorted)")
+        } else {
+            String::new()
+        },
+        plural(distinct_passages(project), "passage", "passages"),
+        plural(project.coders.len(), "coder", "coders"),
+    )
+}
+
+fn distinct_passages(project: &Project) -> usize {
+    let mut keys: Vec<(usize, usize, usize)> = project
+        .segments
+        .iter()
+        .map(|s| (s.document, s.chars.start, s.chars.end))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.len()
+}
+
+fn triangulation_table(
+    tri: &Triangulation,
+    group_labels: &[String],
+    redact: &dyn Fn(&str) -> String,
+) -> String {
+    let mut out = String::from("| Theme |");
+    for g in group_labels {
+        let _ = write!(out, " {} |", md::cell(g));
+    }
+    out.push_str(" Verdict |\n|---|");
+    for _ in group_labels {
+        out.push_str("---:|");
+    }
+    out.push_str("---|\n");
+    let mut notes = Vec::new();
+    for row in &tri.rows {
+        let _ = write!(out, "| {} |", md::cell(&redact(&row.node)));
+        for c in &row.cells {
+            let _ = write!(out, " {}/{} ({}) |", c.participants, c.of, c.references);
+        }
+        match &row.override_ {
+            Some((v, note)) => {
+                let _ = writeln!(out, " {}\\* |", v.as_str());
+                notes.push(format!(
+                    "\\* {}: the analyst's verdict (computed: {}){}",
+                    md::text(&redact(&row.node)),
+                    row.computed.as_str(),
+                    if note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(". {}", md::text(&redact(note)))
+                    }
+                ));
+            }
+            None => {
+                let _ = writeln!(out, " {} |", row.verdict().as_str());
+            }
+        }
+    }
+    for n in notes {
+        let _ = write!(out, "\n{n}\n");
+    }
+    out
+}
+
+fn methods(project: &Project, group_labels: &[String]) -> String {
+    let mut out = String::new();
+    let approach = match project.config.project.approach {
+        crate::config::Approach::Reflexive => "reflexive thematic analysis (Braun & Clarke)",
+        crate::config::Approach::Codebook => "codebook thematic analysis (Braun & Clarke's typology): codes defined in a shared codebook, grouped into subthemes and themes",
+        crate::config::Approach::CodingReliability => "coding-reliability thematic analysis: a structured codebook applied by independent coders whose agreement is measured",
+    };
+    let _ = writeln!(out, "- Approach: {}.", md::prose(approach));
+    let people = &project.participants;
+    for (g, label) in people.groups.iter().zip(group_labels) {
+        let n = people.list.iter().filter(|p| &p.group == g).count();
+        let _ = writeln!(out, "- Participants, {}: {n}.", md::text(label));
+    }
+    let mut formats: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut types: BTreeMap<String, usize> = BTreeMap::new();
+    for d in &project.documents {
+        *formats.entry(d.format.name()).or_default() += 1;
+        let kind = match d.meta("type") {
+            Some(t) => t.to_lowercase(),
+            None if d.participants().len() > 2 => "focus group".into(),
+            None => "interview".into(),
+        };
+        *types.entry(kind).or_default() += 1;
+    }
+    let list = |m: &mut dyn Iterator<Item = (String, usize)>| {
+        m.map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ")
+    };
+    let _ = writeln!(
+        out,
+        "- Documents: {} ({}; files: {}).",
+        project.documents.len(),
+        md::text(&list(&mut types.into_iter())),
+        list(&mut formats.into_iter().map(|(k, n)| (format!(".{k}"), n)))
+    );
+    let mut coders = Vec::new();
+    for (c, name) in project.coders.iter().enumerate() {
+        let mut docs: Vec<usize> = project
+            .segments
+            .iter()
+            .filter(|s| s.coder == c)
+            .map(|s| s.document)
+            .collect();
+        docs.sort_unstable();
+        docs.dedup();
+        coders.push(format!(
+            "{} ({})",
+            md::text(name),
+            plural(docs.len(), "document", "documents")
+        ));
+    }
+    let _ = writeln!(
+        out,
+        "- Coders: {}.",
+        if coders.is_empty() {
+            "none".into()
+        } else {
+            coders.join(", ")
+        }
+    );
+    let book = &project.codebook;
+    let _ = writeln!(
+        out,
+        "- Codebook: {}, {}, {}; {} unsorted.",
+        plural(book.themes.len(), "theme", "themes"),
+        plural(book.categories.len(), "subtheme", "subthemes"),
+        plural(book.sorted_codes().count(), "code", "codes"),
+        book.unsorted_codes().count()
+    );
+    let _ = writeln!(
+        out,
+        "- Coded passages: {} from {} coding-sheet rows.",
+        distinct_passages(project),
+        project.segments.len()
+    );
+    let _ = writeln!(
+        out,
+        "- Triangulation: stakeholder groups compared per theme; prominence differs strongly when one group's share of participants is under {} of another's.",
+        project.config.triangulation.prominence_ratio
+    );
+    let _ = writeln!(
+        out,
+        "- Quotes: up to {} per subtheme, exemplars first, then spread across groups and participants; passages over {} characters are cut at a sentence boundary and marked \"…\"; identifying terms are replaced ({} redaction terms).",
+        project.config.report.quotes_per_subtheme,
+        project.config.report.quote_max_chars,
+        project.redactions.terms.len()
+    );
+    out.push('\n');
+    out
+}
+
+fn warnings(project: &Project, placed: &[Placed], tri: &Triangulation) -> Vec<String> {
+    let mut out = Vec::new();
+    let book = &project.codebook;
+    let code_stats = count(project, Level::Code, &By::All);
+    let unsorted: Vec<String> = book
+        .unsorted_codes()
+        .map(|(i, c)| {
+            format!(
+                "`{}` ({})",
+                c.id,
+                plural(
+                    code_stats.total(code_stats.nodes.of_code[i]).references,
+                    "passage",
+                    "passages"
+                )
+            )
+        })
+        .collect();
+    if !unsorted.is_empty() {
+        out.push(format!(
+            "Unsorted codes, used in coding sheets but not in the codebook: {}.",
+            unsorted.join(", ")
+        ));
+    }
+    let nodes = Nodes::new(book, Level::Theme);
+    let theme_stats = count(project, Level::Theme, &By::All);
+    for (t, theme) in book.themes.iter().enumerate() {
+        let n = nodes
+            .names
+            .iter()
+            .position(|x| x == &theme.name)
+            .map(|i| theme_stats.total(i).participants)
+            .unwrap_or(0);
+        let row = &tri.rows[t];
+        let groups_present = row.cells.iter().filter(|c| c.participants > 0).count();
+        if n == 1 {
+            out.push(format!("The theme \"{}\" rests on one participant.", theme.name));
+        } else if groups_present == 1 && tri.groups.len() > 1 {
+            out.push(format!("The theme \"{}\" rests on one group.", theme.name));
+        } else if n == 0 {
+            out.push(format!("The theme \"{}\" has no coded passages.", theme.name));
+        }
+    }
+    let total = placed.len();
+    let mut per: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in placed {
+        *per.entry(project.participants.get(p.quote.participant).label.as_str())
+            .or_default() += 1;
+    }
+    for (label, n) in per {
+        if total > 0 && n * 4 > total {
+            out.push(format!(
+                "{label} supplies {n} of the report's {total} quotes (more than a quarter)."
+            ));
+        }
+    }
+    out
+}
