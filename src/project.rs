@@ -111,6 +111,22 @@ impl Project {
         Ok((project, diags))
     }
 
+    /// Redaction terms still found in the last written report (`report/report.md`), as
+    /// problems of that file.
+    pub fn check_written_report(&self, diags: &mut Diagnostics) {
+        let file = format!("{}/report.md", self.config.report.out.trim_end_matches('/'));
+        let Ok(text) = std::fs::read_to_string(self.root.join(&file)) else {
+            return;
+        };
+        for (term, line) in self.redactions.found_in(&text) {
+            diags.error(
+                &file,
+                Some(line),
+                format!("redaction term `{term}` is in the written report (run `thematic report` again)"),
+            );
+        }
+    }
+
     pub fn document(&self, id: &str) -> Option<usize> {
         self.documents.binary_search_by(|d| d.id.as_str().cmp(id)).ok()
     }

@@ -27,9 +27,22 @@ pub fn text(s: &str) -> String {
     out
 }
 
-/// Codebook prose keeps its Markdown (emphasis, links, lists) but can never be raw HTML.
+/// Codebook prose keeps its Markdown (emphasis, links, lists) but can never be raw HTML:
+/// `<`, `>` and `&` outside code spans are backslash-escaped (inside them they are shown as
+/// typed anyway).
 pub fn prose(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    let mut out = String::with_capacity(s.len());
+    let mut in_code = false;
+    for c in s.chars() {
+        if c == '`' {
+            in_code = !in_code;
+        }
+        if !in_code && matches!(c, '<' | '>' | '&') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A table cell: text escaped, pipes escaped.
@@ -51,9 +64,6 @@ mod tests {
         assert_eq!(text("- item"), "\\- item");
         assert_eq!(text("1. item"), "1\\. item");
         assert_eq!(text("It's 5.5 \"fine\""), "It's 5.5 \"fine\"");
-        assert_eq!(
-            prose("*ok* <img src=x onerror=alert(1)>"),
-            "*ok* &lt;img src=x onerror=alert(1)&gt;"
-        );
+        assert_eq!(prose("*ok* <img src=x> & `<b>`"), "*ok* \\<img src=x\\> \\& `<b>`");
     }
 }

@@ -397,11 +397,11 @@ fn triangulation_table(
 fn methods(project: &Project, group_labels: &[String]) -> String {
     let mut out = String::new();
     let approach = match project.config.project.approach {
-        crate::config::Approach::Reflexive => "reflexive thematic analysis (Braun & Clarke)",
-        crate::config::Approach::Codebook => "codebook thematic analysis (Braun & Clarke's typology): codes defined in a shared codebook, grouped into subthemes and themes",
+        crate::config::Approach::Reflexive => "reflexive thematic analysis (Braun and Clarke)",
+        crate::config::Approach::Codebook => "codebook thematic analysis (in Braun and Clarke's typology): codes defined in a shared codebook, grouped into subthemes and themes",
         crate::config::Approach::CodingReliability => "coding-reliability thematic analysis: a structured codebook applied by independent coders whose agreement is measured",
     };
-    let _ = writeln!(out, "- Approach: {}.", md::prose(approach));
+    let _ = writeln!(out, "- Approach: {approach}.");
     let people = &project.participants;
     for (g, label) in people.groups.iter().zip(group_labels) {
         let n = people.list.iter().filter(|p| &p.group == g).count();

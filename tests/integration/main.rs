@@ -6,5 +6,7 @@ mod cli;
 mod coding;
 mod corpus;
 mod edit;
+mod report;
 mod stats;
+mod triangulate;
 mod util;

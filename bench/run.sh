@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Benchmark of `thematic check` and `thematic stats`, beside `wc -w` and qc (qualitative-coding).
+#
+#   bash bench/run.sh                  # N = 30, 300, 3000; prints Markdown tables
+#
+# Environment (all optional):
+#   SIZES="30 300 3000"    corpus sizes (interviews of about 3,000 words)
+#   QC_SIZES="30 300 3000" sizes at which qc is run (empty: skip qc)
+#   QC_CLI_SIZES="30"      sizes at which qc's coding is also loaded through `qc code`, one qc
+#                          process per document (about 2 s each), besides the one-process load
+#   QC_TIMEOUT=600         seconds allowed to each qc step before it counts as not finished
+#   SEED=42                generator seed
+#   RUNS=10 WARMUP=3       hyperfine runs and warm-up runs for thematic and wc
+#   SKIP_BUILD=1           use the existing target/release/thematic
+#
+# Data goes to bench/data/ (git-ignored) and is reused while generate.py and the seed are
+# unchanged. Raw measurements: bench/data/results/. The tables: bench/data/results/tables.md.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+DATA="$BENCH/data"
+RES="$DATA/results"
+SIZES="${SIZES:-30 300 3000}"
+QC_SIZES="${QC_SIZES-30 300 3000}"
+QC_CLI_SIZES="${QC_CLI_SIZES-30}"
+QC_TIMEOUT="${QC_TIMEOUT:-600}"
+SEED="${SEED:-42}"
+RUNS="${RUNS:-10}"
+WARMUP="${WARMUP:-3}"
+BIN="$ROOT/target/release/thematic"
+VENV="$BENCH/.venv"
+QC="$VENV/bin/qc"
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+mkdir -p "$RES"
+cd "$ROOT"
+
+# ---------------------------------------------------------------- tools
+if ! command -v hyperfine >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing hyperfine and time from Debian"
+    (apt-get install -y hyperfine time >/dev/null 2>&1 ||
+      { apt-get update >/dev/null 2>&1 && apt-get install -y hyperfine time >/dev/null 2>&1; }) || true
+  fi
+fi
+HAVE_HYPERFINE=0
+command -v hyperfine >/dev/null 2>&1 && HAVE_HYPERFINE=1
+[ -x /usr/bin/time ] || { echo "error: /usr/bin/time is needed (apt-get install -y time)" >&2; exit 2; }
+
+# ---------------------------------------------------------------- build
+if [ -z "${SKIP_BUILD:-}" ]; then
+  log "cargo build --release"
+  cargo build --release >&2
+fi
+[ -x "$BIN" ] || { echo "error: $BIN not built" >&2; exit 2; }
+
+# ---------------------------------------------------------------- machine and versions
+{
+  echo "date	$(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "nproc	$(nproc)"
+  echo "cpu	$(lscpu | grep 'Model name' | sed 's/.*: *//' | head -1)"
+  echo "memory	$(free -h | awk '/^Mem:/ {print $2}')"
+  echo "kernel	$(uname -r)"
+  echo "thematic_commit	$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "thematic_dirty	$(git -C "$ROOT" status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null | wc -l | tr -d ' ') changed files under src/, Cargo.*"
+  echo "thematic_version	$("$BIN" --version)"
+  echo "rustc	$(rustc --version)"
+  echo "hyperfine	$( [ $HAVE_HYPERFINE = 1 ] && hyperfine --version || echo 'not available (date loop)')"
+  echo "python	$(python3 --version 2>&1)"
+} > "$RES/env.tsv"
+
+# ---------------------------------------------------------------- helpers
+# bench JSON NAME1 CMD1 [NAME2 CMD2 ...]: mean and sigma of each command, as hyperfine JSON.
+bench() {
+  local json="$1"; shift
+  local runs="${BENCH_RUNS:-$RUNS}" warm="${BENCH_WARMUP:-$WARMUP}"
+  if [ $HAVE_HYPERFINE = 1 ]; then
+    local args=()
+    while [ $# -gt 0 ]; do args+=(-n "$1" "$2"); shift 2; done
+    hyperfine --style basic --warmup "$warm" --runs "$runs" -i --export-json "$json" \
+      "${args[@]}" >&2
+  else
+    local out="[" first=1
+    while [ $# -gt 0 ]; do
+      local name="$1" cmd="$2" times=() i t0 t1; shift 2
+      for ((i = 0; i < warm; i++)); do bash -c "$cmd" >/dev/null 2>&1 || true; done
+      for ((i = 0; i < runs; i++)); do
+        t0=$(date +%s.%N); bash -c "$cmd" >/dev/null 2>&1 || true; t1=$(date +%s.%N)
+        times+=("$(echo "$t1 - $t0" | bc -l)")
+      done
+      [ $first = 1 ] || out+=","; first=0
+      out+=$(python3 -c 'import json,statistics,sys; t=[float(x) for x in sys.argv[2:]]; print(json.dumps({"command": sys.argv[1], "mean": statistics.mean(t), "stddev": statistics.stdev(t) if len(t) > 1 else 0.0, "times": t}))' "$name" "${times[@]}")
+    done
+    echo "{\"results\": $out]}" > "$json"
+  fi
+}
+
+# peak_rss CMD...: the largest "Maximum resident set size" of 3 runs, in KiB.
+peak_rss() {
+  local best=0 kb i
+  for i in 1 2 3; do
+    kb=$( (/usr/bin/time -v "$@" >/dev/null 2>"$RES/.time.$$") ; awk -F': ' '/Maximum resident set size/ {print $2}' "$RES/.time.$$")
+    [ "${kb:-0}" -gt "$best" ] && best=$kb
+  done
+  rm -f "$RES/.time.$$"
+  echo "$best"
+}
+
+# timed FILE CMD...: wall time of one run (a program runs under `timeout $QC_TIMEOUT`); writes
+# the seconds, or "timeout" / "failed", to FILE and prints it; the command's output: FILE.log.
+timed() {
+  local out="$1"; shift
+  local t0 t1 rc=0
+  t0=$(date +%s.%N)
+  if [ "$(type -t "$1")" = function ]; then
+    "$@" >"$out.log" 2>&1 || rc=$?
+  else
+    timeout "$QC_TIMEOUT" "$@" >"$out.log" 2>&1 || rc=$?
+  fi
+  t1=$(date +%s.%N)
+  if [ $rc = 124 ]; then echo timeout > "$out"
+  elif [ $rc != 0 ]; then echo failed > "$out"
+  else python3 -c "print(f'{$t1 - $t0:.3f}')" > "$out"; fi
+  cat "$out"
+}
+
+kv() { printf '%s\t%s\n' "$2" "$3" >> "$1"; }
+
+# ---------------------------------------------------------------- data
+GEN_ID="seed=$SEED sha256=$(sha256sum "$BENCH/generate.py" | cut -c1-16)"
+for N in $SIZES; do
+  D="$DATA/n$N"
+  if [ ! -f "$D/.generated" ] || [ "$(cat "$D/.generated")" != "$GEN_ID" ]; then
+    log "generating N=$N"
+    rm -rf "$D"
+    python3 "$BENCH/generate.py" "$N" "$D" --seed "$SEED"
+    echo "$GEN_ID" > "$D/.generated"
+  else
+    log "reusing $D"
+  fi
+done
+
+# ---------------------------------------------------------------- thematic and wc -w
+for N in $SIZES; do
+  D="$DATA/n$N"
+  K="$RES/n$N.tsv"
+  : > "$K"
+  kv "$K" n "$N"
+  kv "$K" transcripts_bytes "$(du -sb "$D/transcripts" | cut -f1)"
+  kv "$K" analysis_bytes "$(du -sb --exclude=qc --exclude=.generated "$D" | cut -f1)"
+  kv "$K" words "$(cat "$D"/transcripts/*.txt | wc -w)"
+  kv "$K" coded_rows "$(($(python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], encoding="utf-8"))))' "$D/coding/coder1.csv") - 1))"
+  rc=0; "$BIN" check -p "$D" > "$RES/check-n$N.txt" 2>&1 || rc=$?
+  kv "$K" check_exit "$rc"
+  kv "$K" check_summary "$(tail -1 "$RES/check-n$N.txt")"
+  rc=0; "$BIN" stats -p "$D" --level theme --by group --format csv > "$RES/stats-n$N.csv" 2>&1 || rc=$?
+  kv "$K" stats_exit "$rc"
+  log "N=$N: timing wc -w, thematic check, thematic stats"
+  bench "$RES/hf-thematic-n$N.json" \
+    wc "wc -w $D/transcripts/*.txt" \
+    check "$BIN check -p $D" \
+    stats "$BIN stats -p $D --level theme --by group"
+  kv "$K" check_rss_kb "$(peak_rss "$BIN" check -p "$D")"
+  kv "$K" stats_rss_kb "$(peak_rss "$BIN" stats -p "$D" --level theme --by group)"
+  kv "$K" wc_rss_kb "$(peak_rss sh -c "wc -w $D/transcripts/*.txt")"
+done
+
+# ---------------------------------------------------------------- qc
+if [ -n "$QC_SIZES" ]; then
+  if [ ! -x "$QC" ]; then
+    log "installing qualitative-coding into $VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q qualitative-coding >&2
+  fi
+  echo "qc	$("$QC" version 2>/dev/null | tail -1)" >> "$RES/env.tsv"
+fi
+
+# qc_project DIR DATA_DIR: a new qc project with the benchmark's codebook and an "editor" that
+# types coder1's coding: it copies the prepared codes file into the file qc opens.
+qc_project() {
+  local P="$1" D="$2"
+  rm -rf "$P"; mkdir -p "$P"
+  (cd "$P" && "$QC" init -w >/dev/null 2>&1)
+  python3 - "$P/settings.yaml" "$D/qc/codes" <<'EOF'
+import sys
+path, codes = sys.argv[1], sys.argv[2]
+s = open(path).read().replace("editor: code\n", "")
+s += f"""editor: bench
+editors:
+  bench:
+    name: bench
+    code_command: 'cp "{codes}/$(basename "{{corpus_file_path}}")" "{{codes_file_path}}"'
+    memo_command: 'true'
+"""
+open(path, "w").write(s)
+EOF
+  (cd "$P" && "$QC" init >/dev/null 2>&1)
+  cp "$D/qc/codebook.yaml" "$P/codebook.yaml"
+}
+
+for N in $QC_SIZES; do
+  D="$DATA/n$N"
+  P="$DATA/qc-n$N"
+  K="$RES/n$N.tsv"
+  [ -d "$D" ] || continue
+  log "N=$N: qc init"
+  kv "$K" qc_init_s "$(timed "$RES/qc-init-n$N" qc_project "$P" "$D")"
+  log "N=$N: qc corpus import"
+  kv "$K" qc_import_s "$(cd "$P" && timed "$RES/qc-import-n$N" "$QC" corpus import -r --importer verbatim "$D/transcripts")"
+  if [[ " $QC_CLI_SIZES " == *" $N "* ]]; then
+    log "N=$N: qc code, one process per document"
+    rm -rf "$P-cli"; cp -a "$P" "$P-cli"
+    kv "$K" qc_load_cli_s "$(cd "$P-cli" && timed "$RES/qc-load-cli-n$N" bash -c '
+      for f in "$1"/transcripts/*.txt; do
+        "$2" code coder1 -p "$(basename "$f")" -1 </dev/null || exit 1
+      done' _ "$D" "$QC")"
+    rm -rf "$P-cli"
+  fi
+  log "N=$N: qc coding load (qc's update_coded_lines, one process)"
+  load=$(timed "$RES/qc-load-n$N" "$VENV/bin/python" "$BENCH/qc_load.py" "$P" "$D/qc/codes")
+  kv "$K" qc_load_s "$load"
+  if [ "$load" = timeout ] || [ "$load" = failed ]; then
+    log "N=$N: qc load did not finish ($load); filling the database with SQL to time stats"
+    qc_project "$P" "$D"
+    (cd "$P" && "$QC" corpus import -r --importer verbatim "$D/transcripts" >/dev/null 2>&1)
+    kv "$K" qc_load_bulk_s "$(timed "$RES/qc-load-bulk-n$N" "$VENV/bin/python" "$BENCH/qc_load.py" --bulk "$P" "$D/qc/codes")"
+    kv "$K" qc_stats_on_bulk yes
+  fi
+  (cd "$P" && "$QC" codes stats -r -a -d 1 -t > "$RES/qc-stats-n$N.txt" 2>&1) || true
+  log "N=$N: timing qc codes stats"
+  (cd "$P" && BENCH_RUNS=5 BENCH_WARMUP=1 bench "$RES/hf-qc-n$N.json" \
+    stats "$QC codes stats -r -a -d 1 -t" \
+    stats_by_group "for g in staff- partner- service-user-; do $QC codes stats -r -a -d 1 -t -p \$g; done" \
+    check "$QC check")
+  kv "$K" qc_stats_rss_kb "$(cd "$P" && peak_rss "$QC" codes stats -r -a -d 1 -t)"
+  kv "$K" qc_db_bytes "$(stat -c %s "$P/qualitative_coding.sqlite3")"
+done
+
+# ---------------------------------------------------------------- tables
+python3 "$BENCH/report.py" "$RES" | tee "$RES/tables.md"
