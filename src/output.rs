@@ -26,11 +26,21 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// For people: floats rounded to 6 places.
     fn display(&self) -> String {
+        match self {
+            Cell::Float(x) => format_float(*x),
+            other => other.exact(),
+        }
+    }
+
+    /// For files and scripts: floats in full (the shortest text that reads back the same).
+    fn exact(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.to_string(),
-            Cell::Float(x) => format_float(*x),
+            Cell::Float(x) if *x == 0.0 => "0".into(),
+            Cell::Float(x) => x.to_string(),
             Cell::Null => String::new(),
         }
     }
@@ -38,9 +48,9 @@ impl Cell {
     fn json(&self) -> String {
         match self {
             Cell::Text(s) => serde_json::to_string(s).expect("strings serialise"),
-            Cell::Int(n) => n.to_string(),
-            Cell::Float(x) if x.is_finite() => format_float(*x),
-            Cell::Float(_) | Cell::Null => "null".into(),
+            Cell::Float(x) if !x.is_finite() => "null".into(),
+            Cell::Null => "null".into(),
+            other => other.exact(),
         }
     }
 
@@ -265,5 +275,7 @@ mod tests {
         assert_eq!(format_float(1.0 / 3.0), "0.333333");
         assert_eq!(format_float(2.0), "2");
         assert_eq!(format_float(-0.0000001), "0");
+        assert_eq!(Cell::Float(1.0 / 3.0).exact(), "0.3333333333333333");
+        assert_eq!(Cell::Float(2.0).exact(), "2");
     }
 }

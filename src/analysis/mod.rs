@@ -1,6 +1,7 @@
 //! Analyses of a loaded [`crate::project::Project`]: plain functions from the model to plain
 //! data, no I/O.
 
+pub mod agreement;
 pub mod counts;
 pub mod nodes;
 pub mod triangulation;

@@ -2,6 +2,7 @@
 //! Exit codes are decided here: 0 fine, 1 `check` found problems, 2 the input or the command
 //! line is wrong (or the command could not do its work).
 
+mod agree;
 mod check;
 mod code;
 mod codebook;
@@ -42,6 +43,7 @@ enum Command {
     Init(init::Args),
     Check(check::Args),
     Code(code::Args),
+    Agree(agree::Args),
     Codebook(codebook::Args),
     Report(report::Args),
     Stats(stats::Args),
@@ -69,6 +71,7 @@ pub fn run() -> i32 {
         Command::Init(a) => init::run(&cli.global, a),
         Command::Check(a) => check::run(&cli.global, a),
         Command::Code(a) => code::run(&cli.global, a),
+        Command::Agree(a) => agree::run(&cli.global, a),
         Command::Codebook(a) => codebook::run(&cli.global, a),
         Command::Report(a) => report::run(&cli.global, a),
         Command::Stats(a) => stats::run(&cli.global, a),

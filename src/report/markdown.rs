@@ -64,6 +64,9 @@ mod tests {
         assert_eq!(text("- item"), "\\- item");
         assert_eq!(text("1. item"), "1\\. item");
         assert_eq!(text("It's 5.5 \"fine\""), "It's 5.5 \"fine\"");
-        assert_eq!(prose("*ok* <img src=x> & `<b>`"), "*ok* \\<img src=x\\> \\& `<b>`");
+        assert_eq!(
+            prose("*ok* <img src=x> & `<b>`"),
+            "*ok* \\<img src=x\\> \\& `<b>`"
+        );
     }
 }

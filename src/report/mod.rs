@@ -178,9 +178,13 @@ pub fn build(project: &Project) -> Report {
         }
     }
 
-    // 5. Methods appendix.
+    // 5. Methods appendix, with agreement where the approach uses it.
     let _ = writeln!(out, "## Methods\n");
     out.push_str(&methods(project, &group_labels));
+    let agreement = agreement_summary(project);
+    if let Some((text, _)) = &agreement {
+        let _ = writeln!(out, "{text}\n");
+    }
 
     // 6. Warnings.
     let warnings = warnings(project, &placed, &tri);
@@ -250,6 +254,14 @@ pub fn build(project: &Project) -> Report {
             ("figures/references.svg", &bars),
         ],
     );
+    let mut extra = Vec::new();
+    if let Some((_, mut table)) = agreement {
+        redact_table(&mut table, &redact);
+        extra.push((
+            "tables/agreement.csv".to_string(),
+            table.render(Format::Csv).into_bytes(),
+        ));
+    }
     let files: BTreeMap<String, Vec<u8>> = [
         ("report.md".to_string(), out.into_bytes()),
         ("report.html".to_string(), html.into_bytes()),
@@ -273,6 +285,7 @@ pub fn build(project: &Project) -> Report {
         ),
     ]
     .into_iter()
+    .chain(extra)
     .collect();
     Report {
         files: files.into_iter().collect(),
@@ -541,4 +554,53 @@ fn warnings(project: &Project, placed: &[Placed], tri: &Triangulation) -> Vec<St
         }
     }
     out
+}
+
+/// Inter-coder agreement for the methods appendix: when the approach is codebook or
+/// coding-reliability and at least two coders coded a shared document. Character units, all
+/// coders, the documents they all coded.
+fn agreement_summary(project: &Project) -> Option<(String, Table)> {
+    use crate::analysis::agreement::{compare, stats, Options, Scope, UnitKind};
+    if project.config.project.approach == crate::config::Approach::Reflexive || project.coders.len() < 2 {
+        return None;
+    }
+    let opts = Options {
+        coders: (0..project.coders.len()).collect(),
+        documents: None,
+        codes: None,
+        unit: UnitKind::Char,
+        overlap: 0.9,
+    };
+    let a = compare(project, &opts);
+    if a.documents.is_empty() {
+        return None;
+    }
+    let pooled = a.rows.iter().find(|r| r.scope == Scope::All)?;
+    let figure = |x: Option<f64>, band: &dyn Fn(f64) -> &'static str| match x {
+        Some(v) => format!("{v:.3} ({})", band(v)),
+        None => "undefined".to_string(),
+    };
+    let codes = a
+        .rows
+        .iter()
+        .filter(|r| matches!(r.scope, Scope::Code(_)))
+        .count();
+    let reliable = a
+        .rows
+        .iter()
+        .filter(|r| matches!(r.scope, Scope::Code(_)))
+        .filter(|r| r.krippendorff_alpha.is_some_and(|x| x >= 0.8))
+        .count();
+    let text = format!(
+        "- Inter-coder agreement: {} coded {} of the same documents; over every character of those documents and {} codes, percent agreement {}, Cohen's kappa {}, Krippendorff's alpha {}; {} of the {} codes reach alpha ≥ .800. Figures per code are in `tables/agreement.csv` (`thematic agree` for other units and the disagreements).",
+        md::text(&project.coders.join(" and ")),
+        a.documents.len(),
+        codes,
+        pooled.percent_agreement.map_or("undefined".into(), |x| format!("{x:.3}")),
+        figure(pooled.cohen_kappa, &|k| stats::kappa_band(k).label()),
+        figure(pooled.krippendorff_alpha, &|x| stats::alpha_band(x).label()),
+        reliable,
+        codes,
+    );
+    Some((text, a.table(project)))
 }

@@ -1,6 +1,8 @@
 //! Integration tests: each writes an analysis folder to a temporary directory and runs the
 //! real `thematic` binary on it.
 
+mod agree;
+mod agree_statistics;
 mod check;
 mod cli;
 mod coding;

@@ -8,7 +8,10 @@ use thematic::project::Project;
 /// The fixture with redactions and exemplars, so that the report has something to redact.
 fn fixture() -> Dir {
     let d = Dir::project();
-    d.write("redactions.csv", "term,replacement\nJo Bloggs,[name]\nvalues with them,[redacted]\n");
+    d.write(
+        "redactions.csv",
+        "term,replacement\nJo Bloggs,[name]\nvalues with them,[redacted]\n",
+    );
     d
 }
 
@@ -34,7 +37,13 @@ fn unescape(s: &str) -> String {
 fn assert_quotes_verbatim(root: &Path, report_md: &str) -> usize {
     let (project, _) = Project::load(root).unwrap();
     let replacements: Vec<String> = std::fs::read_to_string(root.join("redactions.csv"))
-        .map(|t| t.lines().skip(1).filter_map(|l| l.split(',').nth(1)).map(str::to_string).collect())
+        .map(|t| {
+            t.lines()
+                .skip(1)
+                .filter_map(|l| l.split(',').nth(1))
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default();
     let mut checked = 0;
     for line in report_md.lines().filter(|l| l.starts_with("> ")) {
@@ -78,7 +87,8 @@ fn every_quote_is_verbatim_and_attributed_in_the_fixture() {
 #[test]
 fn every_quote_is_verbatim_and_attributed_in_the_example() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/partnership-evaluation");
-    let md = std::fs::read_to_string(root.join("report/report.md")).expect("the example's report is committed");
+    let md =
+        std::fs::read_to_string(root.join("report/report.md")).expect("the example's report is committed");
     assert!(assert_quotes_verbatim(&root, &md) >= 40);
 }
 
@@ -86,15 +96,23 @@ fn every_quote_is_verbatim_and_attributed_in_the_example() {
 fn the_example_report_is_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/partnership-evaluation");
     let out = run_in(&root, &["report", "--check"]);
-    assert_eq!(out.code, 0, "run `cargo run -- report -p examples/partnership-evaluation`:\n{}", out.stdout);
+    assert_eq!(
+        out.code, 0,
+        "run `cargo run -- report -p examples/partnership-evaluation`:\n{}",
+        out.stdout
+    );
 }
 
 #[test]
 fn two_runs_give_identical_files_and_check_notices_changes() {
     let d = fixture();
     d.run(&["report"]).ok();
-    let first: Vec<(String, Vec<u8>)> =
-        d.files().into_iter().filter(|f| f.starts_with("report/")).map(|f| (f.clone(), std::fs::read(d.join(&f)).unwrap())).collect();
+    let first: Vec<(String, Vec<u8>)> = d
+        .files()
+        .into_iter()
+        .filter(|f| f.starts_with("report/"))
+        .map(|f| (f.clone(), std::fs::read(d.join(&f)).unwrap()))
+        .collect();
     assert_eq!(
         first.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
         [
@@ -102,6 +120,7 @@ fn two_runs_give_identical_files_and_check_notices_changes() {
             "report/figures/references.svg",
             "report/report.html",
             "report/report.md",
+            "report/tables/agreement.csv",
             "report/tables/quotes.csv",
             "report/tables/references-by-group.csv",
             "report/tables/themes.csv",
@@ -110,17 +129,27 @@ fn two_runs_give_identical_files_and_check_notices_changes() {
     );
     d.run(&["report"]).ok();
     for (f, bytes) in &first {
-        assert_eq!(&std::fs::read(d.join(f)).unwrap(), bytes, "{f} changed between runs");
+        assert_eq!(
+            &std::fs::read(d.join(f)).unwrap(),
+            bytes,
+            "{f} changed between runs"
+        );
     }
     assert_eq!(d.run(&["report", "--check"]).code, 0);
-    d.write("coding/ben.csv", "document,quote,codes\nS2,Funding is short.,funding\n");
+    d.write(
+        "coding/ben.csv",
+        "document,quote,codes\nS2,Funding is short.,funding\n",
+    );
     let out = d.run(&["report", "--check"]);
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("report/report.md"), "{}", out.stdout);
     // No absolute paths or dates in any file.
     let tmp = d.path().to_string_lossy().to_string();
     for (f, bytes) in &first {
-        assert!(!String::from_utf8_lossy(bytes).contains(&tmp), "{f} holds an absolute path");
+        assert!(
+            !String::from_utf8_lossy(bytes).contains(&tmp),
+            "{f} holds an absolute path"
+        );
     }
 }
 
@@ -129,11 +158,17 @@ fn check_finds_redaction_terms_in_the_written_report() {
     let d = fixture();
     d.run(&["report"]).ok();
     assert_eq!(d.run(&["check"]).code, 0);
-    d.write("redactions.csv", "term,replacement\nJo Bloggs,[name]\nvalues with them,[redacted]\nTrust,[t]\n");
+    d.write(
+        "redactions.csv",
+        "term,replacement\nJo Bloggs,[name]\nvalues with them,[redacted]\nTrust,[t]\n",
+    );
     let out = d.run(&["check"]);
     assert_eq!(out.code, 1);
     assert!(
-        out.problems().iter().any(|p| p.starts_with("error: report/report.md:") && p.contains("redaction term `Trust` is in the written report")),
+        out.problems()
+            .iter()
+            .any(|p| p.starts_with("error: report/report.md:")
+                && p.contains("redaction term `Trust` is in the written report")),
         "{out:#?}"
     );
 }
@@ -150,16 +185,35 @@ fn markup_in_transcripts_and_codebook_renders_as_text() {
         "document,quote,codes\nS1,\"We share values. <script>alert('x')</script> and <img src=x onerror=alert(1)> and **bold** [link](javascript:alert(1)) | pipe\",shared-values\n",
     );
     d.remove("coding/ben.csv");
-    d.write("codebook.md", crate::util::FIXTURE_CODEBOOK.replace("About relationships.", "About <script>evil()</script> relationships."));
+    d.write(
+        "codebook.md",
+        crate::util::FIXTURE_CODEBOOK.replace(
+            "About relationships.",
+            "About <script>evil()</script> relationships.",
+        ),
+    );
     d.run(&["report"]).ok();
     let html = d.read("report/report.html");
     assert!(!html.contains("<script"), "a script tag got through");
     assert!(!html.contains("<img"), "an img tag got through");
-    assert!(!html.contains("href=\"javascript"), "a javascript link got through");
-    assert!(html.contains("&lt;script&gt;alert('x')&lt;/script&gt;") || html.contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"), "the quote's text is shown");
+    assert!(
+        !html.contains("href=\"javascript"),
+        "a javascript link got through"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert('x')&lt;/script&gt;")
+            || html.contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"),
+        "the quote's text is shown"
+    );
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"), "{html}");
-    assert!(html.contains("**bold** [link](javascript:alert(1)) | pipe"), "markdown shown as typed");
-    assert!(html.contains("About &lt;script&gt;evil()&lt;/script&gt; relationships."), "codebook text shown as typed");
+    assert!(
+        html.contains("**bold** [link](javascript:alert(1)) | pipe"),
+        "markdown shown as typed"
+    );
+    assert!(
+        html.contains("About &lt;script&gt;evil()&lt;/script&gt; relationships."),
+        "codebook text shown as typed"
+    );
     let md = d.read("report/report.md");
     assert!(assert_quotes_verbatim(d.path(), &md) > 0);
 }
@@ -167,25 +221,42 @@ fn markup_in_transcripts_and_codebook_renders_as_text() {
 #[test]
 fn report_md_snapshot() {
     let d = fixture();
-    d.write("triangulation.csv", "row,verdict,note\nResources,partial,service users talked about money off the record\n");
+    d.write(
+        "triangulation.csv",
+        "row,verdict,note\nResources,partial,service users talked about money off the record\n",
+    );
     d.run(&["report"]).ok();
     let md = d.read("report/report.md");
-    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/snapshots/fixture-report.md");
+    let snapshot =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/snapshots/fixture-report.md");
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&snapshot, &md).unwrap();
     }
-    let expected = std::fs::read_to_string(&snapshot).expect("snapshot exists (UPDATE_SNAPSHOTS=1 writes it)");
-    assert_eq!(md, expected, "report.md differs from the snapshot; review and rerun with UPDATE_SNAPSHOTS=1");
+    let expected =
+        std::fs::read_to_string(&snapshot).expect("snapshot exists (UPDATE_SNAPSHOTS=1 writes it)");
+    assert_eq!(
+        md, expected,
+        "report.md differs from the snapshot; review and rerun with UPDATE_SNAPSHOTS=1"
+    );
 }
 
 /// The page in headless Chromium (`apt-get install chromium`; `.ci/run` installs it): the
 /// heat map, the chart and the quotes are in the rendered DOM.
 #[test]
 fn the_html_renders_in_a_browser() {
-    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|b| {
-        std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success())
-    }) else {
-        assert!(std::env::var_os("CI").is_none(), "CI must have chromium (see .ci/run)");
+    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have chromium (see .ci/run)"
+        );
         eprintln!("skipped: no chromium on this machine");
         return;
     };
@@ -209,8 +280,14 @@ fn the_html_renders_in_a_browser() {
         .unwrap();
     let dom = String::from_utf8_lossy(&out.stdout);
     assert!(dom.contains("<svg"), "no SVG in the rendered page:\n{dom}");
-    assert!(dom.contains("Share of each group's participants coded, by theme"), "no heat map");
+    assert!(
+        dom.contains("Share of each group's participants coded, by theme"),
+        "no heat map"
+    );
     assert!(dom.contains("Coded passages per theme, by group"), "no bar chart");
     assert!(dom.contains("<blockquote>"), "no quotes");
-    assert!(dom.contains("We share values. (Staff 1)"), "a quote is missing:\n{dom}");
+    assert!(
+        dom.contains("We share values. (Staff 1)"),
+        "a quote is missing:\n{dom}"
+    );
 }

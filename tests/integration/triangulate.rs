@@ -11,7 +11,10 @@ use crate::util::Dir;
 fn folder() -> Dir {
     let d = Dir::empty();
     d.write("thematic.toml", "[groups]\nA = \"Group A\"\nB = \"Group B\"\n");
-    d.write("participants.csv", "id,group,site\na1,A,x\na2,A,x\na3,A,y\nb1,B,x\nb2,B,y\nb3,B,y\n");
+    d.write(
+        "participants.csv",
+        "id,group,site\na1,A,x\na2,A,x\na3,A,y\nb1,B,x\nb2,B,y\nb3,B,y\n",
+    );
     d.write(
         "codebook.md",
         "# Agree\n- `good` — good.\n  - polarity: positive\n\n# Partial\n- `topic` — a topic.\n\n# Silence\n- `only-a` — only A.\n\n# Dissonance\n- `plus` — for.\n  - polarity: positive\n- `minus` — against.\n  - polarity: negative\n",
@@ -69,18 +72,38 @@ fn every_verdict_by_group() {
 #[test]
 fn the_analysts_verdict_overrides_and_says_so() {
     let d = folder();
-    d.write("triangulation.csv", "row,verdict,note\nSilence,agreement,B agreed off the record\n");
+    d.write(
+        "triangulation.csv",
+        "row,verdict,note\nSilence,agreement,B agreed off the record\n",
+    );
     let out = d.run(&["triangulate", "--format", "csv"]).ok();
-    assert!(out.stdout.contains("theme,Silence,B,0,3,0,agreement,silence,B agreed off the record\n"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("theme,Silence,B,0,3,0,agreement,silence,B agreed off the record\n"),
+        "{}",
+        out.stdout
+    );
     let out = d.run(&["triangulate"]).ok();
-    assert!(out.stdout.contains("Silence     1/3 (1)  0/3 (0)  agreement*\n"), "{}", out.stdout);
-    assert!(out.stdout.ends_with("* Silence: agreement by the analyst (computed: silence): B agreed off the record\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Silence     1/3 (1)  0/3 (0)  agreement*\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .ends_with("* Silence: agreement by the analyst (computed: silence): B agreed off the record\n"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
 fn bad_overrides_are_check_errors() {
     let d = folder();
-    d.write("triangulation.csv", "row,verdict,note\nSilense,agreement,\nPartial,maybe,\n");
+    d.write(
+        "triangulation.csv",
+        "row,verdict,note\nSilense,agreement,\nPartial,maybe,\n",
+    );
     let out = d.run(&["check"]);
     assert_eq!(
         out.problems(),
@@ -94,12 +117,34 @@ fn bad_overrides_are_check_errors() {
 #[test]
 fn an_attribute_stands_in_for_group() {
     let d = folder();
-    let out = d.run(&["triangulate", "--by", "site", "--level", "code", "--format", "csv"]).ok();
+    let out = d
+        .run(&[
+            "triangulate",
+            "--by",
+            "site",
+            "--level",
+            "code",
+            "--format",
+            "csv",
+        ])
+        .ok();
     // `topic`: site x has a1, a2, b1 (3/3); site y has a3 (1/3) → partial.
-    assert!(out.stdout.contains("code,topic,x,3,3,3,partial,partial,\n"), "{}", out.stdout);
-    assert!(out.stdout.contains("code,topic,y,1,3,1,partial,partial,\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("code,topic,x,3,3,3,partial,partial,\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("code,topic,y,1,3,1,partial,partial,\n"),
+        "{}",
+        out.stdout
+    );
     // `plus` (a2, site x) and `minus` (b2, site y) are separate codes: each is silent somewhere.
-    assert!(out.stdout.contains("code,plus,y,0,3,0,silence,silence,\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("code,plus,y,0,3,0,silence,silence,\n"),
+        "{}",
+        out.stdout
+    );
     let out = d.run(&["triangulate", "--by", "participant"]);
     assert_eq!(out.code, 2);
 }
@@ -107,8 +152,16 @@ fn an_attribute_stands_in_for_group() {
 #[test]
 fn thresholds_are_settings() {
     let d = folder();
-    d.write("thematic.toml", "[groups]\nA = \"Group A\"\nB = \"Group B\"\n\n[triangulation]\nprominence_ratio = 0.3\n");
+    d.write(
+        "thematic.toml",
+        "[groups]\nA = \"Group A\"\nB = \"Group B\"\n\n[triangulation]\nprominence_ratio = 0.3\n",
+    );
     let out = d.run(&["triangulate", "--format", "csv"]).ok();
     // 1/3 is no longer under 0.3 × 3/3.
-    assert!(out.stdout.contains("theme,Partial,B,1,3,1,agreement,agreement,\n"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("theme,Partial,B,1,3,1,agreement,agreement,\n"),
+        "{}",
+        out.stdout
+    );
 }
