@@ -26,25 +26,61 @@ fn fold(c: char) -> char {
 
 impl Normalized {
     pub fn new(original: &str) -> Normalized {
-        let mut text = String::with_capacity(original.len());
-        let mut map = Vec::with_capacity(original.len());
+        let bytes = original.as_bytes();
+        let mut text: Vec<u8> = Vec::with_capacity(bytes.len());
+        let mut map: Vec<u32> = Vec::with_capacity(bytes.len());
         let mut in_space = false;
-        for (i, c) in original.char_indices() {
-            if c.is_whitespace() {
+        let mut i = 0;
+        while i < bytes.len() {
+            // A run of plain ASCII (no white space, no backtick) is copied as it is.
+            let run = bytes[i..]
+                .iter()
+                .position(|&b| b >= 0x80 || b.is_ascii_whitespace() || b == 0x0B || b == b'`')
+                .unwrap_or(bytes.len() - i);
+            if run > 0 {
+                text.extend_from_slice(&bytes[i..i + run]);
+                map.extend(i as u32..(i + run) as u32);
+                in_space = false;
+                i += run;
+                continue;
+            }
+            let b = bytes[i];
+            // ASCII, most of any transcript, without decoding.
+            let (space, len) = if b < 0x80 {
+                (b.is_ascii_whitespace() || b == 0x0B, 1)
+            } else {
+                let c = original[i..]
+                    .chars()
+                    .next()
+                    .expect("i is on a character boundary");
+                (c.is_whitespace(), c.len_utf8())
+            };
+            if space {
                 if !in_space {
-                    text.push(' ');
+                    text.push(b' ');
                     map.push(i as u32);
                     in_space = true;
                 }
-                continue;
+            } else {
+                in_space = false;
+                if b < 0x80 {
+                    text.push(if b == b'`' { b'\'' } else { b });
+                    map.push(i as u32);
+                } else {
+                    let c = original[i..]
+                        .chars()
+                        .next()
+                        .expect("i is on a character boundary");
+                    let mut buf = [0u8; 4];
+                    let folded = fold(c).encode_utf8(&mut buf).as_bytes();
+                    text.extend_from_slice(folded);
+                    map.extend(std::iter::repeat_n(i as u32, folded.len()));
+                }
             }
-            in_space = false;
-            let f = fold(c);
-            text.push(f);
-            map.extend(std::iter::repeat_n(i as u32, f.len_utf8()));
+            i += len;
         }
         Normalized {
-            text,
+            text: String::from_utf8(text).expect("whole characters were copied"),
             map,
             original_len: original.len(),
         }

@@ -73,8 +73,6 @@ pub struct Turn {
     /// The turn's words, as bytes and as characters of the document's text.
     pub bytes: Range<usize>,
     pub chars: Range<usize>,
-    /// Sentences of the turn, as character ranges of the document's text.
-    pub sentences: Vec<Range<usize>>,
 }
 
 impl Turn {
@@ -130,6 +128,13 @@ impl Document {
         let first = self.turns.partition_point(|t| t.bytes.end <= bytes.start);
         let last = self.turns.partition_point(|t| t.bytes.start < bytes.end);
         first..last.max(first)
+    }
+
+    /// The sentences of a turn (unicode-segmentation's sentence boundaries), as character
+    /// ranges of the document's text. Computed on demand: only some analyses need them.
+    pub fn sentences(&self, turn: usize) -> Vec<Range<usize>> {
+        let t = &self.turns[turn];
+        sentences(&self.text[t.bytes.clone()], t.chars.start)
     }
 
     /// The character offset of a byte offset (which must lie on a character boundary).
@@ -297,7 +302,6 @@ fn resolve_turns(doc: &mut Document, raw: Vec<RawTurn>, speakers: &Speakers, dia
             resolve(&label, doc, speakers, t.line, &mut reported, diags)
         };
         let start_char = chars;
-        let sentences = sentences(&doc.text[t.words.clone()], start_char);
         let len = count_chars(&doc.text[t.words.clone()]);
         chars += len;
         bytes = t.words.end;
@@ -308,7 +312,6 @@ fn resolve_turns(doc: &mut Document, raw: Vec<RawTurn>, speakers: &Speakers, dia
             line: t.line,
             bytes: t.words,
             chars: start_char..start_char + len,
-            sentences,
         });
     }
 }
@@ -488,8 +491,8 @@ mod tests {
         assert_eq!(doc.turns[0].speaker, Speaker::Interviewer);
         assert_eq!(doc.turns[1].speaker, Speaker::Participant(0));
         assert_eq!(doc.turns[1].chars, 21..54);
-        let sentences: Vec<String> = doc.turns[1]
-            .sentences
+        let sentences: Vec<String> = doc
+            .sentences(1)
             .iter()
             .map(|r| doc.text.chars().skip(r.start).take(r.len()).collect())
             .collect();

@@ -433,7 +433,7 @@ fn block_units(
         let doc = &project.documents[d];
         let blocks: Box<dyn Iterator<Item = Range<usize>>> = match kind {
             UnitKind::Turn => Box::new(doc.turns.iter().map(|t| t.chars.clone())),
-            _ => Box::new(doc.turns.iter().flat_map(|t| t.sentences.iter().cloned())),
+            _ => Box::new((0..doc.turns.len()).flat_map(|t| doc.sentences(t))),
         };
         for unit in blocks {
             let mask = (0..m).fold(0u64, |acc, k| {

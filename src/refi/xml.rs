@@ -1,0 +1,358 @@
+//! Reading and writing the XML of `project.qde` and `.qdc` files.
+//!
+//! Reading builds a small tree of elements named by their local names, so that the namespaces
+//! tools write (`urn:QDA-XML:project:1.0`, `urn:QDA-XML:codebook:0:4`, prefixes or none) do not
+//! matter. The reader is deliberately strict about what an untrusted file may contain: a
+//! `<!DOCTYPE>` (and so any entity definition) is refused outright, only the five predefined
+//! entities and character references are resolved, nothing is ever fetched, and nesting depth
+//! is capped. Writing is plain string building with escaping.
+
+use quick_xml::events::Event;
+use quick_xml::XmlVersion;
+
+/// Elements may nest at most this deep (a REFI-QDA code tree is rarely deeper than ten).
+const MAX_DEPTH: usize = 256;
+
+/// An element: its local name, attributes (local names, values unescaped), child elements,
+/// its own text (the concatenation of its direct text content) and the line it starts on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Element {
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub children: Vec<Element>,
+    pub text: String,
+    pub line: usize,
+}
+
+impl Element {
+    /// The value of an attribute, by local name.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first child element of this name.
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Every child element of this name.
+    pub fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// The text of the first child element of this name, or "".
+    pub fn child_text(&self, name: &str) -> &str {
+        self.child(name).map_or("", |c| c.text.as_str())
+    }
+}
+
+/// Why an XML document could not be read: the message and the line, when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlError {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// Parses a whole document into its root element.
+pub fn parse(text: &str) -> Result<Element, XmlError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut lines = LineCounter::default();
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let at = reader.buffer_position() as usize;
+        let event = reader.read_event().map_err(|e| XmlError {
+            line: Some(lines.line_at(text, reader.error_position() as usize)),
+            message: format!("not well-formed XML: {e}"),
+        })?;
+        let error = |message: String, lines: &mut LineCounter| XmlError {
+            line: Some(lines.line_at(text, at)),
+            message,
+        };
+        let empty = matches!(event, Event::Empty(_));
+        match event {
+            Event::Start(e) | Event::Empty(e) => {
+                if root.is_some() {
+                    return Err(error("content after the root element".into(), &mut lines));
+                }
+                if stack.len() >= MAX_DEPTH {
+                    return Err(error(
+                        format!("elements nest deeper than {MAX_DEPTH} levels"),
+                        &mut lines,
+                    ));
+                }
+                let line = lines.line_at(text, at);
+                let mut element = Element {
+                    name: e.local_name().as_ref().to_string(),
+                    line,
+                    ..Element::default()
+                };
+                for a in e.attributes() {
+                    let a = a.map_err(|err| error(format!("bad attribute: {err}"), &mut lines))?;
+                    let key = a.key.as_ref();
+                    if key == "xmlns" || key.starts_with("xmlns:") {
+                        continue;
+                    }
+                    let value = a
+                        .normalized_value(XmlVersion::Implicit1_0)
+                        .map_err(|err| error(entity_message(&err.to_string()), &mut lines))?;
+                    element
+                        .attrs
+                        .push((a.key.local_name().as_ref().to_string(), value.into_owned()));
+                }
+                if empty {
+                    close(element, &mut stack, &mut root);
+                } else {
+                    stack.push(element);
+                }
+            }
+            Event::End(_) => {
+                let element = stack.pop().expect("the reader checks that end tags match");
+                close(element, &mut stack, &mut root);
+            }
+            Event::Text(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&t.xml10_content());
+                } else if !t.trim().is_empty() {
+                    return Err(error("text outside the root element".into(), &mut lines));
+                }
+            }
+            Event::CData(c) => {
+                if let Some(top) = stack.last_mut() {
+                    let raw = String::from_utf8_lossy(&c);
+                    top.text.push_str(&raw.replace("\r\n", "\n").replace('\r', "\n"));
+                }
+            }
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
+                        Some(s) => s.to_string(),
+                        None => {
+                            return Err(error(
+                                entity_message(&format!("unknown entity `&{};`", &*r)),
+                                &mut lines,
+                            ))
+                        }
+                    },
+                    Err(e) => return Err(error(format!("bad character reference: {e}"), &mut lines)),
+                };
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&resolved);
+                }
+            }
+            Event::DocType(_) => {
+                return Err(error(
+                    "a <!DOCTYPE> declaration is not allowed: thematic does not read DTDs or expand entities"
+                        .into(),
+                    &mut lines,
+                ))
+            }
+            Event::Eof => break,
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+        }
+    }
+    if !stack.is_empty() {
+        return Err(XmlError {
+            line: None,
+            message: "the document ends inside an element".into(),
+        });
+    }
+    root.ok_or(XmlError {
+        line: None,
+        message: "no root element".into(),
+    })
+}
+
+fn entity_message(detail: &str) -> String {
+    format!("{detail}: only the predefined XML entities and character references are read (entities are never expanded)")
+}
+
+fn close(element: Element, stack: &mut [Element], root: &mut Option<Element>) {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(element),
+        None => *root = Some(element),
+    }
+}
+
+/// Counts lines incrementally: positions only move forward while reading.
+#[derive(Default)]
+struct LineCounter {
+    pos: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &str, pos: usize) -> usize {
+        let pos = pos.min(text.len());
+        if pos < self.pos {
+            return 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..pos]).count();
+        }
+        self.line += memchr::memchr_iter(b'\n', &text.as_bytes()[self.pos..pos]).count();
+        self.pos = pos;
+        // Events start after leading white space; point at the line of the `<`.
+        let lead = text[pos..].len() - text[pos..].trim_start().len();
+        self.line + 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[pos..pos + lead]).count()
+    }
+}
+
+/// Text content escaped for an element. Characters XML 1.0 cannot hold are dropped.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            c if is_xml_char(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// An attribute value escaped for double quotes; line breaks and tabs as character
+/// references so that they survive attribute-value normalisation.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if is_xml_char(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// Writes indented XML: one element per line, text kept exactly.
+#[derive(Default)]
+pub struct Writer {
+    out: String,
+    depth: usize,
+}
+
+impl Writer {
+    pub fn new() -> Writer {
+        Writer {
+            out: String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"),
+            depth: 0,
+        }
+    }
+
+    fn open_tag(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+        self.out.push('<');
+        self.out.push_str(name);
+        for (k, v) in attrs {
+            self.out.push(' ');
+            self.out.push_str(k);
+            self.out.push_str("=\"");
+            self.out.push_str(&escape_attr(v));
+            self.out.push('"');
+        }
+    }
+
+    /// `<name attrs>` on its own line; children follow until [`Writer::end`].
+    pub fn start(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        self.open_tag(name, attrs);
+        self.out.push_str(">\n");
+        self.depth += 1;
+    }
+
+    pub fn end(&mut self, name: &str) {
+        self.depth -= 1;
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+    }
+
+    /// `<name attrs />`.
+    pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        self.open_tag(name, attrs);
+        self.out.push_str(" />\n");
+    }
+
+    /// `<name>text</name>`.
+    pub fn text(&mut self, name: &str, text: &str) {
+        self.open_tag(name, &[]);
+        self.out.push('>');
+        self.out.push_str(&escape_text(text));
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_names_attributes_and_text() {
+        let doc = "<?xml version=\"1.0\"?>\n<q:Project xmlns:q=\"urn:QDA-XML:project:1.0\" name=\"A &amp; B\" note=\"x&#10;y\">\n  <q:Description>1 &lt; 2 &#x1F600; <![CDATA[<raw>]]></q:Description>\n  <Code guid=\"g\"/>\n</q:Project>";
+        let root = parse(doc).unwrap();
+        assert_eq!(root.name, "Project");
+        assert_eq!(root.attr("name"), Some("A & B"));
+        assert_eq!(root.attr("note"), Some("x\ny"));
+        assert_eq!(root.child_text("Description"), "1 < 2 😀 <raw>");
+        assert_eq!(root.child("Code").unwrap().line, 4);
+        assert_eq!(root.line, 2);
+    }
+
+    #[test]
+    fn dtds_and_unknown_entities_are_refused() {
+        let bomb = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;\">]><Project>&lol2;</Project>";
+        let e = parse(bomb).unwrap_err();
+        assert!(e.message.contains("DOCTYPE"), "{e:?}");
+        let e = parse("<Project>&ext;</Project>").unwrap_err();
+        assert!(e.message.contains("unknown entity `&ext;`"), "{e:?}");
+        let e = parse("<Project name=\"&ext;\"/>").unwrap_err();
+        assert!(e.message.contains("entities"), "{e:?}");
+    }
+
+    #[test]
+    fn malformed_and_deep_documents_are_refused() {
+        assert!(parse("<Project><Code></Project>").is_err());
+        assert!(parse("").is_err());
+        let deep = "<a>".repeat(MAX_DEPTH + 1) + &"</a>".repeat(MAX_DEPTH + 1);
+        assert!(parse(&deep).unwrap_err().message.contains("deeper"));
+    }
+
+    #[test]
+    fn written_xml_reads_back() {
+        let mut w = Writer::new();
+        w.start("Project", &[("name", "a \"b\" <c>\nd\te")]);
+        w.text("Description", "x & y < z\n\u{1}ok\r");
+        w.empty("User", &[("guid", "g")]);
+        w.end("Project");
+        let xml = w.finish();
+        let root = parse(&xml).unwrap();
+        assert_eq!(root.attr("name"), Some("a \"b\" <c>\nd\te"));
+        assert_eq!(root.child_text("Description"), "x & y < z\nok\r");
+    }
+}
