@@ -60,12 +60,17 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         agreement.documents.len(),
         if agreement.documents.len() == 1 { "" } else { "s" },
         names.join(", "),
-        agreement
-            .documents
-            .iter()
-            .map(|&d| project.documents[d].id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        {
+            let ids: Vec<&str> = agreement
+                .documents
+                .iter()
+                .map(|&d| project.documents[d].id.as_str())
+                .collect();
+            match ids.len() {
+                n if n > 12 => format!("{}, and {} more", ids[..10].join(", "), n - 10),
+                _ => ids.join(", "),
+            }
+        }
     );
     let text = if args.disagreements {
         disagreements(&project, &agreement, args.format)

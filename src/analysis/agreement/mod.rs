@@ -21,6 +21,7 @@ use crate::coding::CoderIdx;
 use crate::output::{Cell, Table};
 use crate::project::Project;
 use clap::ValueEnum;
+use rayon::prelude::*;
 use stats::Unit;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -218,18 +219,26 @@ pub fn compare(project: &Project, opts: &Options) -> Agreement {
     let mut rows = Vec::new();
     let mut pooled: Vec<Unit> = Vec::new();
     let mut disagreements = Vec::new();
+    // Sentence and turn units of each compared document, found once.
+    let blocks: Vec<Vec<Range<usize>>> = match opts.unit {
+        UnitKind::Sentence | UnitKind::Turn => documents
+            .par_iter()
+            .map(|&d| {
+                let doc = &project.documents[d];
+                match opts.unit {
+                    UnitKind::Turn => doc.turns.iter().map(|t| t.chars.clone()).collect(),
+                    _ => (0..doc.turns.len()).flat_map(|t| doc.sentences(t)).collect(),
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     for &code in &codes {
         let units = match opts.unit {
             UnitKind::Char => char_units(project, &documents, &intervals, code, m, &mut disagreements),
-            UnitKind::Sentence | UnitKind::Turn => block_units(
-                project,
-                &documents,
-                &intervals,
-                code,
-                m,
-                opts.unit,
-                &mut disagreements,
-            ),
+            UnitKind::Sentence | UnitKind::Turn => {
+                block_units(&documents, &blocks, &intervals, code, m, &mut disagreements)
+            }
             UnitKind::Segment => segment_units(&raw, &documents, code, opts.overlap, &mut disagreements),
         };
         let mut f = figures(Scope::Code(code), &units);
@@ -419,29 +428,27 @@ fn char_units(
 }
 
 fn block_units(
-    project: &Project,
     documents: &[usize],
+    blocks: &[Vec<Range<usize>>],
     intervals: &Intervals,
     code: CodeIdx,
     m: usize,
-    kind: UnitKind,
     disagreements: &mut Vec<Disagreement>,
 ) -> Vec<Unit> {
     let full = (1u64 << m) - 1;
     let mut weights: BTreeMap<u64, f64> = BTreeMap::new();
-    for &d in documents {
-        let doc = &project.documents[d];
-        let blocks: Box<dyn Iterator<Item = Range<usize>>> = match kind {
-            UnitKind::Turn => Box::new(doc.turns.iter().map(|t| t.chars.clone())),
-            _ => Box::new((0..doc.turns.len()).flat_map(|t| doc.sentences(t))),
-        };
-        for unit in blocks {
-            let mask = (0..m).fold(0u64, |acc, k| {
-                acc | ((coded(intervals.get(&(code, d, k)), &unit) as u64) << k)
-            });
+    for (&d, units) in documents.iter().zip(blocks) {
+        let lists: Vec<Option<&Vec<Range<usize>>>> = (0..m).map(|k| intervals.get(&(code, d, k))).collect();
+        if lists.iter().all(Option::is_none) {
+            // Nobody coded this document with the code: every unit is uncoded by all.
+            *weights.entry(0).or_default() += units.len() as f64;
+            continue;
+        }
+        for unit in units {
+            let mask = (0..m).fold(0u64, |acc, k| acc | ((coded(lists[k], unit) as u64) << k));
             *weights.entry(mask).or_default() += 1.0;
             if mask != 0 && mask != full {
-                record(disagreements, code, d, unit, mask, m);
+                record(disagreements, code, d, unit.clone(), mask, m);
             }
         }
     }
