@@ -202,11 +202,63 @@ impl Config {
         };
         check_keys(&table, text, file, diags);
         match toml::from_str::<Config>(text) {
-            Ok(c) => c,
+            Ok(mut c) => {
+                c.check_values(text, file, diags);
+                c
+            }
             Err(e) => {
                 diags.error(file, span_line(text, e.span()), e.message().to_string());
                 Config::default()
             }
+        }
+    }
+
+    /// Values that parse but make no sense are errors, and fall back to their defaults.
+    fn check_values(&mut self, text: &str, file: &str, diags: &mut Diagnostics) {
+        let t = &mut self.triangulation;
+        if !(t.prominence_ratio > 0.0 && t.prominence_ratio <= 1.0) {
+            diags.error(
+                file,
+                find_line(text, Some("triangulation"), "prominence_ratio"),
+                format!(
+                    "prominence_ratio = {} must be above 0 and at most 1",
+                    t.prominence_ratio
+                ),
+            );
+            t.prominence_ratio = TriangulationSettings::default().prominence_ratio;
+        }
+        if !["theme", "category", "code"].contains(&t.level.as_str()) {
+            diags.error(
+                file,
+                find_line(text, Some("triangulation"), "level"),
+                format!(
+                    "[triangulation] level = \"{}\" is not theme, category or code",
+                    t.level
+                ),
+            );
+            t.level = TriangulationSettings::default().level;
+        }
+        let r = &mut self.report;
+        if r.quotes_per_subtheme == 0 || r.quote_max_chars < 40 {
+            diags.error(
+                file,
+                find_line(
+                    text,
+                    Some("report"),
+                    if r.quotes_per_subtheme == 0 {
+                        "quotes_per_subtheme"
+                    } else {
+                        "quote_max_chars"
+                    },
+                ),
+                "quotes_per_subtheme must be at least 1 and quote_max_chars at least 40",
+            );
+            *r = ReportSettings {
+                out: r.out.clone(),
+                attribution: r.attribution.clone(),
+                redactions: r.redactions.clone(),
+                ..ReportSettings::default()
+            };
         }
     }
 
@@ -329,6 +381,21 @@ mod tests {
             problems,
             ["error: thematic.toml:5: unknown key `report.quotes_per_subtheem` (did you mean `quotes_per_subtheme`?)"]
         );
+    }
+
+    #[test]
+    fn nonsense_values_are_errors() {
+        let (c, problems) = parse("[triangulation]\nprominence_ratio = 1.5\nlevel = \"sentence\"\n");
+        assert_eq!(
+            problems,
+            [
+                "error: thematic.toml:2: prominence_ratio = 1.5 must be above 0 and at most 1",
+                "error: thematic.toml:3: [triangulation] level = \"sentence\" is not theme, category or code",
+            ]
+        );
+        assert_eq!(c.triangulation.prominence_ratio, 0.5);
+        let (_, problems) = parse("[report]\nquotes_per_subtheme = 0\n");
+        assert_eq!(problems.len(), 1);
     }
 
     #[test]
