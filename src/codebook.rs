@@ -331,14 +331,7 @@ impl Parser<'_, '_, '_> {
                     .then(|| regex::Regex::new(&value).err())
                     .flatten()
                 {
-                    let reason = e
-                        .to_string()
-                        .lines()
-                        .last()
-                        .unwrap_or("")
-                        .trim()
-                        .trim_start_matches("error: ")
-                        .to_string();
+                    let reason = crate::text::regex_reason(&e);
                     self.diags.error(
                         self.file,
                         Some(line),

@@ -42,14 +42,7 @@ impl Redactions {
                     out.terms.push(term.to_string());
                 }
                 Err(e) => {
-                    let reason = e
-                        .to_string()
-                        .lines()
-                        .last()
-                        .unwrap_or("")
-                        .trim()
-                        .trim_start_matches("error: ")
-                        .to_string();
+                    let reason = crate::text::regex_reason(&e);
                     diags.error(
                         file,
                         Some(row.line),

@@ -169,6 +169,17 @@ pub fn excerpt(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// The last line of a regex error (the reason), without its `error: ` prefix.
+pub fn regex_reason(e: &regex::Error) -> String {
+    e.to_string()
+        .lines()
+        .last()
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches("error: ")
+        .to_string()
+}
+
 /// Whether `id` is a valid code id: letters, digits, `-`, `_`, `/`.
 pub fn is_code_id(id: &str) -> bool {
     !id.is_empty()

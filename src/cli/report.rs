@@ -37,7 +37,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             .map(|(rel, _)| shown(rel))
             .collect();
         if stale.is_empty() {
-            emit(&format!("the report in {} is up to date\n", shown("")))?;
+            emit(&format!("{} is up to date\n", shown("")))?;
             return Ok(Outcome::Done);
         }
         emit(&format!(

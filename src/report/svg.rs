@@ -52,6 +52,15 @@ fn text_width(s: &str) -> usize {
     s.chars().count() * 7 + 8
 }
 
+/// The start of a chart: the `<svg>` element, its title for screen readers, a white
+/// background and the title printed at the top.
+fn open(width: usize, height: usize, id: &str, title: &str) -> String {
+    let title = escape(title);
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="{id}-title" font-family="Helvetica, Arial, sans-serif" font-size="13"><title id="{id}-title">{title}</title><rect width="{width}" height="{height}" fill="#FFFFFF"/><text x="10" y="22" font-size="15" font-weight="bold">{title}</text>"##
+    )
+}
+
 /// Heat map: one row per theme, one column per group; cells show n/N and the share.
 pub fn heatmap(title: &str, rows: &[String], groups: &[String], cells: &[Vec<(usize, usize)>]) -> String {
     let label_w = rows
@@ -69,18 +78,7 @@ pub fn heatmap(title: &str, rows: &[String], groups: &[String], cells: &[Vec<(us
     let (cell_h, top) = (34, 64);
     let width = label_w + cell_w * groups.len() + 20;
     let height = top + cell_h * rows.len() + 70;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="heatmap-title" font-family="Helvetica, Arial, sans-serif" font-size="13">"##
-    );
-    let _ = write!(s, r##"<title id="heatmap-title">{}</title>"##, escape(title));
-    let _ = write!(s, r##"<rect width="{width}" height="{height}" fill="#FFFFFF"/>"##);
-    let _ = write!(
-        s,
-        r##"<text x="10" y="22" font-size="15" font-weight="bold">{}</text>"##,
-        escape(title)
-    );
+    let mut s = open(width, height, "heatmap", title);
     for (g, group) in groups.iter().enumerate() {
         let x = label_w + g * cell_w + cell_w / 2;
         let _ = write!(
@@ -168,18 +166,7 @@ pub fn grouped_bars(title: &str, rows: &[String], groups: &[String], values: &[V
     let width = label_w + plot_w + 60;
     let height = top + row_h * rows.len() + 10;
     let max = values.iter().flatten().copied().max().unwrap_or(0).max(1);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="bars-title" font-family="Helvetica, Arial, sans-serif" font-size="13">"##
-    );
-    let _ = write!(s, r##"<title id="bars-title">{}</title>"##, escape(title));
-    let _ = write!(s, r##"<rect width="{width}" height="{height}" fill="#FFFFFF"/>"##);
-    let _ = write!(
-        s,
-        r##"<text x="10" y="22" font-size="15" font-weight="bold">{}</text>"##,
-        escape(title)
-    );
+    let mut s = open(width, height, "bars", title);
     for (g, group) in groups.iter().enumerate() {
         let x = 10 + (g % 3) * 220;
         let y = 34 + (g / 3) * 22;

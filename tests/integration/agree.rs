@@ -1,7 +1,7 @@
 //! `agree`: published worked examples through the real binary, every unit against reference
 //! implementations on generated codings, disagreements, and the errors.
 
-use crate::util::Dir;
+use crate::util::{Dir, Lcg};
 use serde_json::Value;
 
 /// A one-participant project: `R` says `body` in `d0`; coders code it with `x`.
@@ -180,23 +180,6 @@ fn errors_and_the_reflexive_note() {
         "{}",
         out.stderr
     );
-}
-
-/// A tiny deterministic generator, no crate.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 /// Generates documents with known turns and sentences and random codings by `coders` coders,

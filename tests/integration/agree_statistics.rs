@@ -19,34 +19,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 
+use crate::util::Lcg;
 use thematic::analysis::agreement::stats::{
     cohen_kappa, krippendorff_alpha_nominal, percent_agreement, Unit,
 };
 
 const TOLERANCE: f64 = 1e-9;
-
-/// Knuth's MMIX linear congruential generator: enough for test data, no crate.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-
-    /// True with probability `percent`/100.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 /// One case: `data[coder][unit]`, `None` for a missing value.
 struct Case {

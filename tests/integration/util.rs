@@ -172,3 +172,31 @@ pub const FIXTURE_CODEBOOK: &str = "# Relationships\nAbout relationships.\n\n## 
 pub const FIXTURE_AMIRA: &str = "document,quote,codes,memo\nS1,We share values.,shared-values,\nS1,Communication is good.,communication;trust,\nS1,Trust takes time.,trust,\nS2,Funding is short.,funding,\nS2,We share values too.,shared-values,\nfocus,We share values with them.,shared-values,\nfocus,\"Funding is short, and trust is low.\",funding;trust,\nU1,Trust takes time.,trust,\nU1,Staff were kind.,kindness,\n";
 
 pub const FIXTURE_BEN: &str = "document,quote,codes,memo\nS1,We share values.,shared-values,\nS1,Trust takes time.,trust;communication,\n";
+
+/// Knuth's MMIX linear congruential generator: deterministic test data without a crate.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    /// Uniform in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// Uniform in `lo..=hi`.
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+
+    /// True with probability `percent`/100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
