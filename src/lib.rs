@@ -18,5 +18,6 @@ pub mod output;
 pub mod participants;
 pub mod project;
 pub mod redact;
+pub mod refi;
 pub mod report;
 pub mod text;

@@ -6,6 +6,8 @@ mod agree;
 mod check;
 mod code;
 mod codebook;
+mod export;
+mod import;
 mod init;
 mod report;
 mod stats;
@@ -45,6 +47,8 @@ enum Command {
     Code(code::Args),
     Agree(agree::Args),
     Codebook(codebook::Args),
+    Export(export::Args),
+    Import(import::Args),
     Report(report::Args),
     Stats(stats::Args),
     Triangulate(triangulate::Args),
@@ -73,6 +77,8 @@ pub fn run() -> i32 {
         Command::Code(a) => code::run(&cli.global, a),
         Command::Agree(a) => agree::run(&cli.global, a),
         Command::Codebook(a) => codebook::run(&cli.global, a),
+        Command::Export(a) => export::run(&cli.global, a),
+        Command::Import(a) => import::run(&cli.global, a),
         Command::Report(a) => report::run(&cli.global, a),
         Command::Stats(a) => stats::run(&cli.global, a),
         Command::Triangulate(a) => triangulate::run(&cli.global, a),

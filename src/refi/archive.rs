@@ -85,8 +85,18 @@ impl Container {
             if entry.is_dir() || name.is_empty() {
                 continue;
             }
+            let (declared, compressed) = (entry.size(), entry.compressed_size().max(1));
+            if declared > limits.ratio_floor && declared / compressed > limits.max_ratio {
+                bail!(
+                    "{file}: refusing entry `{name}`: it would expand {}-fold ({declared} bytes from {compressed}), more than the {}-fold allowed (a zip bomb?)",
+                    declared / compressed,
+                    limits.max_ratio
+                );
+            }
             if entry.encrypted() {
-                bail!("{file}: entry `{name}` is encrypted: thematic cannot read password-protected archives");
+                bail!(
+                    "{file}: entry `{name}` is encrypted: thematic cannot read password-protected archives"
+                );
             }
             let lower = name.to_lowercase();
             if lower.ends_with(".qde") && !lower.starts_with("__macosx/") {
@@ -110,11 +120,7 @@ impl Container {
         Ok(Container {
             file,
             qde_name,
-            kind: Kind::Zip {
-                archive,
-                index,
-                base,
-            },
+            kind: Kind::Zip { archive, index, base },
             limits,
             read_so_far: 0,
         })
@@ -137,6 +143,11 @@ impl Container {
             limits,
             read_so_far: 0,
         }
+    }
+
+    /// Whether the project came in a `.qdpx` archive (else it is a bare `.qde`).
+    pub fn is_archive(&self) -> bool {
+        matches!(self.kind, Kind::Zip { .. })
     }
 
     /// Reads the project file.
@@ -179,7 +190,11 @@ impl Container {
                     let candidate = dir.join(sub).join(&rel);
                     if let Ok(meta) = std::fs::symlink_metadata(&candidate) {
                         if meta.file_type().is_symlink() {
-                            bail!("{}: refusing to follow the symbolic link {}", self.file, candidate.display());
+                            bail!(
+                                "{}: refusing to follow the symbolic link {}",
+                                self.file,
+                                candidate.display()
+                            );
                         }
                         if meta.is_file() {
                             return self.read_file(&candidate).map(Some);
@@ -336,6 +351,31 @@ mod tests {
         assert_eq!(source_path("C:\\data\\a.txt").unwrap(), None);
         assert!(is_external("/home/x/a.txt"));
         assert!(source_path("internal://../../etc/passwd").is_err());
+    }
+
+    #[test]
+    fn reading_stops_at_the_total_limit() {
+        let text: Vec<u8> = (0..1000u32).map(|i| b'a' + (i * 7 % 26) as u8).collect();
+        let zip = write_zip(&[
+            ("project.qde".to_string(), b"<Project name=\"p\"/>".to_vec()),
+            ("sources/a.txt".to_string(), text.clone()),
+            ("sources/b.txt".to_string(), text),
+        ])
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.qdpx");
+        std::fs::write(&path, zip).unwrap();
+        let limits = Limits {
+            max_total: 1500,
+            ..Limits::default()
+        };
+        let mut c = Container::open_zip(&path, limits).unwrap();
+        assert_eq!(c.qde_name, "project.qde");
+        c.read_qde().unwrap();
+        assert!(c.read_source("internal://a.txt").unwrap().is_some());
+        let e = c.read_source("internal://b.txt").unwrap_err();
+        assert!(e.to_string().contains("1500-byte limit"), "{e}");
+        assert!(c.read_source("internal://missing.txt").unwrap().is_none());
     }
 
     #[test]

@@ -44,12 +44,20 @@ pub fn file_safe(name: &str, lower: bool, fallback: &str) -> String {
             out.push('-');
         }
     }
-    let mut out = out.trim_start_matches(['.', '-']).trim_end_matches(['-', '.']).to_string();
+    let mut out = out
+        .trim_start_matches(['.', '-'])
+        .trim_end_matches(['-', '.'])
+        .to_string();
     if lower {
         out = out.to_lowercase();
     }
     if out.chars().count() > 80 {
-        out = out.chars().take(80).collect::<String>().trim_end_matches(['-', '.']).to_string();
+        out = out
+            .chars()
+            .take(80)
+            .collect::<String>()
+            .trim_end_matches(['-', '.'])
+            .to_string();
     }
     const RESERVED: [&str; 22] = [
         "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
@@ -197,7 +205,15 @@ mod tests {
 
     #[test]
     fn slugs_are_valid_code_ids_and_stable() {
-        for name in ["Big Pharma", "+Government", "1. Perceived Susceptibility – Észlelt fogékonyság", "a/b", "", "İstanbul", "code:3.1"] {
+        for name in [
+            "Big Pharma",
+            "+Government",
+            "1. Perceived Susceptibility – Észlelt fogékonyság",
+            "a/b",
+            "",
+            "İstanbul",
+            "code:3.1",
+        ] {
             let s = slug(name);
             assert!(crate::text::is_code_id(&s), "{name} → {s}");
             assert!(!s.contains('/'));
@@ -234,14 +250,20 @@ mod tests {
             name_and_description("big-pharma", &d),
             ("Big Pharma".into(), "Companies that profit.".into())
         );
-        assert_eq!(definition("trust", "trust", &["Means trust.".into()]), "Means trust.");
+        assert_eq!(
+            definition("trust", "trust", &["Means trust.".into()]),
+            "Means trust."
+        );
         assert_eq!(
             name_and_description("trust", "Means trust."),
             ("trust".into(), "Means trust.".into())
         );
         let d = definition("x/méreg-2", "méreg", &[]);
         assert_eq!(d, "méreg");
-        assert_eq!(name_and_description("x/méreg-2", "méreg"), ("méreg".into(), String::new()));
+        assert_eq!(
+            name_and_description("x/méreg-2", "méreg"),
+            ("méreg".into(), String::new())
+        );
         let d = definition("b", "B", &["-40° ±1%".into()]);
         assert_eq!(d, "B — -40° ±1%");
         assert_eq!(definition("b", "b", &["-40°".into()]), "\\-40°");
@@ -249,7 +271,8 @@ mod tests {
 
     #[test]
     fn rules_are_split_from_descriptions() {
-        let (text, rules) = split_rules("Values.\npolarity: positive\ninclude: ethos\nregex: (\nsearch: a\nsearch: b");
+        let (text, rules) =
+            split_rules("Values.\npolarity: positive\ninclude: ethos\nregex: (\nsearch: a\nsearch: b");
         assert_eq!(text, ["Values.", "regex: (", "search: b"]);
         assert_eq!(
             rules,

@@ -75,7 +75,11 @@ impl SourceText {
         if raw.len() >= (MID as usize) / 2 {
             return Err("the text is too long".into());
         }
-        Ok(SourceText::new(raw.trim_start_matches('\u{feff}'), unit, windows_1252))
+        Ok(SourceText::new(
+            raw.trim_start_matches('\u{feff}'),
+            unit,
+            windows_1252,
+        ))
     }
 
     /// Builds the text and the map from text as the tool stored it.
@@ -208,7 +212,10 @@ mod tests {
     #[test]
     fn positions_outside_the_text_are_refused() {
         let t = SourceText::decode(b"abc", Unit::CodePoint).unwrap();
-        assert!(t.range(0, 4).unwrap_err().contains("outside its text, which has 3 code points"));
+        assert!(t
+            .range(0, 4)
+            .unwrap_err()
+            .contains("outside its text, which has 3 code points"));
         assert!(t.range(-1, 2).is_err());
         assert!(t.range(2, 1).is_err());
         assert_eq!(t.range(3, 3).unwrap(), 3..3);

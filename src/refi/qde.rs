@@ -117,7 +117,10 @@ pub struct Link {
 
 /// A GUID as compared: lower-cased, without braces.
 pub fn guid(s: &str) -> String {
-    s.trim().trim_start_matches('{').trim_end_matches('}').to_lowercase()
+    s.trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .to_lowercase()
 }
 
 fn attr_guid(e: &Element, name: &str) -> String {
@@ -125,7 +128,9 @@ fn attr_guid(e: &Element, name: &str) -> String {
 }
 
 fn note_refs(e: &Element) -> Vec<String> {
-    e.children("NoteRef").map(|n| attr_guid(n, "targetGUID")).collect()
+    e.children("NoteRef")
+        .map(|n| attr_guid(n, "targetGUID"))
+        .collect()
 }
 
 /// A problem that makes the project unreadable, at a line of the project file.

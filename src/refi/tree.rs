@@ -44,7 +44,12 @@ pub fn unfold(codes: &[qde::Code], coded: &HashSet<String>) -> Vec<Node> {
             description: c.description.clone(),
             children: unfold(&c.children, coded),
         };
-        let parts: Vec<&str> = c.name.split("::").map(str::trim).filter(|p| !p.is_empty()).collect();
+        let parts: Vec<&str> = c
+            .name
+            .split("::")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
         place(&mut out, &parts, node);
     }
     out
@@ -53,7 +58,9 @@ pub fn unfold(codes: &[qde::Code], coded: &HashSet<String>) -> Vec<Node> {
 fn place(siblings: &mut Vec<Node>, path: &[&str], mut node: Node) {
     match path {
         [] | [_] => {
-            node.name = path.first().map_or_else(|| "(unnamed)".to_string(), |n| one_line(n));
+            node.name = path
+                .first()
+                .map_or_else(|| "(unnamed)".to_string(), |n| one_line(n));
             siblings.push(node);
         }
         [first, rest @ ..] => {
@@ -214,7 +221,10 @@ pub fn block_text(description: &str) -> String {
             }
             continue;
         }
-        paragraphs.last_mut().expect("one paragraph at least").push(escape_line_start(line));
+        paragraphs
+            .last_mut()
+            .expect("one paragraph at least")
+            .push(escape_line_start(line));
     }
     paragraphs
         .iter()
@@ -225,11 +235,10 @@ pub fn block_text(description: &str) -> String {
 }
 
 fn escape_line_start(line: &str) -> String {
-    let starts_block = line.starts_with(['#', '-', '*', '+', '>', '=', '_', '`', '~', '<', '|', '['])
-        || {
-            let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-            (1..=9).contains(&digits) && line[digits..].starts_with(['.', ')'])
-        };
+    let starts_block = line.starts_with(['#', '-', '*', '+', '>', '=', '_', '`', '~', '<', '|', '[']) || {
+        let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        (1..=9).contains(&digits) && line[digits..].starts_with(['.', ')'])
+    };
     if starts_block {
         format!("\\{line}")
     } else {
@@ -341,7 +350,10 @@ mod tests {
                     code(
                         "cat",
                         "Risks",
-                        vec![code("poison", "Poison", vec![code("deep", "Deep one", vec![])]), code("p2", "poison", vec![])],
+                        vec![
+                            code("poison", "Poison", vec![code("deep", "Deep one", vec![])]),
+                            code("p2", "poison", vec![]),
+                        ],
                     ),
                 ],
             ),
@@ -353,7 +365,10 @@ mod tests {
         assert_eq!(plan.ungrouped[0].definition, "Flat code");
         let t = &plan.themes[0];
         assert_eq!(t.name, "1. Barriers");
-        assert_eq!(t.codes.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["1-barriers", "leaf"]);
+        assert_eq!(
+            t.codes.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            ["1-barriers", "leaf"]
+        );
         let ids: Vec<&str> = t.categories[0].codes.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, ["poison", "poison/deep-one", "poison-2"]);
         assert_eq!(plan.ids["t"], "1-barriers");
@@ -364,9 +379,14 @@ mod tests {
 
     #[test]
     fn rendered_codebook_reads_back() {
-        let mut tree = vec![code("t", "A *theme* #1 [x] rq1_def _x_", vec![code("c", "Cat & co", vec![code("k", "Kode", vec![])])])];
+        let mut tree = vec![code(
+            "t",
+            "A *theme* #1 [x] rq1_def _x_",
+            vec![code("c", "Cat & co", vec![code("k", "Kode", vec![])])],
+        )];
         tree[0].description = "# not a heading\n- not a list\n\n\n1. not a list\ntext  \n".into();
-        tree[0].children[0].children[0].description = "Line one\nline two\ninclude: this\npolarity: negative".into();
+        tree[0].children[0].children[0].description =
+            "Line one\nline two\ninclude: this\npolarity: negative".into();
         let plan = plan(&unfold(&tree, &HashSet::new()));
         let md = render(&plan);
         let mut d = Diagnostics::default();

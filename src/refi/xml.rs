@@ -123,8 +123,7 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
             }
             Event::CData(c) => {
                 if let Some(top) = stack.last_mut() {
-                    let raw = String::from_utf8_lossy(&c);
-                    top.text.push_str(&raw.replace("\r\n", "\n").replace('\r', "\n"));
+                    top.text.push_str(&c.xml10_content());
                 }
             }
             Event::GeneralRef(r) => {

@@ -1,0 +1,98 @@
+//! `thematic export`: the project as a REFI-QDA project or codebook, for NVivo, ATLAS.ti,
+//! MAXQDA, QualCoder, qc and others.
+
+use super::{emit, Global, Outcome};
+use crate::fsutil::write_atomic;
+use crate::refi::export;
+use anyhow::{bail, Result};
+use std::path::PathBuf;
+
+/// Export the project in the REFI-QDA standard. The same project always gives the same
+/// bytes. A project with errors (`thematic check`) is not exported.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum What {
+    /// The whole project (.qdpx): transcripts, codebook, coded segments per coder,
+    /// participants as cases, memos as notes
+    Qdpx(OutArgs),
+    /// The codebook alone (.qdc)
+    Qdc(OutArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct OutArgs {
+    /// The file to write [default: the project folder's name with .qdpx or .qdc, in the
+    /// current folder]
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let (project, diags) = global.load_with_problems()?;
+    if diags.errors() > 0 {
+        bail!(
+            "the project has {} error{}: run `thematic check` and fix {} first (nothing was exported)",
+            diags.errors(),
+            if diags.errors() == 1 { "" } else { "s" },
+            if diags.errors() == 1 { "it" } else { "them" }
+        );
+    }
+    let default_name = |ext: &str| {
+        let root = std::fs::canonicalize(&project.root).unwrap_or_else(|_| project.root.clone());
+        let stem = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "project".into());
+        PathBuf::from(format!("{stem}.{ext}"))
+    };
+    match args.what {
+        What::Qdpx(a) => {
+            let out = a.out.unwrap_or_else(|| default_name("qdpx"));
+            let (bytes, c) = export::qdpx(&project)?;
+            write_atomic(&out, &bytes)?;
+            emit(&format!(
+                "exported {} document{}, {} code{}, {} coded segment{} by {} coder{}, {} participant{} as cases and {} note{} to {}\n",
+                c.documents,
+                plural(c.documents),
+                c.codes,
+                plural(c.codes),
+                c.selections,
+                plural(c.selections),
+                c.users,
+                plural(c.users),
+                c.cases,
+                plural(c.cases),
+                c.notes,
+                plural(c.notes),
+                out.display()
+            ))?;
+        }
+        What::Qdc(a) => {
+            let out = a.out.unwrap_or_else(|| default_name("qdc"));
+            let bytes = export::qdc(&project)?;
+            write_atomic(&out, &bytes)?;
+            emit(&format!(
+                "exported {} code{} ({} themes, {} categories) to {}\n",
+                project.codebook.codes.len(),
+                plural(project.codebook.codes.len()),
+                project.codebook.themes.len(),
+                project.codebook.categories.len(),
+                out.display()
+            ))?;
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
