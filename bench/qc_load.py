@@ -25,6 +25,7 @@ import argparse
 import os
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 from qualitative_coding.corpus import QCCorpus
@@ -48,7 +49,12 @@ def main():
     if args.bulk:
         return bulk(corpus, viewer, docs, codes_dir, args.coder)
     rows = 0
-    for doc in docs:
+    t0 = time.monotonic()
+    for i, doc in enumerate(docs):
+        if i and i % 100 == 0:
+            # progress, so that a run stopped by a time limit shows how far it got
+            print(f"{i} documents, {rows} coded lines, {time.monotonic() - t0:.1f} s",
+                  file=sys.stderr, flush=True)
         codes_file = codes_dir / Path(doc).name
         if not codes_file.exists():
             continue

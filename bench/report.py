@@ -67,13 +67,28 @@ def step(v):
     return secs(float(v))
 
 
+def progress(log):
+    """The last "K documents, ..." progress line that qc_load.py printed, as K."""
+    done = None
+    if os.path.exists(log):
+        with open(log, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                parts = line.split(" documents, ")
+                if len(parts) == 2 and parts[0].strip().isdigit():
+                    done = parts[0].strip()
+    return done
+
+
 def main():
     res = sys.argv[1] if len(sys.argv) > 1 else "bench/data/results"
     env = read_tsv(os.path.join(res, "env.tsv"))
+    env.update(read_tsv(os.path.join(res, "qc-env.tsv")))
     rows = []
-    for path in glob.glob(os.path.join(res, "n*.tsv")):
+    for path in glob.glob(os.path.join(res, "thematic-n*.tsv")):
         kv = read_tsv(path)
         n = int(kv["n"])
+        kv.update({k: v for k, v in read_tsv(os.path.join(res, f"qc-n{n}.tsv")).items()
+                   if k != "n"})
         kv["hf"] = read_hf(os.path.join(res, f"hf-thematic-n{n}.json"))
         kv["qc"] = read_hf(os.path.join(res, f"hf-qc-n{n}.json"))
         rows.append((n, kv))
@@ -82,7 +97,7 @@ def main():
     p = print
     p(f"Machine: {env.get('nproc', '?')} cores ({env.get('cpu', '?')}), "
       f"{env.get('memory', '?')} memory, Linux {env.get('kernel', '?')}; {env.get('date', '')}.")
-    p(f"thematic {env.get('thematic_commit', '?')} ({env.get('thematic_dirty', '')}), "
+    p(f"thematic {env.get('thematic_commit', '?')}, "
       f"{env.get('rustc', '')}; {env.get('qc', 'qc not run')}; {env.get('hyperfine', '')}.")
     p()
     p("### Corpus")
@@ -97,8 +112,8 @@ def main():
     p("### thematic beside `wc -w` (mean ± σ of hyperfine runs; peak RSS: max of 3 runs)")
     p()
     p("| N | `wc -w` | `check` | `stats --level theme --by group` | check ÷ wc | stats ÷ wc "
-      "| check peak RSS | stats peak RSS | peak RSS ÷ analysis folder |")
-    p("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "| check peak RSS | stats peak RSS | peak RSS ÷ analysis folder | load average before |")
+    p("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, kv in rows:
         hf = kv["hf"]
         wc, ck, st = hf.get("wc"), hf.get("check"), hf.get("stats")
@@ -106,7 +121,7 @@ def main():
         rss = max(int(kv.get("check_rss_kb", 0)), int(kv.get("stats_rss_kb", 0)))
         p(f"| {n:,} | {mean_sd(wc)} | {mean_sd(ck)} | {mean_sd(st)} | {ratio(ck)} | {ratio(st)} "
           f"| {mib(kv.get('check_rss_kb'))} | {mib(kv.get('stats_rss_kb'))} "
-          f"| {rss * 1024 / int(kv['analysis_bytes']):.2f}× |")
+          f"| {rss * 1024 / int(kv['analysis_bytes']):.2f}× | {kv.get('loadavg', '—')} |")
     p()
     if any(kv["qc"] or "qc_import_s" in kv for _, kv in rows):
         p("### qc (qualitative-coding) on the same corpus and coding")
@@ -120,6 +135,10 @@ def main():
                 continue
             qc, hf = kv["qc"], kv["hf"]
             load = step(kv.get("qc_load_s"))
+            if kv.get("qc_load_s") == "timeout":
+                done = progress(os.path.join(res, f"qc-load-n{n}.log"))
+                if done:
+                    load += f" in {kv.get('qc_timeout', '600')} s ({done} documents loaded)"
             if kv.get("qc_load_bulk_s"):
                 load += f" (stats timed after a direct SQL load: {step(kv['qc_load_bulk_s'])})"
             by = qc.get("stats_by_group")

@@ -11,7 +11,9 @@
 #   QC_TIMEOUT=600         seconds allowed to each qc step before it counts as not finished
 #   SEED=42                generator seed
 #   RUNS=10 WARMUP=3       hyperfine runs and warm-up runs for thematic and wc
-#   SKIP_BUILD=1           use the existing target/release/thematic
+#   BUILD=head             build a clean snapshot of HEAD (default) or BUILD=worktree: the
+#                          working tree with `cargo build --release`
+#   SKIP_BUILD=1           use the binary of the last run (bench/data/bin/thematic)
 #
 # Data goes to bench/data/ (git-ignored) and is reused while generate.py and the seed are
 # unchanged. Raw measurements: bench/data/results/. The tables: bench/data/results/tables.md.
@@ -28,7 +30,6 @@ QC_TIMEOUT="${QC_TIMEOUT:-600}"
 SEED="${SEED:-42}"
 RUNS="${RUNS:-10}"
 WARMUP="${WARMUP:-3}"
-BIN="$ROOT/target/release/thematic"
 VENV="$BENCH/.venv"
 QC="$VENV/bin/qc"
 
@@ -50,10 +51,32 @@ command -v hyperfine >/dev/null 2>&1 && HAVE_HYPERFINE=1
 [ -x /usr/bin/time ] || { echo "error: /usr/bin/time is needed (apt-get install -y time)" >&2; exit 2; }
 
 # ---------------------------------------------------------------- build
-if [ -z "${SKIP_BUILD:-}" ]; then
-  log "cargo build --release"
+# Other people edit src/ and rebuild target/ while this runs, so by default the benchmark builds
+# a clean snapshot of the committed HEAD in its own folder (bench/data/build/, incremental
+# after the first time) and times that binary; BUILD=worktree builds the working tree as it is
+# with a plain `cargo build --release` instead. Either way the binary is copied aside at once,
+# so a later rebuild of target/ cannot change it halfway through.
+BUILD="${BUILD:-head}"
+mkdir -p "$DATA/bin"
+if [ -n "${SKIP_BUILD:-}" ] && [ -x "$DATA/bin/thematic" ]; then
+  log "SKIP_BUILD: using $DATA/bin/thematic"
+elif [ "$BUILD" = worktree ]; then
+  log "cargo build --release (working tree)"
   cargo build --release >&2
+  cp "$ROOT/target/release/thematic" "$DATA/bin/thematic"
+  COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)"
+  DIRTY="$(git -C "$ROOT" status --porcelain -- src Cargo.toml Cargo.lock | wc -l | tr -d ' ')"
+  echo "$COMMIT (working tree, $DIRTY uncommitted changes under src/ and Cargo.*)" > "$DATA/bin/thematic.commit"
+else
+  COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)"
+  log "cargo build --release of a clean snapshot of HEAD ($COMMIT)"
+  rm -rf "$DATA/build/src"; mkdir -p "$DATA/build/src"
+  git -C "$ROOT" archive HEAD | tar -x -C "$DATA/build/src"
+  (cd "$DATA/build/src" && CARGO_TARGET_DIR="$DATA/build/target" cargo build --release >&2)
+  cp "$DATA/build/target/release/thematic" "$DATA/bin/thematic"
+  echo "$COMMIT (clean build of the commit)" > "$DATA/bin/thematic.commit"
 fi
+BIN="$DATA/bin/thematic"
 [ -x "$BIN" ] || { echo "error: $BIN not built" >&2; exit 2; }
 
 # ---------------------------------------------------------------- machine and versions
@@ -63,8 +86,7 @@ fi
   echo "cpu	$(lscpu | grep 'Model name' | sed 's/.*: *//' | head -1)"
   echo "memory	$(free -h | awk '/^Mem:/ {print $2}')"
   echo "kernel	$(uname -r)"
-  echo "thematic_commit	$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "thematic_dirty	$(git -C "$ROOT" status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null | wc -l | tr -d ' ') changed files under src/, Cargo.*"
+  echo "thematic_commit	$(cat "$DATA/bin/thematic.commit" 2>/dev/null || echo unknown)"
   echo "thematic_version	$("$BIN" --version)"
   echo "rustc	$(rustc --version)"
   echo "hyperfine	$( [ $HAVE_HYPERFINE = 1 ] && hyperfine --version || echo 'not available (date loop)')"
@@ -145,7 +167,7 @@ done
 # ---------------------------------------------------------------- thematic and wc -w
 for N in $SIZES; do
   D="$DATA/n$N"
-  K="$RES/n$N.tsv"
+  K="$RES/thematic-n$N.tsv"
   : > "$K"
   kv "$K" n "$N"
   kv "$K" transcripts_bytes "$(du -sb "$D/transcripts" | cut -f1)"
@@ -157,6 +179,7 @@ for N in $SIZES; do
   kv "$K" check_summary "$(tail -1 "$RES/check-n$N.txt")"
   rc=0; "$BIN" stats -p "$D" --level theme --by group --format csv > "$RES/stats-n$N.csv" 2>&1 || rc=$?
   kv "$K" stats_exit "$rc"
+  kv "$K" loadavg "$(cut -d' ' -f1-3 /proc/loadavg)"
   log "N=$N: timing wc -w, thematic check, thematic stats"
   bench "$RES/hf-thematic-n$N.json" \
     wc "wc -w $D/transcripts/*.txt" \
@@ -174,7 +197,7 @@ if [ -n "$QC_SIZES" ]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q qualitative-coding >&2
   fi
-  echo "qc	$("$QC" version 2>/dev/null | tail -1)" >> "$RES/env.tsv"
+  echo "qc	$("$QC" version 2>/dev/null | tail -1)" > "$RES/qc-env.tsv"
 fi
 
 # qc_project DIR DATA_DIR: a new qc project with the benchmark's codebook and an "editor" that
@@ -203,8 +226,10 @@ EOF
 for N in $QC_SIZES; do
   D="$DATA/n$N"
   P="$DATA/qc-n$N"
-  K="$RES/n$N.tsv"
+  K="$RES/qc-n$N.tsv"
   [ -d "$D" ] || continue
+  : > "$K"
+  kv "$K" n "$N"
   log "N=$N: qc init"
   kv "$K" qc_init_s "$(timed "$RES/qc-init-n$N" qc_project "$P" "$D")"
   log "N=$N: qc corpus import"
@@ -221,6 +246,7 @@ for N in $QC_SIZES; do
   log "N=$N: qc coding load (qc's update_coded_lines, one process)"
   load=$(timed "$RES/qc-load-n$N" "$VENV/bin/python" "$BENCH/qc_load.py" "$P" "$D/qc/codes")
   kv "$K" qc_load_s "$load"
+  kv "$K" qc_timeout "$QC_TIMEOUT"
   if [ "$load" = timeout ] || [ "$load" = failed ]; then
     log "N=$N: qc load did not finish ($load); filling the database with SQL to time stats"
     qc_project "$P" "$D"
