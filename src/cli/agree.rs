@@ -9,7 +9,9 @@ use crate::project::Project;
 use anyhow::{bail, Result};
 use std::fmt::Write as _;
 
-/// Inter-coder agreement per code and pooled over codes: percent agreement, Cohen's kappa (two
+/// Inter-coder agreement per code and pooled, and the disagreements
+///
+/// Per code and pooled over codes: percent agreement, Cohen's kappa (two
 /// coders), Krippendorff's alpha (nominal), and ATLAS.ti's alpha-binary, cu-alpha and Cu-alpha
 /// with categories as semantic domains. By default only the documents that every compared
 /// coder coded are compared.

@@ -3,7 +3,9 @@
 use super::{emit, Global, Outcome};
 use anyhow::Result;
 
-/// Validate every file of the analysis folder and list every problem at once, as
+/// Validate every file and list every problem at once
+///
+/// Each problem is printed as
 /// `FILE:LINE: message`. Exits 1 when there is an error (or, with --strict, a warning).
 #[derive(Debug, clap::Args)]
 pub struct Args {

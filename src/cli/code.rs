@@ -8,7 +8,9 @@ use crate::fsutil::write_atomic;
 use crate::text::{excerpt, is_code_id, CsvTable};
 use anyhow::{bail, Context, Result};
 
-/// Code a passage: checks that the document exists, that the quote is found exactly once (or
+/// Append a checked row to a coding sheet
+///
+/// Checks that the document exists, that the quote is found exactly once (or
 /// at --occurrence) and that the codes are valid, then appends the row to
 /// coding/<coder>.csv.
 #[derive(Debug, clap::Args)]

@@ -10,7 +10,9 @@ use crate::project::Project;
 use anyhow::Result;
 use clap::Subcommand;
 
-/// The code tree (themes > categories > codes), with references and participants per node
+/// The code tree, with counts; rename or merge a code everywhere
+///
+/// Themes > categories > codes, with references and participants per node
 /// when asked; or change a code everywhere.
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]

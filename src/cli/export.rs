@@ -7,7 +7,9 @@ use crate::refi::export;
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 
-/// Export the project in the REFI-QDA standard. The same project always gives the same
+/// Export to REFI-QDA (.qdpx, .qdc) for NVivo, ATLAS.ti, MAXQDA...
+///
+/// The same project always gives the same
 /// bytes. A project with errors (`thematic check`) is not exported.
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -9,7 +9,9 @@ use crate::refi::{self, archive::Limits};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
-/// Import a project or codebook exchanged in the REFI-QDA standard (NVivo, ATLAS.ti, MAXQDA,
+/// Import a REFI-QDA project (.qdpx, .qde) or codebook (.qdc)
+///
+/// From NVivo, ATLAS.ti, MAXQDA,
 /// QualCoder, qc...). Nothing is written unless the whole file could be read.
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -11,7 +11,9 @@ pub const CODEBOOKS: &[(&str, &str)] = &[
     ("blank", include_str!("../../codebooks/blank.md")),
 ];
 
-/// Create a new analysis folder: thematic.toml, participants.csv, transcripts/, codebook.md,
+/// Create a new analysis folder
+///
+/// Writes thematic.toml, participants.csv, transcripts/, codebook.md,
 /// coding/ and redactions.csv. Files that exist already are left as they are.
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -45,13 +45,13 @@ enum Command {
     Init(init::Args),
     Check(check::Args),
     Code(code::Args),
-    Agree(agree::Args),
     Codebook(codebook::Args),
-    Export(export::Args),
-    Import(import::Args),
-    Report(report::Args),
     Stats(stats::Args),
     Triangulate(triangulate::Args),
+    Agree(agree::Args),
+    Report(report::Args),
+    Import(import::Args),
+    Export(export::Args),
 }
 
 /// How a command ended.

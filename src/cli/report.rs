@@ -5,7 +5,9 @@ use crate::fsutil::write_all_atomic;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 
-/// Write the quoted-evidence report: report.md, report.html (one self-contained file),
+/// Write the quoted-evidence report
+///
+/// Writes report.md, report.html (one self-contained file),
 /// tables/*.csv and figures/*.svg. Two runs give byte-identical files.
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -6,7 +6,9 @@ use crate::analysis::nodes::Level;
 use crate::output::Format;
 use anyhow::Result;
 
-/// References, participants and documents per code, category or theme, overall or broken
+/// References, participants and documents per node
+///
+/// Per code, category or theme, overall or broken
 /// down by group, participant, document or any participant attribute.
 #[derive(Debug, clap::Args)]
 pub struct Args {

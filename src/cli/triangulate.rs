@@ -7,7 +7,9 @@ use crate::analysis::triangulation::{triangulate, Thresholds};
 use crate::output::Format;
 use anyhow::{bail, Result};
 
-/// Compare stakeholder groups per theme, category or code: participants coded out of each
+/// The convergence matrix across stakeholder groups
+///
+/// Compares the groups per theme, category or code: participants coded out of each
 /// group (n/N), references, and a verdict per row (agreement, partial, silence, dissonance)
 /// after Farmer et al.'s triangulation protocol. An analyst's verdict in triangulation.csv
 /// (`row,verdict,note`) replaces the computed one and is marked `*`.
