@@ -183,8 +183,9 @@ pub fn build(project: &Project) -> Report {
     out.push_str(&methods(project, &group_labels));
     let agreement = agreement_summary(project);
     if let Some((text, _)) = &agreement {
-        let _ = writeln!(out, "{text}\n");
+        let _ = writeln!(out, "{text}");
     }
+    out.push('\n');
 
     // 6. Warnings.
     let warnings = warnings(project, &placed, &tri);
@@ -432,7 +433,15 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
         *types.entry(kind).or_default() += 1;
     }
     let list = |m: &mut dyn Iterator<Item = (String, usize)>| {
-        m.map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ")
+        m.map(|(k, n)| {
+            if n == 1 || k.starts_with('.') {
+                format!("{n} {k}")
+            } else {
+                format!("{n} {k}s")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
     };
     let _ = writeln!(
         out,
@@ -493,7 +502,6 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
         project.config.report.quote_max_chars,
         project.redactions.terms.len()
     );
-    out.push('\n');
     out
 }
 
