@@ -600,15 +600,17 @@ fn agreement_summary(project: &Project) -> Option<(String, Table)> {
         .filter(|r| r.krippendorff_alpha.is_some_and(|x| x >= 0.8))
         .count();
     let text = format!(
-        "- Inter-coder agreement: {} coded {} of the same documents; over every character of those documents and {} codes, percent agreement {}, Cohen's kappa {}, Krippendorff's alpha {}; {} of the {} codes reach alpha ≥ .800. Figures per code are in `tables/agreement.csv` (`thematic agree` for other units and the disagreements).",
+        "- Inter-coder agreement: {} coded {} in common; over every character of {} and {}, percent agreement {}, Cohen's kappa {}, Krippendorff's alpha {}; {} of the {} codes {} alpha ≥ .800. Figures per code are in `tables/agreement.csv` (`thematic agree` for other units and the disagreements).",
         md::text(&project.coders.join(" and ")),
-        a.documents.len(),
-        codes,
+        plural(a.documents.len(), "document", "documents"),
+        if a.documents.len() == 1 { "it" } else { "them" },
+        plural(codes, "code", "codes"),
         pooled.percent_agreement.map_or("undefined".into(), |x| format!("{x:.3}")),
         figure(pooled.cohen_kappa, &|k| stats::kappa_band(k).label()),
         figure(pooled.krippendorff_alpha, &|x| stats::alpha_band(x).label()),
         reliable,
         codes,
+        if reliable == 1 { "reaches" } else { "reach" },
     );
     Some((text, a.table(project)))
 }
