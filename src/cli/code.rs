@@ -1,7 +1,7 @@
 //! `thematic code`: append a checked row to a coding sheet, atomically.
 
 use super::{emit, Global, Outcome};
-use crate::coding::{anchor::Normalized, locate, split_codes, REQUIRED};
+use crate::coding::{locate, split_codes, REQUIRED};
 use crate::diagnostics::{did_you_mean, Diagnostics};
 use crate::edit::write_record;
 use crate::fsutil::write_atomic;
@@ -85,9 +85,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             );
         }
     }
-    let normalized = Normalized::new(&doc.text);
     let occurrence = args.occurrence.map(|n| n as usize);
-    let bytes = locate(doc, &normalized, &args.quote, occurrence).map_err(anyhow::Error::msg)?;
+    let bytes = locate(doc, &args.quote, occurrence).map_err(anyhow::Error::msg)?;
 
     let sheets_dir = project.root.join(&project.config.coding.sheets);
     std::fs::create_dir_all(&sheets_dir)

@@ -150,12 +150,107 @@ impl Pattern {
         }
     }
 
+    /// Every place the pattern matches in the original text, as byte ranges of it, in order:
+    /// the same places as [`Pattern::find_all`] on the normalized text, found without
+    /// normalizing the whole text. Each match is searched from the quote's first run of
+    /// characters that normalizing leaves alone, and checked from there.
+    pub fn find_in(&self, text: &str) -> Vec<Range<usize>> {
+        let direct = |needle: &str| stable_prefix(needle) > 0;
+        let ok = match self {
+            Pattern::Exact(q) => direct(q),
+            Pattern::Span { start, end } => direct(start) && direct(end),
+        };
+        if !ok {
+            let n = Normalized::new(text);
+            return self
+                .find_all(&n.text)
+                .into_iter()
+                .map(|r| n.original(text, r))
+                .collect();
+        }
+        match self {
+            Pattern::Exact(q) => matches_from(text, q, 0).collect(),
+            Pattern::Span { start, end } => {
+                let mut out: Vec<Range<usize>> = Vec::new();
+                for s in matches_from(text, start, 0) {
+                    if let Some(e) = matches_from(text, end, s.end).next() {
+                        let range = s.start..e.end;
+                        if out.last() != Some(&range) {
+                            out.push(range);
+                        }
+                    }
+                }
+                out
+            }
+        }
+    }
+
     fn text(&self) -> &str {
         match self {
             Pattern::Exact(q) => q,
             Pattern::Span { start, .. } => start,
         }
     }
+}
+
+/// Bytes at the start of a normalized needle that stand for themselves in the original text
+/// (no white space, and nothing that folding may have produced from another character).
+fn stable_prefix(needle: &str) -> usize {
+    needle.find([' ', '\'', '"', '-']).unwrap_or(needle.len())
+}
+
+/// Matches of a normalized needle in the original text at or after byte `from`, overlapping
+/// ones included.
+fn matches_from<'a>(text: &'a str, needle: &'a str, from: usize) -> impl Iterator<Item = Range<usize>> + 'a {
+    let anchor = &needle[..stable_prefix(needle)];
+    let finder = memmem::Finder::new(anchor.as_bytes());
+    let mut at = from;
+    std::iter::from_fn(move || loop {
+        let found = at + finder.find(&text.as_bytes()[at..])?;
+        at = found + text[found..].chars().next().map_or(1, char::len_utf8);
+        if let Some(end) = match_at(text, found, needle) {
+            return Some(found..end);
+        }
+    })
+}
+
+/// Whether the normalized `needle` matches the original text at byte `at`; if so, where the
+/// match ends. A space in the needle matches a run of white space.
+fn match_at(text: &str, at: usize, needle: &str) -> Option<usize> {
+    let mut rest = text[at..].chars();
+    let mut end = at;
+    let mut pending: Option<char> = None;
+    for n in needle.chars() {
+        if n == ' ' {
+            let mut any = false;
+            loop {
+                let c = match pending.take() {
+                    Some(c) => c,
+                    None => match rest.next() {
+                        Some(c) => c,
+                        None => break,
+                    },
+                };
+                if c.is_whitespace() {
+                    any = true;
+                    end += c.len_utf8();
+                } else {
+                    pending = Some(c);
+                    break;
+                }
+            }
+            if !any {
+                return None;
+            }
+            continue;
+        }
+        let c = pending.take().or_else(|| rest.next())?;
+        if c.is_whitespace() || fold(c) != n {
+            return None;
+        }
+        end += c.len_utf8();
+    }
+    Some(end)
 }
 
 /// Start offsets of every occurrence of `needle`, overlapping ones included.
@@ -258,6 +353,30 @@ mod tests {
         assert!(Pattern::new("a … b … c").is_err());
         assert_eq!(Pattern::new("… b").unwrap(), Pattern::Exact("… b".into()));
         assert!(Pattern::new("  ").is_err());
+    }
+
+    #[test]
+    fn searching_the_original_finds_what_the_normalized_search_finds() {
+        let doc = "We said \u{201C}it\u{2019}s  our\nvalues\u{201D} \u{2014} really. ha ha ha. “Quoted” start. \u{a0}Trust\u{a0}\u{a0}me. Trust me.";
+        let n = Normalized::new(doc);
+        for q in [
+            "it's our values\" - really",
+            "\"it's our values\"",
+            "ha ha",
+            "Trust me.",
+            "\"Quoted\" start.",
+            "said … really.",
+            "values … me.",
+            "nothing here",
+        ] {
+            let p = Pattern::new(q).unwrap();
+            let slow: Vec<Range<usize>> = p
+                .find_all(&n.text)
+                .into_iter()
+                .map(|r| n.original(doc, r))
+                .collect();
+            assert_eq!(p.find_in(doc), slow, "{q}");
+        }
     }
 
     #[test]

@@ -292,10 +292,9 @@ fn anchor_document(
 ) -> (Vec<CodedSegment>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut out = Vec::with_capacity(rows.len());
-    let normalized = Normalized::new(&doc.text);
     for (coder, row, codes) in rows {
         let file = &sheets[*coder].path;
-        match locate(doc, &normalized, &row.quote, row.occurrence) {
+        match locate(doc, &row.quote, row.occurrence) {
             Ok(bytes) => out.push(segment(doc_idx, doc, bytes, codes.clone(), *coder, row)),
             Err(message) => diags.error(file, Some(row.line), message),
         }
@@ -304,22 +303,17 @@ fn anchor_document(
 }
 
 /// Finds a quote in a document: the byte range it covers, or a message saying why not.
-pub fn locate(
-    doc: &Document,
-    normalized: &Normalized,
-    quote: &str,
-    occurrence: Option<usize>,
-) -> Result<Range<usize>, String> {
+pub fn locate(doc: &Document, quote: &str, occurrence: Option<usize>) -> Result<Range<usize>, String> {
     let pattern = Pattern::new(quote)?;
-    let found = pattern.find_all(&normalized.text);
+    let found = pattern.find_in(&doc.text);
     let pick = match (occurrence, found.len()) {
-        (_, 0) => return Err(not_found(doc, normalized, &pattern, quote)),
+        (_, 0) => return Err(not_found(doc, &pattern, quote)),
         (None, 1) => 0,
         (None, n) => {
             return Err(format!(
                 "quote occurs {n} times in {}: {}; add an `occurrence` column (1 to {n}) to pick one",
                 doc.id,
-                places(doc, normalized, &found)
+                places(doc, &found)
             ))
         }
         (Some(k), n) if k > n => {
@@ -331,10 +325,12 @@ pub fn locate(
         }
         (Some(k), _) => k - 1,
     };
-    Ok(normalized.original(&doc.text, found[pick].clone()))
+    Ok(found[pick].clone())
 }
 
-fn not_found(doc: &Document, normalized: &Normalized, pattern: &Pattern, quote: &str) -> String {
+fn not_found(doc: &Document, pattern: &Pattern, quote: &str) -> String {
+    // The rare path: normalize the whole text to find what comes closest.
+    let normalized = Normalized::new(&doc.text);
     let mut message = format!("quote not found in {}: \"{}\"", doc.id, excerpt(quote, 80));
     match anchor::closest(pattern, &normalized.text) {
         Some(r) => {
@@ -351,12 +347,11 @@ fn not_found(doc: &Document, normalized: &Normalized, pattern: &Pattern, quote: 
 }
 
 /// `line 12 (Partner 7i), line 40 (R)`: where each match lies.
-fn places(doc: &Document, normalized: &Normalized, found: &[Range<usize>]) -> String {
+fn places(doc: &Document, found: &[Range<usize>]) -> String {
     found
         .iter()
         .take(10)
-        .map(|r| {
-            let bytes = normalized.original(&doc.text, r.clone());
+        .map(|bytes| {
             let turns = doc.turns_overlapping(&bytes);
             match doc.turns.get(turns.start) {
                 Some(t) if !t.label.is_empty() => format!("line {} ({})", t.line, t.label),
