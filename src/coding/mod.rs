@@ -352,7 +352,7 @@ fn places(doc: &Document, found: &[Range<usize>]) -> String {
         .iter()
         .take(10)
         .map(|bytes| {
-            let turns = doc.turns_overlapping(&bytes);
+            let turns = doc.turns_overlapping(bytes);
             match doc.turns.get(turns.start) {
                 Some(t) if !t.label.is_empty() => format!("line {} ({})", t.line, t.label),
                 Some(t) => format!("line {}", t.line),
