@@ -226,23 +226,19 @@ fn outline(t: &Table, counts: bool) -> String {
     };
     let mut lines: Vec<(String, String)> = Vec::new();
     for r in &t.rows {
-        let (level, label) = (
-            text(&r[0]),
-            match text(&r[0]).as_str() {
-                "theme" => text(&r[1]),
-                "category" => format!("  {}", text(&r[2])),
-                _ => {
-                    let indent = if text(&r[2]).is_empty() { "  " } else { "    " };
-                    let def = text(&r[4]);
-                    if def.is_empty() || counts {
-                        format!("{indent}{}", text(&r[3]))
-                    } else {
-                        format!("{indent}{} — {}", text(&r[3]), crate::text::excerpt(&def, 70))
-                    }
+        let label = match text(&r[0]).as_str() {
+            "theme" => text(&r[1]),
+            "category" => format!("  {}", text(&r[2])),
+            _ => {
+                let indent = if text(&r[2]).is_empty() { "  " } else { "    " };
+                let def = text(&r[4]);
+                if def.is_empty() || counts {
+                    format!("{indent}{}", text(&r[3]))
+                } else {
+                    format!("{indent}{} — {}", text(&r[3]), crate::text::excerpt(&def, 70))
                 }
-            },
-        );
-        let _ = level;
+            }
+        };
         let c = if counts {
             format!("{:>5} refs  {:>3} participants", text(&r[5]), text(&r[6]))
         } else {

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 /// Import a REFI-QDA project (.qdpx, .qde) or codebook (.qdc)
 ///
-/// From NVivo, ATLAS.ti, MAXQDA,
-/// QualCoder, qc...). Nothing is written unless the whole file could be read.
+/// From NVivo, ATLAS.ti, MAXQDA, QualCoder, qc... Nothing is written unless the whole file
+/// could be read.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]

@@ -45,11 +45,6 @@ pub fn prose(s: &str) -> String {
     out
 }
 
-/// A table cell: text escaped, pipes escaped.
-pub fn cell(s: &str) -> String {
-    text(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ pub mod quotes;
 pub mod svg;
 
 use crate::analysis::counts::{count, By};
-use crate::analysis::nodes::{Level, Nodes};
+use crate::analysis::nodes::Level;
 use crate::analysis::triangulation::{triangulate, Thresholds, Triangulation};
 use crate::codebook::CodeIdx;
 use crate::output::{Format, Table};
@@ -77,8 +77,8 @@ pub fn build(project: &Project) -> Report {
         let _ = writeln!(
             out,
             "| {} | {} | {n_codes} |",
-            md::cell(&redact(&theme.name)),
-            md::cell(&redact(&cats.join("; ")))
+            md::text(&redact(&theme.name)),
+            md::text(&redact(&cats.join("; ")))
         );
         themes_table.push(vec![
             redact(&theme.name).into(),
@@ -370,7 +370,7 @@ fn triangulation_table(
 ) -> String {
     let mut out = String::from("| Theme |");
     for g in group_labels {
-        let _ = write!(out, " {} |", md::cell(g));
+        let _ = write!(out, " {} |", md::text(g));
     }
     out.push_str(" Verdict |\n|---|");
     for _ in group_labels {
@@ -379,7 +379,7 @@ fn triangulation_table(
     out.push_str("---|\n");
     let mut notes = Vec::new();
     for row in &tri.rows {
-        let _ = write!(out, "| {} |", md::cell(&redact(&row.node)));
+        let _ = write!(out, "| {} |", md::text(&redact(&row.node)));
         for c in &row.cells {
             let _ = write!(out, " {}/{} ({}) |", c.participants, c.of, c.references);
         }
@@ -529,15 +529,10 @@ fn warnings(project: &Project, placed: &[Placed], tri: &Triangulation) -> Vec<St
             unsorted.join(", ")
         ));
     }
-    let nodes = Nodes::new(book, Level::Theme);
+    // Themes are the first nodes of the theme level, in codebook order.
     let theme_stats = count(project, Level::Theme, &By::All);
     for (t, theme) in book.themes.iter().enumerate() {
-        let n = nodes
-            .names
-            .iter()
-            .position(|x| x == &theme.name)
-            .map(|i| theme_stats.total(i).participants)
-            .unwrap_or(0);
+        let n = theme_stats.total(t).participants;
         let row = &tri.rows[t];
         let groups_present = row.cells.iter().filter(|c| c.participants > 0).count();
         if n == 1 {
