@@ -17,7 +17,7 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
         Some(&["transcripts", "participants", "interviewer", "generic"]),
     ),
     ("codebook", Some(&["path"])),
-    ("coding", Some(&["sheets"])),
+    ("coding", Some(&["sheets", "analysis"])),
     (
         "report",
         Some(&[
@@ -26,6 +26,8 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
             "attribution",
             "redactions",
             "quote_max_chars",
+            "redact_names",
+            "name_replacement",
         ]),
     ),
     (
@@ -102,12 +104,16 @@ impl Default for CodebookSettings {
 #[serde(default)]
 pub struct CodingSettings {
     pub sheets: String,
+    /// The coders (sheet stems) whose coding makes the findings; `None`: every sheet. The
+    /// other sheets are for agreement only.
+    pub analysis: Option<Vec<String>>,
 }
 
 impl Default for CodingSettings {
     fn default() -> Self {
         CodingSettings {
             sheets: "coding".into(),
+            analysis: None,
         }
     }
 }
@@ -121,6 +127,10 @@ pub struct ReportSettings {
     pub quote_max_chars: usize,
     pub attribution: String,
     pub redactions: String,
+    /// Replace the names people are known by (aliases, speaker-map names) inside quotes.
+    pub redact_names: bool,
+    /// What those names become.
+    pub name_replacement: String,
 }
 
 impl Default for ReportSettings {
@@ -131,6 +141,8 @@ impl Default for ReportSettings {
             quote_max_chars: 400,
             attribution: "({label})".into(),
             redactions: "redactions.csv".into(),
+            redact_names: true,
+            name_replacement: "[name]".into(),
         }
     }
 }
@@ -257,6 +269,8 @@ impl Config {
                 out: r.out.clone(),
                 attribution: r.attribution.clone(),
                 redactions: r.redactions.clone(),
+                redact_names: r.redact_names,
+                name_replacement: r.name_replacement.clone(),
                 ..ReportSettings::default()
             };
         }
@@ -317,7 +331,7 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// The line where `key` is set (inside `[section]` when given), or where `[key]` opens.
-fn find_line(text: &str, section: Option<&str>, key: &str) -> Option<usize> {
+pub fn find_line(text: &str, section: Option<&str>, key: &str) -> Option<usize> {
     let mut current: Option<String> = None;
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();

@@ -36,6 +36,12 @@ impl fmt::Display for Problem {
     }
 }
 
+impl Problem {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
 /// The problems collected while loading.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {

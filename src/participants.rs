@@ -13,6 +13,8 @@ pub struct Participant {
     /// How quotes are attributed, e.g. `Partner 7i`.
     pub label: String,
     pub aliases: Vec<String>,
+    /// `quotable = no`: consented to be interviewed, not to be quoted. Counted, never quoted.
+    pub quotable: bool,
     /// Values of the attribute columns, in the order of [`Participants::attributes`].
     pub attributes: Vec<String>,
     pub line: usize,
@@ -32,7 +34,7 @@ pub struct Participants {
     by_name: HashMap<String, ParticipantIdx>,
 }
 
-const FIXED: [&str; 4] = ["id", "group", "label", "aliases"];
+const FIXED: [&str; 5] = ["id", "group", "label", "aliases", "quotable"];
 
 impl Participants {
     /// Reads `participants.csv`. `groups` are the ids declared in `thematic.toml`; when there
@@ -47,7 +49,7 @@ impl Participants {
         };
         let col = |name: &str| table.column(name);
         let (id_col, group_col) = (col("id").unwrap_or(0), col("group").unwrap_or(1));
-        let (label_col, alias_col) = (col("label"), col("aliases"));
+        let (label_col, alias_col, quotable_col) = (col("label"), col("aliases"), col("quotable"));
         let attr_cols: Vec<usize> = (0..table.headers.len())
             .filter(|&i| !FIXED.contains(&table.headers[i].as_str()))
             .collect();
@@ -97,6 +99,21 @@ impl Participants {
                         .collect()
                 })
                 .unwrap_or_default();
+            let quotable = match quotable_col.map(field) {
+                None => true,
+                Some(v) => match crate::text::yes_no(v) {
+                    Some(b) => b,
+                    None => {
+                        diags.error(
+                            file,
+                            Some(row.line),
+                            format!("quotable `{v}` for `{id}` is not yes or no (empty means yes)"),
+                        );
+                        // Fail closed: a participant whose consent is unclear is not quoted.
+                        false
+                    }
+                },
+            };
             let idx = p.list.len();
             p.by_id.insert(id.to_string(), idx);
             p.list.push(Participant {
@@ -104,6 +121,7 @@ impl Participants {
                 group: group.to_string(),
                 label: label.to_string(),
                 aliases,
+                quotable,
                 attributes: attr_cols.iter().map(|&c| field(c).to_string()).collect(),
                 line: row.line,
             });
@@ -177,6 +195,90 @@ impl Participants {
     }
 }
 
+/// How a quote is attributed: `[report] attribution`, such as `({label})`, resolved when the
+/// folder loads so an unknown placeholder is a `check` error, not a literal in the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Text(String),
+    Label,
+    Id,
+    /// The group's label from `[groups]`.
+    Group,
+    /// A participants.csv column.
+    Attribute(usize),
+}
+
+impl Default for Attribution {
+    fn default() -> Self {
+        Attribution {
+            parts: vec![Part::Text("(".into()), Part::Label, Part::Text(")".into())],
+        }
+    }
+}
+
+impl Attribution {
+    /// Reads a template: `{label}`, `{id}`, `{group}` and any participants.csv column name.
+    pub fn parse(template: &str, participants: &Participants) -> Result<Attribution, String> {
+        let mut parts = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(Part::Text(rest[..open].to_string()));
+            }
+            let Some(close) = rest[open..].find('}') else {
+                return Err(format!("`{template}` has a `{{` with no closing `}}`"));
+            };
+            let name = rest[open + 1..open + close].trim();
+            parts.push(match name {
+                "label" => Part::Label,
+                "id" => Part::Id,
+                "group" => Part::Group,
+                _ => match participants.attributes.iter().position(|a| a == name) {
+                    Some(i) => Part::Attribute(i),
+                    None => {
+                        let mut known = vec!["label", "id", "group"];
+                        known.extend(participants.attributes.iter().map(String::as_str));
+                        return Err(format!(
+                            "unknown placeholder `{{{name}}}`: use {}{}",
+                            known
+                                .iter()
+                                .map(|k| format!("{{{k}}}"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            did_you_mean(name, known.iter().copied())
+                        ));
+                    }
+                },
+            });
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Text(rest.to_string()));
+        }
+        Ok(Attribution { parts })
+    }
+
+    /// The attribution of a quote by `p`; `group_label` gives a group id's label.
+    pub fn render(&self, p: &Participant, group_label: &dyn Fn(&str) -> String) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Label => out.push_str(&p.label),
+                Part::Id => out.push_str(&p.id),
+                Part::Group => out.push_str(&group_label(&p.group)),
+                Part::Attribute(i) => out.push_str(&p.attributes[*i]),
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +321,34 @@ mod tests {
                 "error: participants.csv:4: unknown group `stafff` for `B`: thematic.toml [groups] has staff, partner (did you mean `staff`?)",
                 "error: participants.csv:5: `Alex` names both `A` and `C`: speaker labels must be unique",
             ]
+        );
+    }
+
+    #[test]
+    fn attribution_placeholders_are_resolved_or_refused() {
+        let (p, _) = parse("id,group,label,site\nP7,partner,Partner 7i,North\n", &[]);
+        let a = Attribution::parse("({label}, {site}; {group})", &p).unwrap();
+        let group = |g: &str| g.to_uppercase();
+        assert_eq!(a.render(p.get(0), &group), "(Partner 7i, North; PARTNER)");
+        assert_eq!(
+            Attribution::parse("({lable})", &p).unwrap_err(),
+            "unknown placeholder `{lable}`: use {label}, {id}, {group}, {site} (did you mean `label`?)"
+        );
+        assert!(Attribution::parse("({label", &p).is_err());
+        assert_eq!(
+            Attribution::default(),
+            Attribution::parse("({label})", &p).unwrap()
+        );
+    }
+
+    #[test]
+    fn quotable_column_reads_yes_and_no_and_fails_closed() {
+        let (p, problems) = parse("id,group,quotable\nA,staff,no\nB,staff,\nC,staff,maybe\n", &[]);
+        let q: Vec<bool> = p.list.iter().map(|x| x.quotable).collect();
+        assert_eq!(q, [false, true, false]);
+        assert_eq!(
+            problems,
+            ["error: participants.csv:4: quotable `maybe` for `C` is not yes or no (empty means yes)"]
         );
     }
 

@@ -3,11 +3,11 @@
 
 use crate::analysis::triangulation::Verdict;
 use crate::codebook::Codebook;
-use crate::coding::{self, CodedSegment, Sheet};
+use crate::coding::{self, CodedSegment, CoderIdx, Sheet};
 use crate::config::{Config, CONFIG_FILE};
 use crate::corpus::{self, Document, Speakers};
 use crate::diagnostics::Diagnostics;
-use crate::participants::Participants;
+use crate::participants::{Attribution, Participants};
 use crate::redact::Redactions;
 use crate::text::CsvTable;
 use anyhow::{bail, Result};
@@ -31,6 +31,14 @@ pub struct Project {
     pub verdicts: Vec<AnalystVerdict>,
     /// Identifying terms to replace in everything that leaves the tool.
     pub redactions: Redactions,
+    /// The names people are known by (aliases other than their label), replaced inside quotes
+    /// unless `[report] redact_names = false`.
+    pub names: Redactions,
+    /// The coders whose coding makes the findings (`[coding] analysis`, else every coder),
+    /// sorted. The other sheets are for agreement only.
+    pub analysis: Vec<CoderIdx>,
+    /// `[report] attribution`, resolved.
+    pub attribution: Attribution,
 }
 
 /// A row of `triangulation.csv`: the analyst's verdict on a theme, category or code.
@@ -59,6 +67,15 @@ pub fn find_root(dir: Option<&Path>) -> Result<PathBuf> {
         .to_path_buf())
 }
 
+/// Whether `root` looks like an analysis folder: it holds `thematic.toml`, `participants.csv`,
+/// `transcripts/` or `coding/`. Commands refuse other folders rather than write into them.
+pub fn is_analysis_folder(root: &Path) -> bool {
+    root.join(CONFIG_FILE).is_file()
+        || root.join("participants.csv").is_file()
+        || root.join("transcripts").is_dir()
+        || root.join("coding").is_dir()
+}
+
 impl Project {
     /// Loads the analysis folder at `root`. Problems in any file are collected in the returned
     /// diagnostics and loading goes on with what could be read.
@@ -67,10 +84,8 @@ impl Project {
             bail!("project folder {} does not exist", root.display());
         }
         let mut diags = Diagnostics::default();
-        let config = match read_text(root, CONFIG_FILE, false, &mut diags) {
-            Some(text) => Config::parse(&text, CONFIG_FILE, &mut diags),
-            None => Config::default(),
-        };
+        let config_text = read_text(root, CONFIG_FILE, false, &mut diags).unwrap_or_default();
+        let config = Config::parse(&config_text, CONFIG_FILE, &mut diags);
         let group_ids: Vec<String> = config.groups.iter().map(|(g, _)| g.clone()).collect();
         let participants_file = config.corpus.participants.clone();
         let participants = match read_text(root, &participants_file, true, &mut diags) {
@@ -85,7 +100,23 @@ impl Project {
         let (documents, unreadable) = load_documents(root, &config, &participants, &mut diags);
         let sheets = coding::read_sheets(root, &config.coding.sheets, &mut diags);
         let segments = coding::anchor_sheets(&sheets, &documents, &unreadable, &mut codebook, &mut diags);
-        let coders = sheets.iter().map(|s| s.coder.clone()).collect();
+        let coders: Vec<String> = sheets.iter().map(|s| s.coder.clone()).collect();
+        let analysis = match &config.coding.analysis {
+            None => (0..coders.len()).collect(),
+            Some(names) => {
+                let line = crate::config::find_line(&config_text, Some("coding"), "analysis");
+                resolve_coders(names, &coders).unwrap_or_else(|e| {
+                    diags.error(CONFIG_FILE, line, format!("[coding] analysis: {e}"));
+                    (0..coders.len()).collect()
+                })
+            }
+        };
+        let attribution = Attribution::parse(&config.report.attribution, &participants).unwrap_or_else(|e| {
+            let line = crate::config::find_line(&config_text, Some("report"), "attribution");
+            diags.error(CONFIG_FILE, line, format!("[report] attribution: {e}"));
+            Attribution::default()
+        });
+        let names = Redactions::names(&known_names(&participants), &config.report.name_replacement);
         let redactions_file = config.report.redactions.clone();
         let redactions = match read_text(root, &redactions_file, false, &mut diags) {
             Some(text) => Redactions::parse(&text, &redactions_file, &mut diags),
@@ -107,6 +138,9 @@ impl Project {
             segments,
             verdicts,
             redactions,
+            names,
+            analysis,
+            attribution,
         };
         Ok((project, diags))
     }
@@ -125,6 +159,48 @@ impl Project {
                 format!("redaction term `{term}` is in the written report (run `thematic report` again)"),
             );
         }
+        // With `redact_names = false` names are left in quotes: flag each one found.
+        if !self.config.report.redact_names {
+            for (name, line) in self.names.found_in(&text) {
+                diags.warning(
+                    &file,
+                    Some(line),
+                    format!("`{name}`, a name a participant is known by, is in the written report ([report] redact_names = false)"),
+                );
+            }
+        }
+    }
+
+    /// The coded segments the findings rest on: those of the analysis coders.
+    pub fn findings(&self) -> impl Iterator<Item = &CodedSegment> + '_ {
+        self.segments
+            .iter()
+            .filter(|s| self.analysis.binary_search(&s.coder).is_ok())
+    }
+
+    /// Makes the findings rest on `names` for this run (`--coders A,B`).
+    pub fn set_analysis(&mut self, names: &[String]) -> Result<()> {
+        self.analysis = resolve_coders(names, &self.coders).map_err(|e| anyhow::anyhow!("--coders: {e}"))?;
+        Ok(())
+    }
+
+    /// The coders whose sheets are for agreement only.
+    pub fn agreement_only(&self) -> Vec<&str> {
+        (0..self.coders.len())
+            .filter(|c| self.analysis.binary_search(c).is_err())
+            .map(|c| self.coders[c].as_str())
+            .collect()
+    }
+
+    /// The text of a quote as it may leave the tool: redaction terms, then the names people
+    /// are known by (unless `[report] redact_names = false`).
+    pub fn redact_quote(&self, text: &str) -> String {
+        let text = self.redactions.apply(text);
+        if self.config.report.redact_names {
+            self.names.apply(&text)
+        } else {
+            text
+        }
     }
 
     pub fn document(&self, id: &str) -> Option<usize> {
@@ -134,6 +210,56 @@ impl Project {
     pub fn coder(&self, name: &str) -> Option<usize> {
         self.coders.iter().position(|c| c == name)
     }
+}
+
+/// Coder names (sheet stems) as indices, sorted; an unknown name is an error naming the
+/// sheets there are.
+fn resolve_coders(names: &[String], coders: &[String]) -> std::result::Result<Vec<CoderIdx>, String> {
+    if names.is_empty() {
+        return Err(
+            "names no coder: list the sheets whose coding makes the findings, such as [\"amira\"]".into(),
+        );
+    }
+    let mut out = Vec::new();
+    for name in names {
+        match coders.iter().position(|c| c == name) {
+            Some(i) => out.push(i),
+            None => {
+                return Err(format!(
+                    "no coding sheet for coder `{name}` (sheets: {}){}",
+                    if coders.is_empty() {
+                        "none".to_string()
+                    } else {
+                        coders.join(", ")
+                    },
+                    crate::diagnostics::did_you_mean(name, coders.iter().map(String::as_str))
+                ))
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// The names people are known by, other than the label their quotes carry: aliases (full
+/// names, first names in a focus group). One-letter aliases are left out: they are
+/// abbreviations, not names.
+fn known_names(participants: &Participants) -> Vec<String> {
+    let mut names = Vec::new();
+    for p in &participants.list {
+        for alias in &p.aliases {
+            let key = crate::text::label_key(alias);
+            if alias.chars().count() < 2
+                || key == crate::text::label_key(&p.label)
+                || key == crate::text::label_key(&p.id)
+            {
+                continue;
+            }
+            names.push(alias.clone());
+        }
+    }
+    names
 }
 
 /// Reads a UTF-8 file of the project. A missing file is an error when `required`.

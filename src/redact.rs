@@ -59,6 +59,22 @@ impl Redactions {
         out
     }
 
+    /// Rules that replace each of `names` (the names people are known by) with `replacement`,
+    /// matched as plain terms are. Longer names first.
+    pub fn names(names: &[String], replacement: &str) -> Redactions {
+        let mut sorted: Vec<&String> = names.iter().collect();
+        sorted.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+        sorted.dedup();
+        let mut out = Redactions::default();
+        for name in sorted {
+            if let Ok(re) = Regex::new(&literal_pattern(name)) {
+                out.rules.push((re, replacement.to_string()));
+                out.terms.push(name.clone());
+            }
+        }
+        out
+    }
+
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
@@ -140,6 +156,15 @@ mod tests {
         );
         assert_eq!(r.found_in("ok\nDev here"), [("Dev".to_string(), 2)]);
         assert_eq!(r.apply("$1 and \\0"), "$1 and \\0");
+    }
+
+    #[test]
+    fn names_are_replaced_as_whole_words_longest_first() {
+        let r = Redactions::names(&["Jo".into(), "Jo Bloggs".into()], "[name]");
+        assert_eq!(
+            r.apply("Jo Bloggs said Jo\u{2019}s idea; Joanne agreed."),
+            "[name] said [name]\u{2019}s idea; Joanne agreed."
+        );
     }
 
     #[test]

@@ -181,6 +181,22 @@ pub fn regex_reason(e: &regex::Error) -> String {
 }
 
 /// Whether `id` is a valid code id: letters, digits, `-`, `_`, `/`.
+/// A yes/no cell as spreadsheets write it: `yes`, `y`, `true`, `1`, `x` or `no`, `n`, `false`,
+/// `0`, empty meaning `default`. `None` for anything else.
+pub fn yes_no_or(value: &str, default: bool) -> Option<bool> {
+    match value.trim().to_lowercase().as_str() {
+        "" => Some(default),
+        "no" | "n" | "false" | "0" => Some(false),
+        "yes" | "y" | "true" | "1" | "x" => Some(true),
+        _ => None,
+    }
+}
+
+/// [`yes_no_or`] where an empty cell means yes.
+pub fn yes_no(value: &str) -> Option<bool> {
+    yes_no_or(value, true)
+}
+
 pub fn is_code_id(id: &str) -> bool {
     !id.is_empty()
         && id

@@ -119,7 +119,7 @@ pub fn count(project: &Project, level: Level, by: &By) -> Stats {
         }
     };
     let mut acc: HashMap<(usize, usize), Acc> = HashMap::new();
-    for seg in &project.segments {
+    for seg in project.findings() {
         let key = (seg.document, seg.chars.start, seg.chars.end);
         for node in nodes.of_codes(&seg.codes) {
             if let By::Document | By::All = by {

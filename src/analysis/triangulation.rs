@@ -158,7 +158,7 @@ pub fn triangulate(project: &Project, level: Level, by: &By, thresholds: Thresho
     let mut acc: Vec<Vec<Acc>> = (0..n_nodes)
         .map(|_| (0..groups.len()).map(|_| Acc::default()).collect())
         .collect();
-    for seg in &project.segments {
+    for seg in project.findings() {
         let key = (seg.document, seg.chars.start, seg.chars.end);
         for node in nodes.of_codes(&seg.codes) {
             // +1 if any of the node's codes here is positive, -1 if negative; a passage

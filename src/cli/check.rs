@@ -22,6 +22,24 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         out.push_str(&p.to_string());
         out.push('\n');
     }
+    if project.coders.len() > 1 {
+        let analysis: Vec<&str> = project
+            .analysis
+            .iter()
+            .map(|&c| project.coders[c].as_str())
+            .collect();
+        let others = project.agreement_only();
+        out.push_str(&format!(
+            "findings rest on the coding of {}{}\n",
+            analysis.join(", "),
+            if others.is_empty() {
+                " (every sheet: set [coding] analysis to keep a reliability coder's sheet out of them)"
+                    .to_string()
+            } else {
+                format!("; for agreement only: {}", others.join(", "))
+            }
+        ));
+    }
     let unsorted = project.codebook.unsorted_codes().count();
     out.push_str(&format!(
         "{} participants, {} documents, {} codes ({} unsorted), {} coders, {} coded segments: {} error{}, {} warning{}\n",

@@ -34,6 +34,12 @@ pub struct Args {
     /// Mark the passage as an exemplar, first in line for the report
     #[arg(long)]
     exemplar: bool,
+    /// Allow codes that are not in the codebook yet (they are listed as unsorted)
+    #[arg(long)]
+    new_code: bool,
+    /// Start a sheet for a coder who has none yet, when other coders' sheets exist
+    #[arg(long)]
+    new_coder: bool,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
@@ -57,6 +63,13 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     if coder.is_empty() || coder.contains(['/', '\\']) || coder.starts_with('.') {
         bail!("invalid coder name `{coder}`: it becomes the file name coding/<coder>.csv");
     }
+    if project.coder(&coder).is_none() && !project.coders.is_empty() && !args.new_coder {
+        bail!(
+            "there is no sheet for coder `{coder}` (sheets: {}){}; nothing was written (--new-coder starts coding/{coder}.csv)",
+            project.coders.join(", "),
+            did_you_mean(&coder, project.coders.iter().map(String::as_str))
+        );
+    }
     let Some(doc_idx) = project.document(&args.document) else {
         bail!(
             "unknown document `{}`{}",
@@ -79,14 +92,36 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             .is_none_or(|i| project.codebook.codes[i].unsorted)
         {
             let ids = project.codebook.sorted_codes().map(|(_, c)| c.id.as_str());
-            eprintln!(
-                "warning: code `{c}` is not in the codebook: it will be listed as unsorted{}",
-                did_you_mean(c, ids)
-            );
+            let hint = did_you_mean(c, ids);
+            if !args.new_code {
+                bail!(
+                    "code `{c}` is not in the codebook{hint}; nothing was written (--new-code codes with it anyway, listed as unsorted until the codebook has it)"
+                );
+            }
+            eprintln!("warning: code `{c}` is not in the codebook: it will be listed as unsorted{hint}");
         }
     }
     let occurrence = args.occurrence.map(|n| n as usize);
     let bytes = locate(doc, &args.quote, occurrence).map_err(anyhow::Error::msg)?;
+    if let Some(same) = project.coder(&coder).and_then(|c| {
+        project
+            .segments
+            .iter()
+            .find(|s| s.coder == c && s.document == doc_idx && s.bytes == bytes)
+    }) {
+        let ids: Vec<&str> = same
+            .codes
+            .iter()
+            .map(|&i| project.codebook.codes[i].id.as_str())
+            .collect();
+        bail!(
+            "{}/{coder}.csv:{} already codes this passage of {} (codes: {}); nothing was written (add the codes to that row instead)",
+            project.config.coding.sheets,
+            same.line,
+            doc.id,
+            ids.join(";")
+        );
+    }
 
     let sheets_dir = project.root.join(&project.config.coding.sheets);
     std::fs::create_dir_all(&sheets_dir)

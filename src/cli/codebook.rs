@@ -1,6 +1,6 @@
 //! `thematic codebook`: the code tree, and changing a code everywhere.
 
-use super::{emit, Global, Outcome};
+use super::{emit, Findings, Global, Outcome};
 use crate::analysis::counts::{count, By};
 use crate::analysis::nodes::Level;
 use crate::edit::{self, Plan};
@@ -25,6 +25,8 @@ pub struct Args {
     /// Output format (table prints the tree)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    findings: Findings,
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,7 +60,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             apply(&plan, &format!("merged `{from}` into `{into}`"))
         }
         None => {
-            let project = global.load()?;
+            let project = global.load_findings(&args.findings)?;
             emit(&tree(&project, args.counts, args.format))?;
             Ok(Outcome::Done)
         }

@@ -109,7 +109,33 @@ fn emit(text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whose coding counts, for the commands that count and quote.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Findings {
+    /// The coders whose coding makes the findings, comma-separated [default: [coding] analysis
+    /// in thematic.toml, else every coder]
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    coders: Vec<String>,
+}
+
+impl Findings {
+    /// Applies `--coders` to a loaded project.
+    fn apply(&self, project: &mut Project) -> Result<()> {
+        if !self.coders.is_empty() {
+            project.set_analysis(&self.coders)?;
+        }
+        Ok(())
+    }
+}
+
 impl Global {
+    /// Loads the project for a command that counts or quotes, with `--coders` applied.
+    fn load_findings(&self, findings: &Findings) -> Result<Project> {
+        let mut project = self.load()?;
+        findings.apply(&mut project)?;
+        Ok(project)
+    }
+
     /// Loads the project for a command that works on it. Problems do not stop the command:
     /// they are summed up on standard error, and what could not be read is left out.
     fn load(&self) -> Result<Project> {
@@ -126,6 +152,12 @@ impl Global {
 
     fn load_with_problems(&self) -> Result<(Project, Diagnostics)> {
         let root = find_root(self.project.as_deref())?;
+        if !crate::project::is_analysis_folder(&root) {
+            anyhow::bail!(
+                "{} is not an analysis folder: it has no thematic.toml, participants.csv, transcripts or coding folder (run `thematic init` to make one, or give -p DIR)",
+                root.display()
+            );
+        }
         Project::load(&root)
     }
 }

@@ -1,14 +1,18 @@
 //! `thematic report`: the quoted-evidence report.
+//!
+//! Privacy fails closed: the report is not written when the redactions cannot be applied, and
+//! not from a project with errors unless the analyst says so (`--allow-errors`).
 
-use super::{emit, Global, Outcome};
+use super::{emit, Findings, Global, Outcome};
 use crate::fsutil::write_all_atomic;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 
 /// Write the quoted-evidence report
 ///
 /// Writes report.md, report.html (one self-contained file),
-/// tables/*.csv and figures/*.svg. Two runs give byte-identical files.
+/// tables/*.csv and figures/*.svg. Two runs give byte-identical files. Nothing is written when
+/// the redactions cannot be applied, or when the project has errors (see --allow-errors).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The folder to write to [default: [report] out in thematic.toml, under the project]
@@ -17,14 +21,56 @@ pub struct Args {
     /// Write nothing; exit 1 when the files in the folder differ from what would be written
     #[arg(long)]
     check: bool,
+    /// Write the report even though the project has errors (the report's warnings say so);
+    /// never when redactions.csv has errors
+    #[arg(long)]
+    allow_errors: bool,
+    #[command(flatten)]
+    findings: Findings,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load()?;
+    let (mut project, diags) = global.load_with_problems()?;
+    args.findings.apply(&mut project)?;
+    let redactions_file = &project.config.report.redactions;
+    let redaction_errors: Vec<String> = diags
+        .sorted()
+        .into_iter()
+        .filter(|p| p.is_error() && (&p.file == redactions_file || p.file == crate::config::CONFIG_FILE))
+        .map(|p| p.to_string())
+        .collect();
+    if !redaction_errors.is_empty() {
+        bail!(
+            "nothing was written: the report cannot be made safe until these are fixed (names could leak):\n{}",
+            redaction_errors.join("\n")
+        );
+    }
+    let errors = diags.errors();
+    if errors > 0 && !args.allow_errors {
+        let first: Vec<String> = diags
+            .sorted()
+            .into_iter()
+            .filter(|p| p.is_error())
+            .take(5)
+            .map(|p| p.to_string())
+            .collect();
+        bail!(
+            "nothing was written: the project has {errors} error{} (run `thematic check` for all of them; --allow-errors writes the report anyway and says so in it):\n{}{}",
+            if errors == 1 { "" } else { "s" },
+            first.join("\n"),
+            if errors > first.len() { "\n..." } else { "" }
+        );
+    }
+    if errors > 0 {
+        eprintln!(
+            "warning: the project has {errors} error{}: the report is written anyway (--allow-errors) and its warnings say so",
+            if errors == 1 { "" } else { "s" }
+        );
+    }
     let out = args
         .out
         .unwrap_or_else(|| project.root.join(&project.config.report.out));
-    let report = crate::report::build(&project);
+    let report = crate::report::build(&project, errors);
     let shown = |rel: &str| {
         let p = out.join(rel);
         p.strip_prefix(&project.root)

@@ -1,6 +1,6 @@
 //! `thematic stats`: references, participants and documents per node.
 
-use super::{emit, Global, Outcome};
+use super::{emit, Findings, Global, Outcome};
 use crate::analysis::counts::{count, By};
 use crate::analysis::nodes::Level;
 use crate::output::Format;
@@ -22,10 +22,12 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    findings: Findings,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load()?;
+    let project = global.load_findings(&args.findings)?;
     let by = By::parse(&args.by, &project)?;
     let stats = count(&project, args.level, &by);
     emit(&stats.table().render(args.format))?;

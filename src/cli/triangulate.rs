@@ -1,6 +1,6 @@
 //! `thematic triangulate`: the convergence matrix across stakeholder groups.
 
-use super::{emit, Global, Outcome};
+use super::{emit, Findings, Global, Outcome};
 use crate::analysis::counts::By;
 use crate::analysis::nodes::Level;
 use crate::analysis::triangulation::{triangulate, Thresholds};
@@ -25,10 +25,12 @@ pub struct Args {
     /// Output format: table and md print the matrix, csv and json tidy records
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    findings: Findings,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load()?;
+    let project = global.load_findings(&args.findings)?;
     let settings = &project.config.triangulation;
     let by = By::parse(args.by.as_deref().unwrap_or(&settings.by), &project)?;
     if matches!(by, By::All | By::Participant | By::Document) {

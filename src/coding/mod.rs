@@ -19,7 +19,7 @@ use std::path::Path;
 
 /// The columns a coding sheet must have, and those it may have.
 pub const REQUIRED: [&str; 3] = ["document", "quote", "codes"];
-pub const OPTIONAL: [&str; 3] = ["memo", "occurrence", "exemplar"];
+pub const OPTIONAL: [&str; 4] = ["memo", "occurrence", "exemplar", "quotable"];
 
 /// One row of a coding sheet, read but not yet anchored.
 #[derive(Debug, Clone)]
@@ -31,6 +31,8 @@ pub struct SheetRow {
     pub memo: String,
     pub occurrence: Option<usize>,
     pub exemplar: bool,
+    /// `quotable = no`: the passage counts but is never quoted.
+    pub quotable: bool,
 }
 
 /// A coder's sheet.
@@ -61,6 +63,8 @@ pub struct CodedSegment {
     pub coder: CoderIdx,
     pub memo: String,
     pub exemplar: bool,
+    /// `quotable = no` on the row: counted, never quoted.
+    pub quotable: bool,
     /// The row's line in its sheet.
     pub line: usize,
 }
@@ -132,6 +136,7 @@ pub fn parse_sheet(text: &str, file: &str, coder: String, diags: &mut Diagnostic
         col("codes").unwrap_or(2),
     );
     let (memo_col, occ_col, ex_col) = (col("memo"), col("occurrence"), col("exemplar"));
+    let quotable_col = col("quotable");
     for row in &table.rows {
         let get = |c: Option<usize>| c.map(|c| row.fields[c].trim()).unwrap_or("");
         let document = get(Some(doc_col)).to_string();
@@ -163,14 +168,28 @@ pub fn parse_sheet(text: &str, file: &str, coder: String, diags: &mut Diagnostic
                 }
             },
         };
-        let exemplar = match get(ex_col).to_lowercase().as_str() {
-            "" | "no" | "n" | "false" | "0" => false,
-            "yes" | "y" | "true" | "1" | "x" => true,
-            other => {
+        let exemplar = match crate::text::yes_no_or(get(ex_col), false) {
+            Some(b) => b,
+            None => {
                 diags.warning(
                     file,
                     Some(row.line),
-                    format!("exemplar `{other}` is not yes or no: read as no"),
+                    format!("exemplar `{}` is not yes or no: read as no", get(ex_col)),
+                );
+                false
+            }
+        };
+        let quotable = match crate::text::yes_no(get(quotable_col)) {
+            Some(b) => b,
+            None => {
+                // Fail closed: a passage whose consent is unclear is not quoted.
+                diags.error(
+                    file,
+                    Some(row.line),
+                    format!(
+                        "quotable `{}` is not yes or no (empty means yes)",
+                        get(quotable_col)
+                    ),
                 );
                 false
             }
@@ -183,6 +202,7 @@ pub fn parse_sheet(text: &str, file: &str, coder: String, diags: &mut Diagnostic
             memo: get(memo_col).to_string(),
             occurrence,
             exemplar,
+            quotable,
         });
     }
     sheet
@@ -391,6 +411,7 @@ fn segment(
         coder,
         memo: row.memo.clone(),
         exemplar: row.exemplar,
+        quotable: row.quotable,
         line: row.line,
     }
 }

@@ -31,8 +31,9 @@ struct Placed {
     quote: quotes::Quote,
 }
 
-/// Builds the whole report.
-pub fn build(project: &Project) -> Report {
+/// Builds the whole report. `load_errors` is the number of errors the project had when the
+/// analyst chose to write the report anyway (`--allow-errors`): the warnings say so.
+pub fn build(project: &Project, load_errors: usize) -> Report {
     let redact = |s: &str| project.redactions.apply(s);
     let book = &project.codebook;
     let settings = &project.config.report;
@@ -108,15 +109,13 @@ pub fn build(project: &Project) -> Report {
     let quote_block = |out: &mut String, qs: &[quotes::Quote]| {
         for q in qs {
             let p = project.participants.get(q.participant);
-            let attribution = settings
+            let attribution = project
                 .attribution
-                .replace("{label}", &p.label)
-                .replace("{id}", &p.id)
-                .replace("{group}", project.config.group_label(&p.group));
+                .render(p, &|g| project.config.group_label(g).to_string());
             let _ = writeln!(
                 out,
                 "> {} {}\n",
-                md::text(&redact(&q.text)),
+                md::text(&project.redact_quote(&q.text)),
                 md::text(&redact(&attribution))
             );
         }
@@ -188,7 +187,16 @@ pub fn build(project: &Project) -> Report {
     out.push('\n');
 
     // 6. Warnings.
-    let warnings = warnings(project, &placed, &tri);
+    let mut warnings = warnings(project, &placed, &tri);
+    if load_errors > 0 {
+        warnings.insert(
+            0,
+            format!(
+                "Written with --allow-errors from a project with {} (run `thematic check`): what could not be read is left out of every count and quote.",
+                plural(load_errors, "error", "errors")
+            ),
+        );
+    }
     let _ = writeln!(out, "## Warnings\n");
     if warnings.is_empty() {
         out.push_str("None.\n");
@@ -240,7 +248,7 @@ pub fn build(project: &Project) -> Report {
             redact(&who.label).into(),
             who.group.as_str().into(),
             (if p.quote.exemplar { "yes" } else { "no" }).into(),
-            redact(&p.quote.text).into(),
+            project.redact_quote(&p.quote.text).into(),
         ]);
     }
     let mut tri_table = tri.table();
@@ -348,14 +356,13 @@ fn summary(project: &Project, group_labels: &[String]) -> String {
             String::new()
         },
         plural(distinct_passages(project), "passage", "passages"),
-        plural(project.coders.len(), "coder", "coders"),
+        plural(project.analysis.len(), "coder", "coders"),
     )
 }
 
 fn distinct_passages(project: &Project) -> usize {
     let mut keys: Vec<(usize, usize, usize)> = project
-        .segments
-        .iter()
+        .findings()
         .map(|s| (s.document, s.chars.start, s.chars.end))
         .collect();
     keys.sort_unstable();
@@ -475,6 +482,28 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
             coders.join(", ")
         }
     );
+    if !project.coders.is_empty() {
+        let analysis: Vec<&str> = project
+            .analysis
+            .iter()
+            .map(|&c| project.coders[c].as_str())
+            .collect();
+        let others = project.agreement_only();
+        let _ = writeln!(
+            out,
+            "- Whose coding the findings rest on: {}{}.",
+            md::text(&analysis.join(" and ")),
+            if others.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} double-coded for agreement only, and {} coding is not counted in the findings or quoted",
+                    md::text(&others.join(" and ")),
+                    if others.len() == 1 { "that" } else { "their" }
+                )
+            }
+        );
+    }
     let book = &project.codebook;
     let _ = writeln!(
         out,
@@ -488,7 +517,7 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
         out,
         "- Coded passages: {} from {} coding-sheet rows.",
         distinct_passages(project),
-        project.segments.len()
+        project.findings().count()
     );
     let _ = writeln!(
         out,
@@ -497,11 +526,29 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
     );
     let _ = writeln!(
         out,
-        "- Quotes: up to {} per subtheme, exemplars first, then spread across groups and participants; passages over {} characters are cut at a sentence boundary and marked \"…\"; identifying terms are replaced ({} redaction terms).",
+        "- Quotes: up to {} per subtheme, exemplars first, then spread across groups and participants; passages over {} characters are cut at a sentence boundary and marked \"…\"; identifying terms are replaced ({} redaction terms){}.",
         project.config.report.quotes_per_subtheme,
         project.config.report.quote_max_chars,
-        project.redactions.terms.len()
+        project.redactions.terms.len(),
+        match (project.config.report.redact_names, project.names.terms.len()) {
+            (_, 0) => String::new(),
+            (true, n) => format!(
+                ", and so are the {} participants are known by besides their label",
+                plural(n, "name", "names")
+            ),
+            (false, _) => ", but not the names participants are known by ([report] redact_names = false)".to_string(),
+        }
     );
+    let withheld = project.participants.list.iter().filter(|p| !p.quotable).count();
+    let rows = project.findings().filter(|s| !s.quotable).count();
+    if withheld + rows > 0 {
+        let _ = writeln!(
+            out,
+            "- Not quoted by consent: {} and {} marked `quotable = no` are counted but never quoted.",
+            plural(withheld, "participant", "participants"),
+            plural(rows, "coded passage", "coded passages")
+        );
+    }
     out
 }
 

@@ -1,9 +1,11 @@
 //! Choosing the quotes that back each subtheme, and cutting long ones.
 //!
 //! The rule, in order:
-//! 1. Candidates are the coded passages with a code of the subtheme, each clipped to the one
-//!    participant turn it overlaps most (a quote is attributed to one person; the
-//!    interviewer's words are never quoted). The same passage coded twice is one candidate.
+//! 1. Candidates are the coded passages of the analysis coders with a code of the subtheme,
+//!    each clipped to the one participant turn it overlaps most (a quote is attributed to one
+//!    person; the interviewer's words are never quoted). The same passage coded twice is one
+//!    candidate. Participants and rows marked `quotable = no` are never candidates, nor is any
+//!    passage overlapping such a row.
 //! 2. Exemplars (`exemplar = yes` in a sheet) come first, in document order.
 //! 3. Then, one at a time, the candidate that best spreads the evidence: from the group with
 //!    the fewest quotes so far in this subtheme (ties: report order of groups); from a
@@ -47,7 +49,14 @@ struct Candidate {
 fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     let groups = &project.participants.groups;
-    for seg in &project.segments {
+    // Passages a row marks `quotable = no` are never quoted, whoever else coded them.
+    let withheld: Vec<(usize, Range<usize>)> = project
+        .segments
+        .iter()
+        .filter(|s| !s.quotable)
+        .map(|s| (s.document, s.bytes.clone()))
+        .collect();
+    for seg in project.findings() {
         if !seg.codes.iter().any(|&c| in_node(c)) {
             continue;
         }
@@ -56,6 +65,9 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
             .iter()
             .filter_map(|t| {
                 let p = t.participant()?;
+                if !project.participants.get(p).quotable {
+                    return None;
+                }
                 let start = seg.bytes.start.max(t.bytes.start);
                 let end = seg.bytes.end.min(t.bytes.end);
                 (start < end).then_some((end - start, start..end, p))
@@ -66,6 +78,12 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
         };
         let trimmed = crate::corpus::turns::trim_range(&doc.text, bytes);
         if trimmed.is_empty() {
+            continue;
+        }
+        let overlaps = |(d, r): &(usize, Range<usize>)| {
+            *d == seg.document && r.start < trimmed.end && trimmed.start < r.end
+        };
+        if withheld.iter().any(overlaps) {
             continue;
         }
         if let Some(c) = out

@@ -113,7 +113,7 @@ fn code_appends_a_checked_row_and_keeps_the_rest() {
         .run(&[
             "code",
             "S2",
-            "Funding is short.",
+            "Funding is short",
             "funding;trust",
             "--coder",
             "amira",
@@ -123,12 +123,12 @@ fn code_appends_a_checked_row_and_keeps_the_rest() {
         .ok();
     assert_eq!(
         out.stdout,
-        "coding/amira.csv:11: coded S2 68..85 (Staff 2) with funding;trust: \"Funding is short.\"\n"
+        "coding/amira.csv:11: coded S2 68..84 (Staff 2) with funding;trust: \"Funding is short\"\n"
     );
     let after = d.read("coding/amira.csv");
     assert_eq!(
         after,
-        format!("{before}S2,Funding is short.,funding;trust,\"money, again\"\n")
+        format!("{before}S2,Funding is short,funding;trust,\"money, again\"\n")
     );
     assert_eq!(d.run(&["check"]).code, 0);
 }
@@ -143,6 +143,7 @@ fn code_creates_a_new_sheet_and_takes_the_coder_from_the_environment() {
             "We share values.",
             "shared-values",
             "--exemplar",
+            "--new-coder",
             "-p",
         ])
         .arg(d.path())
@@ -196,7 +197,7 @@ fn code_refuses_to_append_to_a_malformed_sheet() {
     let d = Dir::project();
     let broken = format!("{FIXTURE_AMIRA}S1,\"unclosed\n");
     d.write("coding/amira.csv", &broken);
-    let out = d.run(&["code", "S1", "We share values.", "trust", "--coder", "amira"]);
+    let out = d.run(&["code", "S1", "We share values", "trust", "--coder", "amira"]);
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
@@ -208,13 +209,71 @@ fn code_refuses_to_append_to_a_malformed_sheet() {
 }
 
 #[test]
-fn unknown_codes_warn_as_unsorted() {
+fn code_with_a_typoed_code_id_is_refused_with_did_you_mean() {
     let d = Dir::project();
+    let sheet = d.read("coding/amira.csv");
+    let out = d.run(&[
+        "code",
+        "S1",
+        "We share values",
+        "shared-valeus",
+        "--coder",
+        "amira",
+    ]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert_eq!(
+        out.stderr,
+        "error: code `shared-valeus` is not in the codebook (did you mean `shared-values`?); nothing was written (--new-code codes with it anyway, listed as unsorted until the codebook has it)\n"
+    );
+    assert_eq!(d.read("coding/amira.csv"), sheet);
+    // --new-code allows it, and says it will be unsorted.
     let out = d
-        .run(&["code", "S1", "We share values.", "value", "--coder", "amira"])
+        .run(&[
+            "code",
+            "S1",
+            "We share values",
+            "value",
+            "--coder",
+            "amira",
+            "--new-code",
+        ])
         .ok();
     assert_eq!(
         out.stderr,
         "warning: code `value` is not in the codebook: it will be listed as unsorted\n"
     );
+    assert!(d
+        .read("coding/amira.csv")
+        .ends_with("S1,We share values,value,\n"));
+}
+
+#[test]
+fn code_with_a_typoed_coder_does_not_start_a_new_sheet() {
+    let d = Dir::project();
+    let before = d.files();
+    let out = d.run(&["code", "S1", "We share values", "trust", "--coder", "amria"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert_eq!(
+        out.stderr,
+        "error: there is no sheet for coder `amria` (sheets: amira, ben) (did you mean `amira`?); nothing was written (--new-coder starts coding/amria.csv)\n"
+    );
+    assert_eq!(d.files(), before);
+}
+
+#[test]
+fn code_refuses_a_passage_the_coder_already_coded() {
+    let d = Dir::project();
+    let sheet = d.read("coding/amira.csv");
+    // amira's line 5 codes "Funding is short." in S2; white space and quote style aside, the
+    // same passage again is a duplicate row.
+    let out = d.run(&["code", "S2", "Funding  is short.", "trust", "--coder", "amira"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert_eq!(
+        out.stderr,
+        "error: coding/amira.csv:5 already codes this passage of S2 (codes: funding); nothing was written (add the codes to that row instead)\n"
+    );
+    assert_eq!(d.read("coding/amira.csv"), sheet);
+    // Another coder may code the same passage.
+    d.run(&["code", "S2", "Funding is short.", "funding", "--coder", "ben"])
+        .ok();
 }

@@ -8,6 +8,8 @@ mod cli;
 mod coding;
 mod corpus;
 mod edit;
+mod findings;
+mod privacy;
 mod refi;
 mod report;
 mod stats;
