@@ -208,7 +208,11 @@ impl Config {
         let table: toml::Table = match toml::from_str(text) {
             Ok(t) => t,
             Err(e) => {
-                diags.error(file, span_line(text, e.span()), e.message().to_string());
+                diags.error(
+                    file,
+                    span_line(text, e.span()),
+                    plain_words(text, e.span(), e.message()),
+                );
                 return Config::default();
             }
         };
@@ -219,7 +223,14 @@ impl Config {
                 c
             }
             Err(e) => {
-                diags.error(file, span_line(text, e.span()), e.message().to_string());
+                diags.error(
+                    file,
+                    span_line(text, e.span()),
+                    format!(
+                        "{} (every setting is left at its default until this is fixed)",
+                        plain_words(text, e.span(), e.message())
+                    ),
+                );
                 Config::default()
             }
         }
@@ -316,6 +327,51 @@ fn check_keys(table: &toml::Table, text: &str, file: &str, diags: &mut Diagnosti
                 );
             }
         }
+    }
+}
+
+/// A TOML or type error in the user's words: the key it is about, and what its value should
+/// be (`quotes_per_subtheme = "three": should be a whole number`), not serde's type names.
+fn plain_words(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> String {
+    let message = message.trim();
+    let should = [
+        (
+            "expected usize",
+            "should be a whole number (0 or more), without quotes",
+        ),
+        (
+            "expected u64",
+            "should be a whole number (0 or more), without quotes",
+        ),
+        ("expected f64", "should be a number, without quotes"),
+        ("expected a boolean", "should be true or false, without quotes"),
+        ("expected a string", "should be text in double quotes"),
+        (
+            "expected a sequence",
+            "should be a list in square brackets, such as [\"a\", \"b\"]",
+        ),
+        ("expected a map", "should be a table"),
+    ]
+    .iter()
+    .find(|(k, _)| message.ends_with(k))
+    .map(|(_, v)| v.to_string());
+    let plain = match (should, message.strip_prefix("unknown variant ")) {
+        (Some(s), _) => s,
+        (None, Some(rest)) => match rest.split_once(", expected one of ") {
+            Some((value, options)) => format!("{value} is not one of {}", options.replace('`', "")),
+            None => message.to_string(),
+        },
+        (None, None) => message.to_string(),
+    };
+    // The setting the span is in, as written on its line.
+    let setting = span.and_then(|s| {
+        let start = text[..s.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[start..].lines().next()?;
+        line.contains('=').then(|| line.trim().to_string())
+    });
+    match setting {
+        Some(setting) if plain != message => format!("{setting}: {plain}"),
+        _ => plain,
     }
 }
 
@@ -432,6 +488,21 @@ mod tests {
         let (_, problems) = parse("[project\n");
         assert!(
             problems[0].starts_with("error: thematic.toml:1: "),
+            "{problems:?}"
+        );
+        let (_, problems) = parse("[report]\nquotes_per_subtheme = \"three\"\n");
+        assert_eq!(
+            problems,
+            ["error: thematic.toml:2: quotes_per_subtheme = \"three\": should be a whole number (0 or more), without quotes (every setting is left at its default until this is fixed)"]
+        );
+        let (_, problems) = parse("[project]\napproach = \"vibes\"\n");
+        assert_eq!(
+            problems,
+            ["error: thematic.toml:2: approach = \"vibes\": `vibes` is not one of reflexive, codebook, coding-reliability (every setting is left at its default until this is fixed)"]
+        );
+        let (_, problems) = parse("[coding]\nanalysis = \"amira\"\n");
+        assert!(
+            problems[0].contains("analysis = \"amira\": should be a list in square brackets"),
             "{problems:?}"
         );
         let (_, problems) = parse("[groups]\nstaff = 3\n");
