@@ -203,6 +203,21 @@ impl Project {
         }
     }
 
+    /// [`Project::redact_quote`] of a passage with context around it (`passage` a byte range
+    /// of `text`); a term across the passage's edge is replaced whole.
+    pub fn redact_quote_around(
+        &self,
+        text: &str,
+        passage: std::ops::Range<usize>,
+    ) -> (String, std::ops::Range<usize>) {
+        let (text, passage) = self.redactions.apply_around(text, passage);
+        if self.config.report.redact_names {
+            self.names.apply_around(&text, passage)
+        } else {
+            (text, passage)
+        }
+    }
+
     pub fn document(&self, id: &str) -> Option<usize> {
         self.documents.binary_search_by(|d| d.id.as_str().cmp(id)).ok()
     }

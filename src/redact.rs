@@ -90,6 +90,52 @@ impl Redactions {
         out
     }
 
+    /// The text with every term replaced, keeping track of a passage inside it (`passage`, a
+    /// byte range): a term that straddles the passage's edge is replaced whole and the passage
+    /// grows to take in the replacement, so no part of a name is left on either side.
+    pub fn apply_around(
+        &self,
+        text: &str,
+        passage: std::ops::Range<usize>,
+    ) -> (String, std::ops::Range<usize>) {
+        let (mut out, mut start, mut end) = (text.to_string(), passage.start, passage.end);
+        for (re, replacement) in &self.rules {
+            if !re.is_match(&out) {
+                continue;
+            }
+            let mut next = String::with_capacity(out.len());
+            let (mut last, mut new_start, mut new_end) = (0, start, end);
+            for m in re.find_iter(&out) {
+                next.push_str(&out[last..m.start()]);
+                let at = next.len();
+                next.push_str(replacement);
+                let shift = |pos: usize, toward_end: bool| -> Option<usize> {
+                    if pos <= m.start() || pos >= m.end() {
+                        return None;
+                    }
+                    Some(if toward_end { next.len() } else { at })
+                };
+                let delta = |pos: usize| pos as isize + next.len() as isize - m.end() as isize;
+                if let Some(p) = shift(start, false) {
+                    new_start = p;
+                } else if start >= m.end() {
+                    new_start = delta(start) as usize;
+                }
+                if let Some(p) = shift(end, true) {
+                    new_end = p;
+                } else if end >= m.end() {
+                    new_end = delta(end) as usize;
+                }
+                last = m.end();
+            }
+            next.push_str(&out[last..]);
+            out = next;
+            start = new_start;
+            end = new_end;
+        }
+        (out, start..end)
+    }
+
     /// The terms found in a text, with the 1-based line of each first finding.
     pub fn found_in(&self, text: &str) -> Vec<(String, usize)> {
         self.rules
@@ -165,6 +211,22 @@ mod tests {
             r.apply("Jo Bloggs said Jo\u{2019}s idea; Joanne agreed."),
             "[name] said [name]\u{2019}s idea; Joanne agreed."
         );
+    }
+
+    #[test]
+    fn a_term_across_a_passage_edge_is_replaced_whole() {
+        let r = Redactions::names(&["Jo Bloggs".into()], "[name]");
+        let text = "said Jo Bloggs then Jo Bloggs and Jo Bloggs left";
+        // The passage starts inside the second name ("Bloggs and Jo").
+        let start = text.find("Bloggs and").unwrap();
+        let end = start + "Bloggs and Jo".len();
+        let (out, p) = r.apply_around(text, start..end);
+        assert_eq!(out, "said [name] then [name] and [name] left");
+        assert_eq!(&out[p], "[name] and [name]");
+        let (out, p) = r.apply_around("x Jo Bloggs y", 0..1);
+        assert_eq!((&out[..], &out[p]), ("x [name] y", "x"));
+        let (out, p) = r.apply_around("x Jo Bloggs y", 12..13);
+        assert_eq!(&out[p], "y");
     }
 
     #[test]

@@ -3,5 +3,6 @@
 
 pub mod agreement;
 pub mod counts;
+pub mod extracts;
 pub mod nodes;
 pub mod triangulation;

@@ -7,6 +7,7 @@ mod check;
 mod code;
 mod codebook;
 mod export;
+mod extracts;
 mod import;
 mod init;
 mod report;
@@ -49,6 +50,7 @@ enum Command {
     Stats(stats::Args),
     Triangulate(triangulate::Args),
     Agree(agree::Args),
+    Extracts(extracts::Args),
     Report(report::Args),
     Import(import::Args),
     Export(export::Args),
@@ -78,6 +80,7 @@ pub fn run() -> i32 {
         Command::Agree(a) => agree::run(&cli.global, a),
         Command::Codebook(a) => codebook::run(&cli.global, a),
         Command::Export(a) => export::run(&cli.global, a),
+        Command::Extracts(a) => extracts::run(&cli.global, a),
         Command::Import(a) => import::run(&cli.global, a),
         Command::Report(a) => report::run(&cli.global, a),
         Command::Stats(a) => stats::run(&cli.global, a),

@@ -8,6 +8,7 @@ mod cli;
 mod coding;
 mod corpus;
 mod edit;
+mod extracts;
 mod findings;
 mod privacy;
 mod refi;
