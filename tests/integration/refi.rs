@@ -74,6 +74,10 @@ struct XmlCounts {
     coded_groups: usize,
 }
 
+/// Source elements thematic does not read: their codings are not in the import's totals (it
+/// lists them as not imported), so they are not counted here either.
+const MEDIA_SOURCES: [&str; 4] = ["PDFSource", "PictureSource", "AudioSource", "VideoSource"];
+
 fn count_xml(xml: &str) -> XmlCounts {
     use quick_xml::events::Event;
     let mut c = XmlCounts::default();
@@ -85,15 +89,21 @@ fn count_xml(xml: &str) -> XmlCounts {
     );
     let mut code_stack: Vec<(String, bool)> = Vec::new();
     let mut groups: Vec<(usize, String)> = Vec::new(); // (depth, guid) of codes with children
+    let mut names: Vec<(usize, String, String)> = Vec::new(); // (depth, guid, name) of codes
     let mut coded: HashSet<String> = HashSet::new();
+    let mut in_text = false;
     loop {
         let event = reader.read_event().unwrap();
         let (e, empty) = match &event {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(e) => {
-                if e.local_name().as_ref() == "Code" {
-                    code_stack.pop();
+                match e.local_name().as_ref() {
+                    "Code" => {
+                        code_stack.pop();
+                    }
+                    "TextSource" => in_text = false,
+                    _ => {}
                 }
                 continue;
             }
@@ -112,6 +122,18 @@ fn count_xml(xml: &str) -> XmlCounts {
                 c.codes += 1;
                 let guid = attr("guid");
                 let depth = code_stack.len();
+                let name = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "name")
+                    .map(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .unwrap()
+                            .trim()
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                names.push((depth, guid.clone(), name));
                 if let Some(parent) = code_stack.last_mut() {
                     if !parent.1 {
                         parent.1 = true;
@@ -122,7 +144,9 @@ fn count_xml(xml: &str) -> XmlCounts {
                     code_stack.push((guid, false));
                 }
             }
+            n if MEDIA_SOURCES.contains(&n) => in_text = false,
             "TextSource" => {
+                in_text = !empty;
                 c.sources += 1;
                 source = attr("guid");
                 sel = (String::new(), "0".into(), "whole".into());
@@ -131,7 +155,7 @@ fn count_xml(xml: &str) -> XmlCounts {
                 sel = (attr("startPosition"), attr("endPosition"), attr("creatingUser"));
             }
             "Coding" => user = attr("creatingUser"),
-            "CodeRef" => {
+            "CodeRef" if in_text => {
                 let code = attr("targetGUID");
                 coded.insert(code.clone());
                 let who = if user.is_empty() {
@@ -146,6 +170,20 @@ fn count_xml(xml: &str) -> XmlCounts {
                 }
             }
             _ => {}
+        }
+    }
+    // ATLAS.ti flattens a tree into names (`Coke::diet Coke` beside `Coke`), which the import
+    // unfolds: a top-level code whose name another code's name starts with (`Coke::`) is a
+    // group too, a theme or, one `::` down, a category.
+    for (depth, guid, name) in &names {
+        let prefix = format!("{name}::");
+        let unfolded_depth = depth + name.matches("::").count();
+        if *depth == 0
+            && unfolded_depth <= 1
+            && names.iter().any(|(_, _, other)| other.starts_with(&prefix))
+            && !groups.iter().any(|(_, g)| g == guid)
+        {
+            groups.push((unfolded_depth + 1, guid.clone()));
         }
     }
     c.coded_groups = groups
