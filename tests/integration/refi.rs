@@ -3,7 +3,9 @@
 //! against the schemas and are byte-identical run to run, import → export → import gives the
 //! same folder, and crafted malicious archives are refused with nothing written.
 
-use crate::util::{refi_file, refi_samples, run_in, shared_refi_at, Dir, Output, REFI_FIXTURES, REFI_SHARED};
+use crate::util::{
+    refi_file, refi_samples, run_in, shared_refi_at, Absent, Dir, Output, REFI_FIXTURES, REFI_SHARED,
+};
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -356,9 +358,17 @@ fn fresh_clone_without_shared_skips_the_samples_it_may_not_ship() {
     // Without ../shared a test skips, or fails when THEMATIC_REQUIRE_SHARED asks for it.
     let tmp = Dir::empty();
     let absent = tmp.join("shared/refi-qda");
-    assert_eq!(shared_refi_at(&absent, "qc-cproctor_demo.qdpx", false), None);
-    let required = std::panic::catch_unwind(|| shared_refi_at(&absent, "qc-cproctor_demo.qdpx", true));
-    let message = *required.unwrap_err().downcast::<String>().unwrap();
+    let Err(Absent::Skip(reason)) = shared_refi_at(&absent, "qc-cproctor_demo.qdpx", false) else {
+        panic!("not required, a missing ../shared skips");
+    };
+    assert!(
+        reason.starts_with("skipped: ")
+            && reason.ends_with(": qc-cproctor_demo.qdpx needs ../shared/refi-qda (not in a fresh clone)"),
+        "{reason}"
+    );
+    let Err(Absent::Fail(message)) = shared_refi_at(&absent, "qc-cproctor_demo.qdpx", true) else {
+        panic!("required, a missing ../shared fails the test");
+    };
     assert!(
         message.contains("qc-cproctor_demo.qdpx needs ../shared/refi-qda")
             && message.contains("THEMATIC_REQUIRE_SHARED is set"),

@@ -153,24 +153,43 @@ pub const REFI_SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/re
 /// it fails. The one place that decides whether a missing `../shared` is a skip or a failure.
 pub fn shared_refi(what: &str) -> Option<PathBuf> {
     let required = std::env::var_os("THEMATIC_REQUIRE_SHARED").is_some();
-    shared_refi_at(Path::new(REFI_SHARED), what, required)
+    match shared_refi_at(Path::new(REFI_SHARED), what, required) {
+        Ok(dir) => Some(dir),
+        Err(Absent::Skip(reason)) => {
+            eprintln!("{reason}");
+            None
+        }
+        Err(Absent::Fail(reason)) => panic!("{reason}"),
+    }
+}
+
+/// Why the shared REFI-QDA folder cannot be used, as [`shared_refi_at`] decides.
+#[derive(Debug, PartialEq)]
+pub enum Absent {
+    /// The test passes, saying so.
+    Skip(String),
+    /// THEMATIC_REQUIRE_SHARED is set: the test fails.
+    Fail(String),
 }
 
 /// [`shared_refi`] with the folder and the requirement given, so a test can try both.
-pub fn shared_refi_at(dir: &Path, what: &str, required: bool) -> Option<PathBuf> {
+pub fn shared_refi_at(dir: &Path, what: &str, required: bool) -> Result<PathBuf, Absent> {
     if dir.join("samples").is_dir() {
-        return Some(dir.to_path_buf());
+        return Ok(dir.to_path_buf());
     }
     // libtest names each test's thread after the test.
     let current = std::thread::current();
     let test = current.name().unwrap_or("a test");
-    assert!(
-        !required,
-        "{test}: {what} needs ../shared/refi-qda ({}), which is missing, and THEMATIC_REQUIRE_SHARED is set",
-        dir.display()
-    );
-    eprintln!("skipped: {test}: {what} needs ../shared/refi-qda (not in a fresh clone)");
-    None
+    Err(if required {
+        Absent::Fail(format!(
+            "{test}: {what} needs ../shared/refi-qda ({}), which is missing, and THEMATIC_REQUIRE_SHARED is set",
+            dir.display()
+        ))
+    } else {
+        Absent::Skip(format!(
+            "skipped: {test}: {what} needs ../shared/refi-qda (not in a fresh clone)"
+        ))
+    })
 }
 
 /// A REFI-QDA reference file by its path in the reference folder (`samples/NAME`,
