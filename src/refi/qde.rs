@@ -6,6 +6,7 @@
 //! out. GUIDs are compared lower-cased and without braces.
 
 use super::xml::Element;
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Default)]
 pub struct Qde {
@@ -177,15 +178,24 @@ pub fn read_project(root: &Element) -> Result<Qde, Invalid> {
             }
             "Cases" => q.cases = part.children("Case").map(read_case).collect(),
             "Sources" => {
+                let mut media = 0;
                 for s in &part.children {
                     match s.name.as_str() {
                         "TextSource" => q.sources.push(read_source(s)?),
-                        "PDFSource" => unread.add("PDF sources (thematic reads text sources)"),
-                        "PictureSource" => unread.add("picture sources"),
-                        "AudioSource" => unread.add("audio sources"),
-                        "VideoSource" => unread.add("video sources"),
-                        other => unread.add(&format!("<{other}> sources")),
+                        other => {
+                            match other {
+                                "PDFSource" => unread.add("PDF sources (thematic reads text sources)"),
+                                "PictureSource" => unread.add("picture sources"),
+                                "AudioSource" => unread.add("audio sources"),
+                                "VideoSource" => unread.add("video sources"),
+                                other => unread.add(&format!("<{other}> sources")),
+                            }
+                            media += media_codings(s);
+                        }
                     }
+                }
+                for _ in 0..media {
+                    unread.add("codings in picture, PDF, audio and video sources");
                 }
             }
             "Notes" => {
@@ -250,6 +260,28 @@ impl Unread {
             None => self.0.push((what.to_string(), 1)),
         }
     }
+}
+
+/// The distinct codings of a source thematic does not read, so the summary can say they were
+/// left out. ATLAS.ti writes a PDF passage twice, as a `PDFSelection` and as a
+/// `PlainTextSelection` of the PDF's text with the same GUID, each with its own `Coding`: a
+/// selection's code counts once.
+fn media_codings(source: &Element) -> usize {
+    fn walk(e: &Element, selection: &str, out: &mut HashSet<(String, String)>) {
+        let selection = match e.attr("guid") {
+            Some(g) if e.name.ends_with("Selection") => guid(g),
+            _ => selection.to_string(),
+        };
+        for c in e.children("Coding") {
+            out.insert((selection.clone(), read_coding(c).code));
+        }
+        for child in &e.children {
+            walk(child, &selection, out);
+        }
+    }
+    let mut out = HashSet::new();
+    walk(source, "", &mut out);
+    out.len()
 }
 
 fn read_codes(codes: &Element) -> Vec<Code> {

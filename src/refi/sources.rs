@@ -91,15 +91,17 @@ pub fn read_sources(
         let skip = |reason: String, summary: &mut Summary| {
             summary.skip(format!("sources {reason}"), format!("`{name}`"));
             if codings > 0 {
-                summary.skip(
+                summary.skip_some(
                     format!("codings in sources {reason}"),
                     format!("{codings} in `{name}`"),
+                    codings,
                 );
             }
             if memos > 0 {
-                summary.skip(
+                summary.skip_some(
                     format!("memos on passages of sources {reason}"),
                     format!("{memos} in `{name}`"),
+                    memos,
                 );
             }
         };

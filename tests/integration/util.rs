@@ -141,6 +141,93 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
     o
 }
 
+/// The REFI-QDA files kept in the repository, those whose licences allow it (NOTICE.md there).
+pub const REFI_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/refi-qda");
+
+/// The shared REFI-QDA reference folder beside a development checkout, with every sample.
+pub const REFI_SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/refi-qda");
+
+/// The shared REFI-QDA folder, for a test that needs `what` from it. A fresh clone has no
+/// `../shared`: then `None`, and the test says so on stderr and passes (returning early or
+/// leaving those files out), unless THEMATIC_REQUIRE_SHARED is set (as `.ci/run` does), when
+/// it fails. The one place that decides whether a missing `../shared` is a skip or a failure.
+pub fn shared_refi(what: &str) -> Option<PathBuf> {
+    let required = std::env::var_os("THEMATIC_REQUIRE_SHARED").is_some();
+    match shared_refi_at(Path::new(REFI_SHARED), what, required) {
+        Ok(dir) => Some(dir),
+        Err(Absent::Skip(reason)) => {
+            eprintln!("{reason}");
+            None
+        }
+        Err(Absent::Fail(reason)) => panic!("{reason}"),
+    }
+}
+
+/// Why the shared REFI-QDA folder cannot be used, as [`shared_refi_at`] decides.
+#[derive(Debug, PartialEq)]
+pub enum Absent {
+    /// The test passes, saying so.
+    Skip(String),
+    /// THEMATIC_REQUIRE_SHARED is set: the test fails.
+    Fail(String),
+}
+
+/// [`shared_refi`] with the folder and the requirement given, so a test can try both.
+pub fn shared_refi_at(dir: &Path, what: &str, required: bool) -> Result<PathBuf, Absent> {
+    if dir.join("samples").is_dir() {
+        return Ok(dir.to_path_buf());
+    }
+    // libtest names each test's thread after the test.
+    let current = std::thread::current();
+    let test = current.name().unwrap_or("a test");
+    Err(if required {
+        Absent::Fail(format!(
+            "{test}: {what} needs ../shared/refi-qda ({}), which is missing, and THEMATIC_REQUIRE_SHARED is set",
+            dir.display()
+        ))
+    } else {
+        Absent::Skip(format!(
+            "skipped: {test}: {what} needs ../shared/refi-qda (not in a fresh clone)"
+        ))
+    })
+}
+
+/// A REFI-QDA reference file by its path in the reference folder (`samples/NAME`,
+/// `xsd/NAME`): the copy in tests/fixtures/refi-qda when there is one, else the one in
+/// `../shared/refi-qda`; `None` (the test skips) as [`shared_refi`] decides.
+pub fn refi_file(rel: &str) -> Option<PathBuf> {
+    let kept = Path::new(REFI_FIXTURES).join(rel);
+    if kept.is_file() {
+        return Some(kept);
+    }
+    let file = shared_refi(rel)?.join(rel);
+    assert!(
+        file.is_file(),
+        "{} is missing from ../shared/refi-qda",
+        file.display()
+    );
+    Some(file)
+}
+
+/// Every REFI-QDA sample ending `.EXT`: those in tests/fixtures/refi-qda, and those in
+/// `../shared/refi-qda` when it is there (a file of the same name once), sorted by name.
+pub fn refi_samples(ext: &str) -> Vec<PathBuf> {
+    let mut dirs = vec![Path::new(REFI_FIXTURES).join("samples")];
+    if let Some(shared) = shared_refi(&format!("every .{ext} sample not kept in tests/fixtures")) {
+        dirs.push(shared.join("samples"));
+    }
+    let mut out: std::collections::BTreeMap<std::ffi::OsString, PathBuf> = Default::default();
+    for dir in dirs {
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for p in entries.flatten().map(|e| e.path()) {
+            if p.extension().is_some_and(|e| e == ext) {
+                out.entry(p.file_name().unwrap().to_owned()).or_insert(p);
+            }
+        }
+    }
+    out.into_values().collect()
+}
+
 /// A minimal .docx holding `paragraphs`.
 pub fn docx(paragraphs: &[&str]) -> Vec<u8> {
     use std::io::Write;
