@@ -192,6 +192,7 @@ fn load_documents(
             None => unreadable.push(id),
         }
     }
+    corpus::warn_unlabelled(&documents, participants, diags);
     (documents, unreadable)
 }
 

@@ -57,6 +57,9 @@ impl Format {
 pub enum Speaker {
     Participant(ParticipantIdx),
     Interviewer,
+    /// A voice nobody could name (`[corpus] unidentified`, such as `Unknown speaker`): the
+    /// turn counts for no one, and that is not a problem.
+    Unidentified,
     /// A label that maps to no one (reported by `check`).
     Unknown,
 }
@@ -157,6 +160,8 @@ pub struct Speakers<'a> {
     participants: &'a Participants,
     interviewer: HashSet<String>,
     generic: HashSet<String>,
+    unidentified: HashSet<String>,
+    headers: HashSet<String>,
 }
 
 impl<'a> Speakers<'a> {
@@ -166,6 +171,8 @@ impl<'a> Speakers<'a> {
             participants,
             interviewer: keys(&settings.interviewer),
             generic: keys(&settings.generic),
+            unidentified: keys(&settings.unidentified),
+            headers: keys(&settings.headers),
         }
     }
 
@@ -174,6 +181,55 @@ impl<'a> Speakers<'a> {
         self.interviewer.contains(&key)
             || self.generic.contains(&key)
             || self.participants.by_speaker(label).is_some()
+            || self.is_unidentified(label)
+    }
+
+    /// A label of `[corpus] unidentified`, with or without a number after it.
+    pub fn is_unidentified(&self, label: &str) -> bool {
+        let key = label_key(label);
+        let base = key.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end();
+        self.unidentified.contains(&key) || (base.len() < key.len() && self.unidentified.contains(base))
+    }
+
+    /// A key of `[corpus] headers` (`Date`, `Location`).
+    pub fn is_header(&self, label: &str) -> bool {
+        self.headers.contains(&label_key(label))
+    }
+}
+
+/// A document's own labels, from front matter `speakers: Sue = ASH-FG1; Tom = ASH-FG2`: label
+/// keys and whom they name in this document only.
+type SpeakerMap = Vec<(String, Speaker)>;
+
+/// Front matter as read: pairs with keys lower-cased, and the line of each.
+struct FrontMatter {
+    pairs: Vec<(String, String)>,
+    lines: Vec<usize>,
+}
+
+impl FrontMatter {
+    fn of_text(text: &str) -> (FrontMatter, usize) {
+        let (pairs, body) = turns::front_matter(text);
+        let mut lines = Vec::with_capacity(pairs.len());
+        let mut from = 0;
+        for (key, _) in &pairs {
+            let found = text[..body]
+                .split('\n')
+                .enumerate()
+                .skip(from)
+                .find(|(_, l)| l.trim_start().to_lowercase().starts_with(&format!("{key}:")))
+                .map_or(from, |(i, _)| i);
+            lines.push(found + 1);
+            from = found + 1;
+        }
+        (FrontMatter { pairs, lines }, body)
+    }
+
+    fn line(&self, key: &str) -> Option<usize> {
+        self.pairs
+            .iter()
+            .position(|(k, _)| k == key)
+            .map(|i| self.lines[i])
     }
 }
 
@@ -187,57 +243,103 @@ pub fn read_document(
     speakers: &Speakers,
     diags: &mut Diagnostics,
 ) -> Option<Document> {
-    let (text, encoding, meta, raw) = match format {
-        Format::Docx => {
-            let paragraphs = match docx::paragraphs(&bytes) {
-                Ok(p) => p,
-                Err(e) => {
-                    diags.error(&path, None, e);
-                    return None;
-                }
-            };
-            let text = decode::normalize_line_ends(paragraphs.join("\n\n")) + "\n";
-            let (meta, body) = turns::front_matter(&text);
-            let raw = turns::split_turns(&text, body, &|l| speakers.is_known(l));
-            (text, Encoding::Utf8, meta, raw)
-        }
-        _ => {
-            let (text, encoding) = match decode::decode(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    diags.error(&path, None, format!("undecodable transcript: {e}"));
-                    return None;
-                }
-            };
-            if encoding == Encoding::Windows1252 {
-                diags.warning(
-                    &path,
-                    None,
-                    "not UTF-8: read as Windows-1252 (save it as UTF-8 to be sure)",
-                );
+    let (text, encoding) = match format {
+        Format::Docx => match docx::paragraphs(&bytes) {
+            Ok(p) => (decode::normalize_line_ends(p.join("\n\n")) + "\n", Encoding::Utf8),
+            Err(e) => {
+                diags.error(&path, None, e);
+                return None;
             }
-            match format {
-                Format::WebVtt | Format::SubRip => {
-                    let spoken = subtitles::parse(&text, &|l| speakers.is_known(l));
-                    let (text, raw) = subtitles::write_out(spoken);
-                    (text, encoding, Vec::new(), raw)
-                }
-                _ => {
-                    let (meta, body) = turns::front_matter(&text);
-                    let raw = turns::split_turns(&text, body, &|l| speakers.is_known(l));
-                    (text, encoding, meta, raw)
-                }
+        },
+        _ => match decode::decode(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.error(&path, None, format!("undecodable transcript: {e}"));
+                return None;
             }
-        }
+        },
     };
-    if raw.is_empty() {
+    match encoding {
+        Encoding::Windows1252 => diags.warning(
+            &path,
+            None,
+            "not UTF-8: read as Windows-1252 (save it as UTF-8 to be sure)",
+        ),
+        Encoding::Utf16LeNoBom | Encoding::Utf16BeNoBom => diags.warning(
+            &path,
+            None,
+            format!(
+                "UTF-16{} without a byte-order mark: read as UTF-16 from its NUL bytes (save it as UTF-8 to be sure)",
+                if encoding == Encoding::Utf16LeNoBom { "LE" } else { "BE" }
+            ),
+        ),
+        _ => {}
+    }
+    let subtitles = matches!(format, Format::WebVtt | Format::SubRip);
+    let (front, body) = if subtitles {
+        let found = match format {
+            Format::WebVtt => subtitles::front_matter(&text),
+            _ => Vec::new(),
+        };
+        let lines = found.iter().map(|(_, _, l)| *l).collect();
+        let pairs = found.into_iter().map(|(k, v, _)| (k, v)).collect();
+        (FrontMatter { pairs, lines }, 0)
+    } else {
+        FrontMatter::of_text(&text)
+    };
+    let map = speaker_map(&front, &path, speakers, diags);
+    let known = |l: &str| map.iter().any(|(k, _)| *k == label_key(l)) || speakers.is_known(l);
+    let (text, split) = if subtitles {
+        let (spoken, problems) = subtitles::parse(&text, &known);
+        for (line, problem) in problems {
+            diags.warning(&path, Some(line), problem);
+        }
+        let (text, turns) = subtitles::write_out(spoken);
+        let split = turns::Split {
+            turns,
+            headers: Vec::new(),
+        };
+        (text, split)
+    } else if front
+        .pairs
+        .iter()
+        .any(|(k, v)| k == "turns" && v.eq_ignore_ascii_case("false"))
+    {
+        let words = turns::trim_range(&text, body..text.len());
+        let turns = if words.is_empty() {
+            Vec::new()
+        } else {
+            vec![RawTurn {
+                label: None,
+                time: None,
+                line: crate::config::line_of(&text, words.start),
+                words,
+            }]
+        };
+        let split = turns::Split {
+            turns,
+            headers: Vec::new(),
+        };
+        (text, split)
+    } else {
+        let split = turns::split(&text, body, &known, &|l| speakers.is_header(l));
+        (text, split)
+    };
+    if split.turns.is_empty() {
         diags.error(&path, None, "empty transcript: no text to code");
         return None;
+    }
+    let mut meta = front.pairs.clone();
+    for (key, value, _) in &split.headers {
+        let key = label_key(key);
+        if !meta.iter().any(|(k, _)| *k == key) {
+            meta.push((key, value.clone()));
+        }
     }
     let mut doc = Document {
         chars: 0,
         participant: None,
-        turns: Vec::with_capacity(raw.len()),
+        turns: Vec::with_capacity(split.turns.len()),
         id,
         path,
         format,
@@ -245,8 +347,9 @@ pub fn read_document(
         text,
         meta,
     };
-    doc.participant = document_participant(&doc, speakers.participants, diags);
-    resolve_turns(&mut doc, raw, speakers, diags);
+    doc.participant = document_participant(&doc, front.line("participant"), speakers.participants, diags);
+    let labels = DocLabels { speakers, map: &map };
+    resolve_turns(&mut doc, split.turns, &labels, diags);
     doc.chars = match doc.turns.last() {
         Some(t) => t.chars.end + count_chars(&doc.text[t.bytes.end..]),
         None => count_chars(&doc.text),
@@ -254,9 +357,60 @@ pub fn read_document(
     Some(doc)
 }
 
+/// Reads front matter `speakers: Sue = ASH-FG1; Tom = ASH-FG2`. A label may also name the
+/// interviewer (`Speaker 1 = Interviewer`) or a voice nobody could name.
+fn speaker_map(front: &FrontMatter, path: &str, speakers: &Speakers, diags: &mut Diagnostics) -> SpeakerMap {
+    let mut map = SpeakerMap::new();
+    let Some(value) = front.pairs.iter().find(|(k, _)| k == "speakers").map(|(_, v)| v) else {
+        return map;
+    };
+    let line = front.line("speakers");
+    let participants = speakers.participants;
+    for entry in value.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+        let Some((label, target)) = entry.split_once('=').map(|(l, t)| (l.trim(), t.trim())) else {
+            diags.error(
+                path,
+                line,
+                format!("front matter `speakers:` entry `{entry}` should be `Label = participant id` (entries are `;`-separated)"),
+            );
+            continue;
+        };
+        let key = label_key(label);
+        let speaker = if let Some(p) = participants.by_id(target) {
+            Speaker::Participant(p)
+        } else if speakers.interviewer.contains(&label_key(target)) {
+            Speaker::Interviewer
+        } else if speakers.is_unidentified(target) {
+            Speaker::Unidentified
+        } else {
+            let ids = participants.list.iter().map(|p| p.id.as_str());
+            diags.error(
+                path,
+                line,
+                format!(
+                    "front matter `speakers:` maps `{label}` to `{target}`, who is not in participants.csv{}",
+                    did_you_mean(target, ids)
+                ),
+            );
+            Speaker::Unknown
+        };
+        if label.is_empty() || map.iter().any(|(k, _)| *k == key) {
+            diags.error(
+                path,
+                line,
+                format!("front matter `speakers:` has label `{label}` more than once, or empty"),
+            );
+            continue;
+        }
+        map.push((key, speaker));
+    }
+    map
+}
+
 /// Front matter `participant:`, else the file stem when it is a participant id.
 fn document_participant(
     doc: &Document,
+    line: Option<usize>,
     participants: &Participants,
     diags: &mut Diagnostics,
 ) -> Option<ParticipantIdx> {
@@ -266,7 +420,7 @@ fn document_participant(
             let ids = participants.list.iter().map(|p| p.id.as_str());
             diags.error(
                 &doc.path,
-                Some(2),
+                line.or(Some(2)),
                 format!(
                     "front matter names participant `{id}`, who is not in participants.csv{}",
                     did_you_mean(id, ids)
@@ -279,10 +433,22 @@ fn document_participant(
     participants.by_id(stem)
 }
 
-fn resolve_turns(doc: &mut Document, raw: Vec<RawTurn>, speakers: &Speakers, diags: &mut Diagnostics) {
+/// What resolves a document's labels: the corpus's speakers and the document's own map.
+struct DocLabels<'a> {
+    speakers: &'a Speakers<'a>,
+    map: &'a SpeakerMap,
+}
+
+fn resolve_turns(doc: &mut Document, raw: Vec<RawTurn>, labels: &DocLabels, diags: &mut Diagnostics) {
     let mut reported: HashSet<String> = HashSet::new();
     let mut chars = 0;
     let mut bytes = 0;
+    // Unknown labels above the first known speaker may be header lines the settings miss.
+    let first_known = raw
+        .iter()
+        .filter_map(|t| t.label.as_deref().map(|l| (t.line, l)))
+        .find(|(_, l)| labels.map.iter().any(|(k, _)| *k == label_key(l)) || labels.speakers.is_known(l))
+        .map_or(usize::MAX, |(line, _)| line);
     for t in raw {
         chars += count_chars(&doc.text[bytes..t.words.start]);
         let label = t.label.unwrap_or_default();
@@ -299,7 +465,8 @@ fn resolve_turns(doc: &mut Document, raw: Vec<RawTurn>, speakers: &Speakers, dia
                 }
             }
         } else {
-            resolve(&label, doc, speakers, t.line, &mut reported, diags)
+            let at_top = t.line < first_known;
+            resolve(&label, doc, labels, t.line, at_top, &mut reported, diags)
         };
         let start_char = chars;
         let len = count_chars(&doc.text[t.words.clone()]);
@@ -319,12 +486,17 @@ fn resolve_turns(doc: &mut Document, raw: Vec<RawTurn>, speakers: &Speakers, dia
 fn resolve(
     label: &str,
     doc: &Document,
-    speakers: &Speakers,
+    labels: &DocLabels,
     line: usize,
+    at_top: bool,
     reported: &mut HashSet<String>,
     diags: &mut Diagnostics,
 ) -> Speaker {
+    let speakers = labels.speakers;
     let key = label_key(label);
+    if let Some((_, speaker)) = labels.map.iter().find(|(k, _)| *k == key) {
+        return *speaker;
+    }
     if speakers.interviewer.contains(&key) {
         return Speaker::Interviewer;
     }
@@ -346,16 +518,78 @@ fn resolve(
         }
         return Speaker::Unknown;
     }
+    if speakers.is_unidentified(label) {
+        return Speaker::Unidentified;
+    }
     if reported.insert(key) {
-        diags.error(
+        diags.error(&doc.path, Some(line), unknown_speaker(label, speakers, at_top));
+    }
+    Speaker::Unknown
+}
+
+/// The message for a label that maps to no one, with the hint that fits it.
+fn unknown_speaker(label: &str, speakers: &Speakers, at_top: bool) -> String {
+    let key = label_key(label);
+    let letters = key.trim_end_matches(|c: char| c.is_ascii_digit());
+    let numbered = letters.len() < key.len() && letters.trim_end().chars().all(|c| c.is_alphabetic());
+    if speakers.is_header(label) {
+        return format!(
+            "`{label}` is a header key, but header lines are metadata only above the first turn: here it starts a turn by no one (move it to the top, or write it in brackets: `[{label}: ...]`)"
+        );
+    }
+    if numbered {
+        return format!(
+            "speaker `{label}` maps to no participant (say who it is for this document in its front matter: `speakers: {label} = ID`; or add it to [corpus] unidentified in thematic.toml if nobody knows)"
+        );
+    }
+    let mut message = format!(
+        "speaker `{label}` maps to no participant (add it to participants.csv as an id, label or alias, or to [corpus] interviewer in thematic.toml)"
+    );
+    if at_top {
+        message.push_str(&format!(
+            "; if it is a header line, not speech, add `{label}` to [corpus] headers in thematic.toml"
+        ));
+    }
+    message
+}
+
+/// Documents read as one unlabelled turn in a project whose other documents have speaker
+/// labels: likely a layout the reader missed (an export from a tool, other labels), whose
+/// every word would be credited to the document's participant. Warned, with what to do.
+pub fn warn_unlabelled(documents: &[Document], participants: &Participants, diags: &mut Diagnostics) {
+    if !documents
+        .iter()
+        .any(|d| d.turns.iter().any(|t| !t.label.is_empty()))
+    {
+        return;
+    }
+    for doc in documents {
+        let [turn] = doc.turns.as_slice() else {
+            continue;
+        };
+        let plain = doc.meta("turns").is_some_and(|v| v.eq_ignore_ascii_case("false"));
+        let Some(p) = turn.participant() else {
+            continue;
+        };
+        if !turn.label.is_empty() || plain {
+            continue;
+        }
+        let paragraphs = doc.text[turn.bytes.clone()]
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .count();
+        if paragraphs < 2 {
+            continue;
+        }
+        diags.warning(
             &doc.path,
-            Some(line),
+            Some(turn.line),
             format!(
-                "speaker `{label}` maps to no participant (add it to participants.csv as an id, label or alias, or to [corpus] interviewer in thematic.toml)"
+                "no speaker labels found: the whole text ({paragraphs} paragraphs) counts as {}'s words; if it is a Teams/Otter export or uses other labels, give each turn a label (`Name:` at the start of a line, or `Name  0:03` on a line above the words); if it is one person's text, add front matter `turns: false`",
+                participants.get(p).id
             ),
         );
     }
-    Speaker::Unknown
 }
 
 /// Sentence ranges (in characters of the document) of a turn's words.
