@@ -8,6 +8,7 @@ mod cli;
 mod coding;
 mod corpus;
 mod edit;
+mod layouts;
 mod refi;
 mod report;
 mod stats;
