@@ -470,3 +470,24 @@ fn docx_that_is_not_a_zip_says_so() {
         ["error: transcripts/S1.docx: not a .docx file (not a Word document / zip archive): save it again from Word as .docx"]
     );
 }
+
+#[test]
+fn vtt_note_block_is_front_matter_with_a_speaker_map() {
+    let d = fresh();
+    d.write(
+        "transcripts/zoom-call.vtt",
+        "WEBVTT\n\nNOTE\nparticipant: U1\nspeakers: Speaker 2 = U1; Speaker 1 = Interviewer\n\n1\n00:00:01.000 --> 00:00:03.000\nSpeaker 1: Do you trust the staff?\n\n2\n00:00:03.500 --> 00:00:06.000\nSpeaker 2: I trust them.\n",
+    );
+    assert_eq!(errors(&d), Vec::<String>::new());
+    assert_eq!(
+        turns(&d, "zoom-call"),
+        [
+            turn("Speaker 1", "interviewer", Some("00:00:01.000")),
+            turn("Speaker 2", "U1", Some("00:00:03.500")),
+        ]
+    );
+    coded(&d, "zoom-call", "Do you trust the staff?");
+    assert_eq!(credited(&d), "");
+    coded(&d, "zoom-call", "I trust them.");
+    assert_eq!(credited(&d), "code,trust,participant,U1,1,1,1");
+}
