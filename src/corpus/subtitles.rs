@@ -4,7 +4,7 @@
 //! speaker make one turn, timed by its first cue. The document's text is the transcript
 //! written out as `Label: words` paragraphs, without cue times.
 
-use super::turns::{label_line, looks_like_speaker, RawTurn};
+use super::turns::{has_lower_case_words, label_line, looks_like_speaker, RawTurn};
 
 /// A turn with its words, before it is written out as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +125,10 @@ fn cue(block: &[(usize, &str)], is_known: &dyn Fn(&str) -> bool) -> Option<Spoke
     let mut words = decode_entities(&strip_tags(&raw));
     if label.is_none() {
         if let Some(found) = label_line(&words) {
-            if is_known(found.label) || looks_like_speaker(found.label) {
+            // A cue is too short to tell `Male voice:` from prose by its neighbours: unknown
+            // labels with lower-case words stay text.
+            let name_like = looks_like_speaker(found.label) && !has_lower_case_words(found.label);
+            if is_known(found.label) || name_like {
                 label = Some(found.label.to_string());
                 words = words[found.words_at..].to_string();
             }
@@ -257,6 +260,11 @@ mod tests {
         assert_eq!(turns.len(), 1);
         assert_eq!(problems[0].0, 5);
         assert!(parse("", &known).0.is_empty());
+        let (turns, _) = parse(
+            "1\n00:00:01,000 --> 00:00:02,000\nGood morning everyone: hi.\n",
+            &known,
+        );
+        assert_eq!(turns[0].label, None);
         assert_eq!(strip_tags("a <b unclosed"), "a <b unclosed");
     }
 }

@@ -243,7 +243,7 @@ pub fn looks_like_speaker(label: &str) -> bool {
 
 /// Whether a label has words after the first that start in lower case (`Male voice`): such
 /// labels start turns only in documents that have other labels.
-fn has_lower_case_words(label: &str) -> bool {
+pub fn has_lower_case_words(label: &str) -> bool {
     label
         .split_whitespace()
         .skip(1)
