@@ -14,7 +14,14 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
     ("groups", None),
     (
         "corpus",
-        Some(&["transcripts", "participants", "interviewer", "generic"]),
+        Some(&[
+            "transcripts",
+            "participants",
+            "interviewer",
+            "generic",
+            "headers",
+            "unidentified",
+        ]),
     ),
     ("codebook", Some(&["path"])),
     ("coding", Some(&["sheets", "analysis"])),
@@ -72,7 +79,63 @@ pub struct CorpusSettings {
     pub interviewer: Vec<String>,
     /// Speaker labels that mean "this document's participant" in one-to-one interviews.
     pub generic: Vec<String>,
+    /// Keys of the `Key: value` lines at the top of a transcript that are metadata, not
+    /// speech (`Date:`, `Location:`); matched ignoring case and extra spaces.
+    pub headers: Vec<String>,
+    /// Speaker labels for voices nobody could name (`Unknown speaker`, `Male voice`): their
+    /// turns count for no one. Matched ignoring case, with or without a number after
+    /// (`Unknown speaker 2`).
+    pub unidentified: Vec<String>,
 }
+
+/// The default `[corpus] headers`: what transcribers and meeting tools write above an
+/// interview.
+pub const DEFAULT_HEADERS: &[&str] = &[
+    "Date",
+    "Time",
+    "Duration",
+    "Location",
+    "Venue",
+    "Site",
+    "Setting",
+    "Note",
+    "Notes",
+    "Title",
+    "Project",
+    "Interview",
+    "Interview with",
+    "Interviewer name",
+    "Interviewee name",
+    "Participants",
+    "Present",
+    "Attendees",
+    "Transcribed by",
+    "Transcriber",
+    "Recording",
+    "Audio file",
+    "File",
+    "Language",
+];
+
+/// The default `[corpus] unidentified`: the labels transcribers and transcription tools give
+/// voices they cannot name.
+pub const DEFAULT_UNIDENTIFIED: &[&str] = &[
+    "Unknown",
+    "Unknown speaker",
+    "Unidentified",
+    "Unidentified speaker",
+    "Unidentified participant",
+    "Unidentified male",
+    "Unidentified female",
+    "Male voice",
+    "Female voice",
+    "Voice",
+    "Inaudible",
+    "Crosstalk",
+    "Multiple speakers",
+    "Several",
+    "All",
+];
 
 impl Default for CorpusSettings {
     fn default() -> Self {
@@ -82,6 +145,8 @@ impl Default for CorpusSettings {
             participants: "participants.csv".into(),
             interviewer: strings(&["Interviewer", "I", "Int", "Facilitator", "Moderator"]),
             generic: strings(&["P", "R", "Participant", "Respondent", "Interviewee"]),
+            headers: strings(DEFAULT_HEADERS),
+            unidentified: strings(DEFAULT_UNIDENTIFIED),
         }
     }
 }

@@ -116,7 +116,10 @@ impl Project {
             diags.error(CONFIG_FILE, line, format!("[report] attribution: {e}"));
             Attribution::default()
         });
-        let names = Redactions::names(&known_names(&participants), &config.report.name_replacement);
+        let names = Redactions::names(
+            &known_names(&participants, &documents),
+            &config.report.name_replacement,
+        );
         let redactions_file = config.report.redactions.clone();
         let redactions = match read_text(root, &redactions_file, false, &mut diags) {
             Some(text) => Redactions::parse(&text, &redactions_file, &mut diags),
@@ -258,22 +261,36 @@ fn resolve_coders(names: &[String], coders: &[String]) -> std::result::Result<Ve
 }
 
 /// The names people are known by, other than the label their quotes carry: aliases (full
-/// names, first names in a focus group). One-letter aliases are left out: they are
-/// abbreviations, not names.
-fn known_names(participants: &Participants) -> Vec<String> {
+/// names, first names in a focus group) and the labels of documents' `speakers:` maps (`Sue`
+/// in `speakers: Sue = ASH-FG1`). Labels with a digit (`Speaker 2`, `P4`) and one-letter
+/// aliases are left out: they are placeholders and abbreviations, not names.
+fn known_names(participants: &Participants, documents: &[Document]) -> Vec<String> {
+    let is_name = |name: &str, label: &str, id: &str| {
+        let key = crate::text::label_key(name);
+        name.chars().count() >= 2
+            && !name.chars().any(|c| c.is_ascii_digit())
+            && key != crate::text::label_key(label)
+            && key != crate::text::label_key(id)
+    };
     let mut names = Vec::new();
     for p in &participants.list {
-        for alias in &p.aliases {
-            let key = crate::text::label_key(alias);
-            if alias.chars().count() < 2
-                || key == crate::text::label_key(&p.label)
-                || key == crate::text::label_key(&p.id)
-            {
-                continue;
+        names.extend(p.aliases.iter().filter(|a| is_name(a, &p.label, &p.id)).cloned());
+    }
+    for doc in documents {
+        let Some(map) = doc.meta("speakers") else {
+            continue;
+        };
+        for (label, target) in map.split(';').filter_map(|e| e.split_once('=')) {
+            let (label, target) = (label.trim(), target.trim());
+            if let Some(p) = participants.by_id(target).map(|i| participants.get(i)) {
+                if is_name(label, &p.label, &p.id) {
+                    names.push(label.to_string());
+                }
             }
-            names.push(alias.clone());
         }
     }
+    names.sort();
+    names.dedup();
     names
 }
 
@@ -333,6 +350,7 @@ fn load_documents(
             None => unreadable.push(id),
         }
     }
+    corpus::warn_unlabelled(&documents, participants, diags);
     (documents, unreadable)
 }
 

@@ -1,5 +1,6 @@
-//! Turning a transcript's bytes into text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, else
-//! Windows-1252. Line ends become LF; nothing else changes.
+//! Turning a transcript's bytes into text: UTF-8 (a BOM is dropped), UTF-16 with a BOM or,
+//! without one, recognised from its NUL bytes; else Windows-1252. Line ends become LF;
+//! nothing else changes.
 
 /// How a file's bytes were read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -8,6 +9,9 @@ pub enum Encoding {
     Utf8Bom,
     Utf16Le,
     Utf16Be,
+    /// UTF-16 without a byte-order mark, recognised from its NUL bytes (read with a warning).
+    Utf16LeNoBom,
+    Utf16BeNoBom,
     /// Not valid UTF-8 and no BOM: read as Windows-1252, with a warning.
     Windows1252,
 }
@@ -40,7 +44,13 @@ fn decode_raw(bytes: Vec<u8>) -> Result<(String, Encoding), String> {
                 .ok_or_else(|| format!("invalid {} text after its byte-order mark", encoding.name()));
         }
     }
+    if let Some(found) = utf16_without_bom(&bytes) {
+        return Ok(found);
+    }
     match String::from_utf8(bytes) {
+        Ok(s) if s.contains('\0') => {
+            Err("not text: it holds NUL bytes (a binary file, or UTF-16 without a byte-order mark)".into())
+        }
         Ok(s) => Ok((s, Encoding::Utf8)),
         Err(e) => {
             let bytes = e.into_bytes();
@@ -54,6 +64,30 @@ fn decode_raw(bytes: Vec<u8>) -> Result<(String, Encoding), String> {
             Ok((s.into_owned(), Encoding::Windows1252))
         }
     }
+}
+
+/// UTF-16 text without a byte-order mark: mostly Latin text has a NUL byte in every other
+/// place (the high byte of each code unit), on odd places for little-endian and on even
+/// places for big-endian. Accepted only when it decodes to text without control characters.
+fn utf16_without_bom(bytes: &[u8]) -> Option<(String, Encoding)> {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let units = bytes.len() / 2;
+    let zeros = |parity: usize| bytes.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros(0), zeros(1));
+    let (encoding, label) = if odd * 10 >= units * 3 && even * 20 <= units {
+        (encoding_rs::UTF_16LE, Encoding::Utf16LeNoBom)
+    } else if even * 10 >= units * 3 && odd * 20 <= units {
+        (encoding_rs::UTF_16BE, Encoding::Utf16BeNoBom)
+    } else {
+        return None;
+    };
+    let text = encoding.decode_without_bom_handling_and_without_replacement(bytes)?;
+    let is_text = text
+        .chars()
+        .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t' | '\u{c}'));
+    is_text.then(|| (text.into_owned(), label))
 }
 
 /// CRLF and lone CR become LF.
@@ -93,6 +127,25 @@ mod tests {
             .collect();
         assert_eq!(decode(be).unwrap(), ("hé".into(), Encoding::Utf16Be));
         assert!(decode(vec![0xFF, 0xFE, 0x00, 0xD8]).is_err(), "lone surrogate");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised_from_its_nul_bytes() {
+        let le: Vec<u8> = "Interviewer: Hi\r\nR: Hé\r\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(
+            decode(le).unwrap(),
+            ("Interviewer: Hi\nR: Hé\n".into(), Encoding::Utf16LeNoBom)
+        );
+        let be: Vec<u8> = "R: fine".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(decode(be).unwrap(), ("R: fine".into(), Encoding::Utf16BeNoBom));
+        assert!(
+            decode(vec![0, 159, 146, 150, 0, 1]).is_err(),
+            "binary, not UTF-16"
+        );
+        assert!(decode(b"a\0b".to_vec()).is_err(), "NUL in UTF-8");
     }
 
     #[test]

@@ -8,6 +8,16 @@ const MAX_XML: u64 = 256 * 1024 * 1024;
 
 /// The document's paragraphs as text, one paragraph a line, empty paragraphs left out.
 pub fn paragraphs(bytes: &[u8]) -> Result<Vec<String>, String> {
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Err(
+            "an old Word .doc file, not a .docx (a zip archive): save it again from Word as .docx".into(),
+        );
+    }
+    if !bytes.starts_with(b"PK") {
+        return Err(
+            "not a .docx file (not a Word document / zip archive): save it again from Word as .docx".into(),
+        );
+    }
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a readable .docx (zip): {e}"))?;
     let mut entry = archive
@@ -90,7 +100,15 @@ mod tests {
 
     #[test]
     fn not_a_docx_is_an_error() {
-        assert!(paragraphs(b"plain text").unwrap_err().contains("zip"));
+        assert!(paragraphs(b"plain text")
+            .unwrap_err()
+            .starts_with("not a .docx file (not a Word document / zip archive)"));
+        assert!(paragraphs(b"PK\x03\x04 broken")
+            .unwrap_err()
+            .contains("not a readable .docx"));
+        assert!(paragraphs(b"\xD0\xCF\x11\xE0\xA1")
+            .unwrap_err()
+            .contains(".doc file"));
         assert!(parse_document_xml("<w:p><w:t>x</w:p></w:t>")
             .unwrap_err()
             .contains("malformed"));

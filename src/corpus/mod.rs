@@ -5,15 +5,16 @@
 
 pub mod decode;
 pub mod docx;
+mod speakers;
 pub mod subtitles;
 pub mod turns;
 
-use crate::config::CorpusSettings;
 use crate::diagnostics::{did_you_mean, Diagnostics};
 use crate::participants::{ParticipantIdx, Participants};
 use crate::text::label_key;
 use decode::Encoding;
-use std::collections::HashSet;
+pub use speakers::Speakers;
+use speakers::{resolve_turns, speaker_map, DocLabels};
 use std::ops::Range;
 use std::path::Path;
 use turns::RawTurn;
@@ -57,6 +58,9 @@ impl Format {
 pub enum Speaker {
     Participant(ParticipantIdx),
     Interviewer,
+    /// A voice nobody could name (`[corpus] unidentified`, such as `Unknown speaker`): the
+    /// turn counts for no one, and that is not a problem.
+    Unidentified,
     /// A label that maps to no one (reported by `check`).
     Unknown,
 }
@@ -152,28 +156,35 @@ fn count_chars(s: &str) -> usize {
     s.chars().count()
 }
 
-/// Resolves speaker labels for one corpus.
-pub struct Speakers<'a> {
-    participants: &'a Participants,
-    interviewer: HashSet<String>,
-    generic: HashSet<String>,
+/// Front matter as read: pairs with keys lower-cased, and the line of each.
+struct FrontMatter {
+    pairs: Vec<(String, String)>,
+    lines: Vec<usize>,
 }
 
-impl<'a> Speakers<'a> {
-    pub fn new(participants: &'a Participants, settings: &CorpusSettings) -> Speakers<'a> {
-        let keys = |labels: &[String]| labels.iter().map(|l| label_key(l)).collect();
-        Speakers {
-            participants,
-            interviewer: keys(&settings.interviewer),
-            generic: keys(&settings.generic),
+impl FrontMatter {
+    fn of_text(text: &str) -> (FrontMatter, usize) {
+        let (pairs, body) = turns::front_matter(text);
+        let mut lines = Vec::with_capacity(pairs.len());
+        let mut from = 0;
+        for (key, _) in &pairs {
+            let found = text[..body]
+                .split('\n')
+                .enumerate()
+                .skip(from)
+                .find(|(_, l)| l.trim_start().to_lowercase().starts_with(&format!("{key}:")))
+                .map_or(from, |(i, _)| i);
+            lines.push(found + 1);
+            from = found + 1;
         }
+        (FrontMatter { pairs, lines }, body)
     }
 
-    pub fn is_known(&self, label: &str) -> bool {
-        let key = label_key(label);
-        self.interviewer.contains(&key)
-            || self.generic.contains(&key)
-            || self.participants.by_speaker(label).is_some()
+    fn line(&self, key: &str) -> Option<usize> {
+        self.pairs
+            .iter()
+            .position(|(k, _)| k == key)
+            .map(|i| self.lines[i])
     }
 }
 
@@ -187,57 +198,103 @@ pub fn read_document(
     speakers: &Speakers,
     diags: &mut Diagnostics,
 ) -> Option<Document> {
-    let (text, encoding, meta, raw) = match format {
-        Format::Docx => {
-            let paragraphs = match docx::paragraphs(&bytes) {
-                Ok(p) => p,
-                Err(e) => {
-                    diags.error(&path, None, e);
-                    return None;
-                }
-            };
-            let text = decode::normalize_line_ends(paragraphs.join("\n\n")) + "\n";
-            let (meta, body) = turns::front_matter(&text);
-            let raw = turns::split_turns(&text, body, &|l| speakers.is_known(l));
-            (text, Encoding::Utf8, meta, raw)
-        }
-        _ => {
-            let (text, encoding) = match decode::decode(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    diags.error(&path, None, format!("undecodable transcript: {e}"));
-                    return None;
-                }
-            };
-            if encoding == Encoding::Windows1252 {
-                diags.warning(
-                    &path,
-                    None,
-                    "not UTF-8: read as Windows-1252 (save it as UTF-8 to be sure)",
-                );
+    let (text, encoding) = match format {
+        Format::Docx => match docx::paragraphs(&bytes) {
+            Ok(p) => (decode::normalize_line_ends(p.join("\n\n")) + "\n", Encoding::Utf8),
+            Err(e) => {
+                diags.error(&path, None, e);
+                return None;
             }
-            match format {
-                Format::WebVtt | Format::SubRip => {
-                    let spoken = subtitles::parse(&text, &|l| speakers.is_known(l));
-                    let (text, raw) = subtitles::write_out(spoken);
-                    (text, encoding, Vec::new(), raw)
-                }
-                _ => {
-                    let (meta, body) = turns::front_matter(&text);
-                    let raw = turns::split_turns(&text, body, &|l| speakers.is_known(l));
-                    (text, encoding, meta, raw)
-                }
+        },
+        _ => match decode::decode(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.error(&path, None, format!("undecodable transcript: {e}"));
+                return None;
             }
-        }
+        },
     };
-    if raw.is_empty() {
+    match encoding {
+        Encoding::Windows1252 => diags.warning(
+            &path,
+            None,
+            "not UTF-8: read as Windows-1252 (save it as UTF-8 to be sure)",
+        ),
+        Encoding::Utf16LeNoBom | Encoding::Utf16BeNoBom => diags.warning(
+            &path,
+            None,
+            format!(
+                "UTF-16{} without a byte-order mark: read as UTF-16 from its NUL bytes (save it as UTF-8 to be sure)",
+                if encoding == Encoding::Utf16LeNoBom { "LE" } else { "BE" }
+            ),
+        ),
+        _ => {}
+    }
+    let subtitles = matches!(format, Format::WebVtt | Format::SubRip);
+    let (front, body) = if subtitles {
+        let found = match format {
+            Format::WebVtt => subtitles::front_matter(&text),
+            _ => Vec::new(),
+        };
+        let lines = found.iter().map(|(_, _, l)| *l).collect();
+        let pairs = found.into_iter().map(|(k, v, _)| (k, v)).collect();
+        (FrontMatter { pairs, lines }, 0)
+    } else {
+        FrontMatter::of_text(&text)
+    };
+    let map = speaker_map(&front, &path, speakers, diags);
+    let known = |l: &str| map.iter().any(|(k, _)| *k == label_key(l)) || speakers.is_known(l);
+    let (text, split) = if subtitles {
+        let (spoken, problems) = subtitles::parse(&text, &known);
+        for (line, problem) in problems {
+            diags.warning(&path, Some(line), problem);
+        }
+        let (text, turns) = subtitles::write_out(spoken);
+        let split = turns::Split {
+            turns,
+            headers: Vec::new(),
+        };
+        (text, split)
+    } else if front
+        .pairs
+        .iter()
+        .any(|(k, v)| k == "turns" && v.eq_ignore_ascii_case("false"))
+    {
+        let words = turns::trim_range(&text, body..text.len());
+        let turns = if words.is_empty() {
+            Vec::new()
+        } else {
+            vec![RawTurn {
+                label: None,
+                time: None,
+                line: crate::config::line_of(&text, words.start),
+                words,
+            }]
+        };
+        let split = turns::Split {
+            turns,
+            headers: Vec::new(),
+        };
+        (text, split)
+    } else {
+        let split = turns::split(&text, body, &known, &|l| speakers.is_header(l));
+        (text, split)
+    };
+    if split.turns.is_empty() {
         diags.error(&path, None, "empty transcript: no text to code");
         return None;
+    }
+    let mut meta = front.pairs.clone();
+    for (key, value, _) in &split.headers {
+        let key = label_key(key);
+        if !meta.iter().any(|(k, _)| *k == key) {
+            meta.push((key, value.clone()));
+        }
     }
     let mut doc = Document {
         chars: 0,
         participant: None,
-        turns: Vec::with_capacity(raw.len()),
+        turns: Vec::with_capacity(split.turns.len()),
         id,
         path,
         format,
@@ -245,8 +302,9 @@ pub fn read_document(
         text,
         meta,
     };
-    doc.participant = document_participant(&doc, speakers.participants, diags);
-    resolve_turns(&mut doc, raw, speakers, diags);
+    doc.participant = document_participant(&doc, front.line("participant"), speakers.participants, diags);
+    let labels = DocLabels { speakers, map: &map };
+    resolve_turns(&mut doc, split.turns, &labels, diags);
     doc.chars = match doc.turns.last() {
         Some(t) => t.chars.end + count_chars(&doc.text[t.bytes.end..]),
         None => count_chars(&doc.text),
@@ -257,6 +315,7 @@ pub fn read_document(
 /// Front matter `participant:`, else the file stem when it is a participant id.
 fn document_participant(
     doc: &Document,
+    line: Option<usize>,
     participants: &Participants,
     diags: &mut Diagnostics,
 ) -> Option<ParticipantIdx> {
@@ -266,7 +325,7 @@ fn document_participant(
             let ids = participants.list.iter().map(|p| p.id.as_str());
             diags.error(
                 &doc.path,
-                Some(2),
+                line.or(Some(2)),
                 format!(
                     "front matter names participant `{id}`, who is not in participants.csv{}",
                     did_you_mean(id, ids)
@@ -279,83 +338,43 @@ fn document_participant(
     participants.by_id(stem)
 }
 
-fn resolve_turns(doc: &mut Document, raw: Vec<RawTurn>, speakers: &Speakers, diags: &mut Diagnostics) {
-    let mut reported: HashSet<String> = HashSet::new();
-    let mut chars = 0;
-    let mut bytes = 0;
-    for t in raw {
-        chars += count_chars(&doc.text[bytes..t.words.start]);
-        let label = t.label.unwrap_or_default();
-        let speaker = if label.is_empty() {
-            match doc.participant {
-                Some(p) => Speaker::Participant(p),
-                None => {
-                    diags.warning(
-                        &doc.path,
-                        None,
-                        "no speaker labels and no participant: the text counts for no one (add front matter `participant: ID` or name the file after a participant id)",
-                    );
-                    Speaker::Unknown
-                }
-            }
-        } else {
-            resolve(&label, doc, speakers, t.line, &mut reported, diags)
+/// Documents read as one unlabelled turn in a project whose other documents have speaker
+/// labels: likely a layout the reader missed (an export from a tool, other labels), whose
+/// every word would be credited to the document's participant. Warned, with what to do.
+pub fn warn_unlabelled(documents: &[Document], participants: &Participants, diags: &mut Diagnostics) {
+    if !documents
+        .iter()
+        .any(|d| d.turns.iter().any(|t| !t.label.is_empty()))
+    {
+        return;
+    }
+    for doc in documents {
+        let [turn] = doc.turns.as_slice() else {
+            continue;
         };
-        let start_char = chars;
-        let len = count_chars(&doc.text[t.words.clone()]);
-        chars += len;
-        bytes = t.words.end;
-        doc.turns.push(Turn {
-            label,
-            speaker,
-            time: t.time,
-            line: t.line,
-            bytes: t.words,
-            chars: start_char..start_char + len,
-        });
-    }
-}
-
-fn resolve(
-    label: &str,
-    doc: &Document,
-    speakers: &Speakers,
-    line: usize,
-    reported: &mut HashSet<String>,
-    diags: &mut Diagnostics,
-) -> Speaker {
-    let key = label_key(label);
-    if speakers.interviewer.contains(&key) {
-        return Speaker::Interviewer;
-    }
-    if let Some(p) = speakers.participants.by_speaker(label) {
-        return Speaker::Participant(p);
-    }
-    if speakers.generic.contains(&key) {
-        if let Some(p) = doc.participant {
-            return Speaker::Participant(p);
+        let plain = doc.meta("turns").is_some_and(|v| v.eq_ignore_ascii_case("false"));
+        let Some(p) = turn.participant() else {
+            continue;
+        };
+        if !turn.label.is_empty() || plain {
+            continue;
         }
-        if reported.insert(key) {
-            diags.error(
-                &doc.path,
-                Some(line),
-                format!(
-                    "speaker `{label}` is a generic label but the document has no participant (add front matter `participant: ID` or name the file after the participant id)"
-                ),
-            );
+        let paragraphs = doc.text[turn.bytes.clone()]
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .count();
+        if paragraphs < 2 {
+            continue;
         }
-        return Speaker::Unknown;
-    }
-    if reported.insert(key) {
-        diags.error(
+        diags.warning(
             &doc.path,
-            Some(line),
+            Some(turn.line),
             format!(
-                "speaker `{label}` maps to no participant (add it to participants.csv as an id, label or alias, or to [corpus] interviewer in thematic.toml)"
+                "no speaker labels found: the whole text ({paragraphs} paragraphs) counts as {}'s words; if it is a Teams/Otter export or uses other labels, give each turn a label (`Name:` at the start of a line, or `Name  0:03` on a line above the words); if it is one person's text, add front matter `turns: false`",
+                participants.get(p).id
             ),
         );
     }
-    Speaker::Unknown
 }
 
 /// Sentence ranges (in characters of the document) of a turn's words.

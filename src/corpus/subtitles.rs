@@ -4,7 +4,7 @@
 //! speaker make one turn, timed by its first cue. The document's text is the transcript
 //! written out as `Label: words` paragraphs, without cue times.
 
-use super::turns::{label_line, looks_like_speaker, RawTurn};
+use super::turns::{has_lower_case_words, label_line, looks_like_speaker, RawTurn};
 
 /// A turn with its words, before it is written out as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,14 +15,46 @@ pub struct SpokenTurn {
     pub words: String,
 }
 
-/// Reads the cues of a `.vtt` or `.srt` file and merges them into turns.
-pub fn parse(text: &str, is_known: &dyn Fn(&str) -> bool) -> Vec<SpokenTurn> {
+/// A cue that could not be read: its line and why.
+pub type CueProblem = (usize, String);
+
+/// Front matter of a `.vtt`: the `key: value` lines of a `NOTE` block before the first cue
+/// (WebVTT's comments), e.g. `NOTE` then `participant: SU08` and `speakers: Speaker 1 = I`.
+/// Returns the pairs (keys lower-cased) with their 1-based lines.
+pub fn front_matter(text: &str) -> Vec<(String, String, usize)> {
+    let mut pairs = Vec::new();
+    let mut in_note = false;
+    for (i, line) in text.split('\n').enumerate() {
+        let t = line.trim();
+        if t.contains("-->") {
+            break;
+        }
+        if t.is_empty() {
+            in_note = false;
+        } else if t == "NOTE" || t.starts_with("NOTE ") || t.starts_with("NOTE\t") {
+            in_note = true;
+            if let Some((k, v)) = t[4..].trim().split_once(':') {
+                pairs.push((k.trim().to_lowercase(), v.trim().to_string(), i + 1));
+            }
+        } else if in_note {
+            if let Some((k, v)) = t.split_once(':') {
+                pairs.push((k.trim().to_lowercase(), v.trim().to_string(), i + 1));
+            }
+        }
+    }
+    pairs
+}
+
+/// Reads the cues of a `.vtt` or `.srt` file and merges them into turns. A block with text
+/// but no timing line is not a cue: it is left out and returned as a problem.
+pub fn parse(text: &str, is_known: &dyn Fn(&str) -> bool) -> (Vec<SpokenTurn>, Vec<CueProblem>) {
     let mut turns: Vec<SpokenTurn> = Vec::new();
+    let mut problems = Vec::new();
     let mut line_no = 0;
     let mut block: Vec<(usize, &str)> = Vec::new();
-    let flush = |block: &mut Vec<(usize, &str)>, turns: &mut Vec<SpokenTurn>| {
-        if let Some(cue) = cue(block, is_known) {
-            match turns.last_mut() {
+    let mut flush = |block: &mut Vec<(usize, &str)>, turns: &mut Vec<SpokenTurn>| {
+        match cue(block, is_known) {
+            Some(cue) => match turns.last_mut() {
                 Some(last) if cue.label == last.label || cue.label.is_none() => {
                     if !cue.words.is_empty() {
                         if !last.words.is_empty() {
@@ -32,6 +64,11 @@ pub fn parse(text: &str, is_known: &dyn Fn(&str) -> bool) -> Vec<SpokenTurn> {
                     }
                 }
                 _ => turns.push(cue),
+            },
+            None => {
+                if let Some(problem) = not_a_cue(block) {
+                    problems.push(problem);
+                }
             }
         }
         block.clear();
@@ -46,7 +83,28 @@ pub fn parse(text: &str, is_known: &dyn Fn(&str) -> bool) -> Vec<SpokenTurn> {
     }
     flush(&mut block, &mut turns);
     turns.retain(|t| !t.words.is_empty());
-    turns
+    (turns, problems)
+}
+
+/// Why a block without a timing line is a problem; `None` for the blocks that are not cues
+/// by design (the `WEBVTT` header, `NOTE`, `STYLE` and `REGION` blocks, a lone cue number).
+fn not_a_cue(block: &[(usize, &str)]) -> Option<CueProblem> {
+    let &(line, first) = block.first()?;
+    let first = first.trim().trim_start_matches('\u{feff}');
+    let by_design = ["WEBVTT", "NOTE", "STYLE", "REGION"]
+        .iter()
+        .any(|k| first == *k || first.starts_with(&format!("{k} ")) || first.starts_with(&format!("{k}\t")));
+    if by_design || (block.len() == 1 && first.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let words: Vec<&str> = block.iter().map(|(_, l)| l.trim()).collect();
+    Some((
+        line,
+        format!(
+            "a cue without a timing line (`00:00:01,000 --> 00:00:04,000`): its text is left out: \"{}\"",
+            crate::text::excerpt(&words.join(" "), 60)
+        ),
+    ))
 }
 
 /// One block: optional identifier, a timing line with `-->`, then the cue's text.
@@ -67,7 +125,10 @@ fn cue(block: &[(usize, &str)], is_known: &dyn Fn(&str) -> bool) -> Option<Spoke
     let mut words = decode_entities(&strip_tags(&raw));
     if label.is_none() {
         if let Some(found) = label_line(&words) {
-            if is_known(found.label) || looks_like_speaker(found.label) {
+            // A cue is too short to tell `Male voice:` from prose by its neighbours: unknown
+            // labels with lower-case words stay text.
+            let name_like = looks_like_speaker(found.label) && !has_lower_case_words(found.label);
+            if is_known(found.label) || name_like {
                 label = Some(found.label.to_string());
                 words = words[found.words_at..].to_string();
             }
@@ -149,7 +210,8 @@ mod tests {
     #[test]
     fn vtt_voices_merge_consecutive_cues() {
         let vtt = "WEBVTT\n\nNOTE a comment\n\n1\n00:00:01.000 --> 00:00:03.000\n<v Interviewer>Hello &amp; welcome.</v>\n\n00:00:03.500 --> 00:00:06.000\n<v.loud Gareth Lowe>Thanks.</v>\n\n00:00:06.000 --> 00:00:09.000\n<v Gareth Lowe>It's <i>great</i>\nto be here.</v>\n";
-        let turns = parse(vtt, &known);
+        let (turns, problems) = parse(vtt, &known);
+        assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(turns.len(), 2);
         assert_eq!(turns[0].words, "Hello & welcome.");
         assert_eq!(turns[1].label.as_deref(), Some("Gareth Lowe"));
@@ -165,9 +227,21 @@ mod tests {
     }
 
     #[test]
+    fn note_block_is_front_matter() {
+        let vtt = "WEBVTT\n\nNOTE\nparticipant: SU08\nspeakers: Speaker 1 = Interviewer\n\n00:00:01.000 --> 00:00:02.000\nNOTE: not front matter\n";
+        assert_eq!(
+            front_matter(vtt),
+            [
+                ("participant".into(), "SU08".into(), 4),
+                ("speakers".into(), "Speaker 1 = Interviewer".into(), 5)
+            ]
+        );
+    }
+
+    #[test]
     fn prefixed_speakers_and_srt() {
         let srt = "1\n00:00:01,000 --> 00:00:04,200\nInterviewer: Hello, thanks.\n\n2\n00:00:04,400 --> 00:00:08,000\nService user 7: That's fine.\n\n3\n00:00:08,000 --> 00:00:09,000\nService user 7: Really.\n\n4\n00:00:09,000 --> 00:00:10,000\nNo label here.\n";
-        let turns = parse(srt, &known);
+        let (turns, _) = parse(srt, &known);
         assert_eq!(turns.len(), 2);
         assert_eq!(turns[1].label.as_deref(), Some("Service user 7"));
         assert_eq!(turns[1].words, "That's fine. Really. No label here.");
@@ -175,9 +249,22 @@ mod tests {
     }
 
     #[test]
-    fn malformed_cues_are_skipped() {
-        assert!(parse("WEBVTT\n\nno timing line\n\n", &known).is_empty());
-        assert!(parse("", &known).is_empty());
+    fn malformed_cues_are_left_out_and_reported() {
+        let (turns, problems) = parse("WEBVTT\n\nno timing line\n\n", &known);
+        assert!(turns.is_empty());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, 3);
+        assert!(problems[0].1.contains("\"no timing line\""), "{problems:?}");
+        let srt = "1\n00:00:01,000 --> 00:00:02,000\nHi.\n\n2\n00:00:02,000 -> 00:00:03,000\nLost words.\n";
+        let (turns, problems) = parse(srt, &known);
+        assert_eq!(turns.len(), 1);
+        assert_eq!(problems[0].0, 5);
+        assert!(parse("", &known).0.is_empty());
+        let (turns, _) = parse(
+            "1\n00:00:01,000 --> 00:00:02,000\nGood morning everyone: hi.\n",
+            &known,
+        );
+        assert_eq!(turns[0].label, None);
         assert_eq!(strip_tags("a <b unclosed"), "a <b unclosed");
     }
 }

@@ -10,6 +10,7 @@ mod corpus;
 mod edit;
 mod extracts;
 mod findings;
+mod layouts;
 mod privacy;
 mod refi;
 mod report;

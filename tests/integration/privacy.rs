@@ -225,3 +225,43 @@ fn an_unknown_attribution_placeholder_is_an_error_not_a_literal() {
     d.run(&["report"]).ok();
     assert!(d.read("report/report.md").contains("(Staff 1, north)"));
 }
+
+#[test]
+fn names_in_a_documents_speaker_map_are_redacted_inside_quotes() {
+    let d = Dir::project();
+    d.write(
+        "participants.csv",
+        format!("{FIXTURE_PARTICIPANTS}AF1,partner,Ashford 1,,north\nAF2,partner,Ashford 2,,north\n"),
+    );
+    d.write(
+        "transcripts/ashford.md",
+        "---\nspeakers: Sue = AF1; Tom = AF2\n---\nFacilitator: Values?\nSue: We share values here, Tom knows.\nTom: Sue keeps us honest about trust.\n",
+    );
+    d.write(
+        "coding/amira.csv",
+        format!("{FIXTURE_AMIRA}ashford,\"We share values here, Tom knows.\",shared-values,\nashford,Sue keeps us honest about trust.,trust,\n"),
+    );
+    let out = d.run(&["check"]);
+    assert!(out.problems().iter().all(|p| !p.starts_with("error")), "{out:#?}");
+    d.run(&["report"]).ok();
+    let quotes = d.read("report/tables/quotes.csv");
+    assert!(
+        quotes.contains("[name] keeps us honest about trust.")
+            || quotes.contains("\"We share values here, [name] knows.\""),
+        "{quotes}"
+    );
+    let all = report_text(&d);
+    assert!(
+        !all.contains("Sue") && !all.contains("Tom "),
+        "a speaker-map name leaked:\n{quotes}"
+    );
+    // The extracts command redacts them too.
+    let out = d
+        .run(&["extracts", "--document", "ashford", "--format", "csv"])
+        .ok();
+    assert!(
+        out.stdout.contains("[name] keeps us honest") && !out.stdout.contains("Sue"),
+        "{}",
+        out.stdout
+    );
+}

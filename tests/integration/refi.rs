@@ -585,7 +585,7 @@ fn the_bundled_example_exports_valid_and_identical_files() {
         &["export", "qdpx", "-p", EXAMPLE, "--out", qdpx.to_str().unwrap()],
     )
     .ok();
-    assert!(out.stdout.contains("29 documents"), "{out:#?}");
+    assert!(out.stdout.contains("31 documents"), "{out:#?}");
     let qde = unzip_qde(&qdpx, tmp.path());
     assert_valid(&qde, "Project.xsd");
     let text = std::fs::read_to_string(&qde).unwrap();
