@@ -9,7 +9,7 @@ const MAX_XML: u64 = 256 * 1024 * 1024;
 /// The document's paragraphs as text, one paragraph a line, empty paragraphs left out.
 pub fn paragraphs(bytes: &[u8]) -> Result<Vec<String>, String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a readable .docx (zip): {e}"))?;
+        .map_err(|_| "is not a .docx file (not a zip archive): save it again from Word".to_string())?;
     let mut entry = archive
         .by_name("word/document.xml")
         .map_err(|_| "not a Word document: it has no word/document.xml".to_string())?;

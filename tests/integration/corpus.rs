@@ -132,7 +132,7 @@ fn a_broken_docx_is_an_error_naming_the_file() {
     assert!(
         out.problems()
             .iter()
-            .any(|p| p.starts_with("error: transcripts/S1.docx: not a readable .docx")),
+            .any(|p| p.starts_with("error: transcripts/S1.docx: is not a .docx file (not a zip archive)")),
         "{out:#?}"
     );
 }
