@@ -59,6 +59,9 @@ impl CsvTable {
         };
         let mut table = CsvTable::with_header(headers, file, required, diags)?;
         let mut pending: Option<(usize, Vec<String>, usize)> = None;
+        // Lines are counted here from each record's start: the csv crate counts a record that
+        // follows a CRLF as starting on the line before.
+        let (mut counted_to, mut line) = (0, 1);
         for record in records {
             let record = match record {
                 Ok(r) => r,
@@ -87,10 +90,11 @@ impl CsvTable {
                     bytes: s..start,
                 });
             }
+            line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..start]).count();
+            counted_to = start;
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
-            let line = pos.line() as usize;
             if record.len() != table.headers.len() {
                 diags.error(
                     file,
@@ -248,6 +252,16 @@ mod tests {
         );
         assert_eq!(&text[t.rows[0].bytes.clone()], "A,staff\n");
         assert_eq!(&text[t.rows[2].bytes.clone()], "D,staff\n");
+    }
+
+    #[test]
+    fn csv_lines_are_right_after_crlf() {
+        let text = "id,group\r\nA,staff\r\n\"B\r\nB\",partner\r\n\r\nC,x\r\n";
+        let mut d = Diagnostics::default();
+        let t = CsvTable::parse(text, "p.csv", &["id", "group"], &mut d).unwrap();
+        let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 6]);
+        assert_eq!(&text[t.rows[1].bytes.clone()], "\"B\r\nB\",partner\r\n\r\n");
     }
 
     #[test]

@@ -215,7 +215,7 @@ fn parse_csv(text: &str, file: &str, coder: String, encoding: Encoding, diags: &
             file,
             Some(1),
             format!(
-                "read as {}-separated (the header has no commas), as some spreadsheets save CSV",
+                "read as {}-delimited (the header has no commas), as some spreadsheets save CSV",
                 if delimiter == b'\t' { "tab" } else { "`;`" }
             ),
         );

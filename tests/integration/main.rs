@@ -10,6 +10,7 @@ mod corpus;
 mod edit;
 mod refi;
 mod report;
+mod sheets;
 mod stats;
 mod triangulate;
 mod util;
