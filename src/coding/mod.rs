@@ -1,8 +1,10 @@
-//! Coding sheets (`coding/<coder>.csv`) and the coded segments they resolve to.
+//! Coding sheets (`coding/<coder>.csv` or `.xlsx`) and the coded segments they resolve to.
 //!
-//! Each row names a document, an exact quote and one or more codes. Loading anchors the quote
-//! in the document's text (see [`anchor`]) and records the coded segment: document, character
-//! range, the turns and speakers it falls in, codes, coder and memo.
+//! Each row names a document, an exact quote and one or more codes. Loading reads the sheet
+//! in whatever form a spreadsheet saved it (see [`sheet`]), anchors the quote in the
+//! document's text (see [`anchor`]) and records the coded segment: document, character range,
+//! the turns and speakers it falls in, codes, coder and memo. One coder's two rows on the same
+//! passage are a warning.
 
 pub mod anchor;
 pub mod sheet;
@@ -41,6 +43,7 @@ pub struct Sheet {
     pub coder: String,
     /// Path relative to the project folder.
     pub path: String,
+    /// How the file is stored, so that a rewrite keeps it so.
     pub format: SheetFormat,
     pub rows: Vec<SheetRow>,
 }

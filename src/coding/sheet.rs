@@ -186,6 +186,14 @@ fn read_csv_sheet(root: &Path, path: &Path, coder: String, diags: &mut Diagnosti
             return None;
         }
     };
+    if bytes.starts_with(b"PK\x03\x04") {
+        diags.error(
+            &file,
+            None,
+            "is a workbook (a zip file), not CSV text: name it .xlsx, or save it as CSV UTF-8",
+        );
+        return None;
+    }
     let sheet = match SheetText::decode(bytes) {
         Ok(s) => s,
         Err(e) => {

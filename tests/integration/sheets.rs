@@ -411,6 +411,7 @@ fn malformed_sheet_row_is_explained_in_plain_words() {
         "document,quote,codes,occurrence\nS1,We share values.,shared-values,\nS1,Trust takes time, mostly.,trust,\nS1,Trust takes time.\nS1,Trust takes time.,trust,two\n",
     );
     d.write("coding/carol.xlsx", "PK\u{3}\u{4} not really a workbook");
+    d.write("coding/dan.csv", xlsx(&[&[Text("document")]]));
     d.write("transcripts/S9.docx", "not a zip");
     let out = d.run(&["check"]);
     assert_eq!(out.code, 1, "{out:#?}");
@@ -420,6 +421,7 @@ fn malformed_sheet_row_is_explained_in_plain_words() {
         "error: coding/ben.csv:4: this row has 2 fields but the header has 4 (every column needs a field, even an empty one; a field with a line break in it must be in double quotes)",
         "error: coding/ben.csv:5: occurrence `two` is not a whole number from 1",
         "error: coding/carol.xlsx: is not an .xlsx file (not a zip archive): save it again from Excel as Excel Workbook (.xlsx)",
+        "error: coding/dan.csv: is a workbook (a zip file), not CSV text: name it .xlsx, or save it as CSV UTF-8",
         "error: transcripts/S9.docx: is not a .docx file (not a zip archive): save it again from Word",
     ] {
         assert!(problems.contains(&expected), "missing {expected}\n{out:#?}");
