@@ -1,14 +1,18 @@
-//! Changing a code everywhere: `codebook rename` and `codebook merge`.
+//! Changing coding sheets and the codebook: `codebook rename` and `codebook merge` change a
+//! code everywhere, `code` appends a row to a sheet.
 //!
 //! Every change is planned in memory first (the new text of each file), checked, and only
 //! then written, all files staged before any is renamed into place. Rows the change does not
-//! touch keep their exact bytes.
+//! touch keep their exact bytes, and a sheet keeps its encoding, delimiter and line ends; an
+//! `.xlsx` sheet is never rewritten.
 
-use crate::coding::{split_codes, REQUIRED};
+use crate::coding::sheet::{xlsx_not_rewritten, SheetText};
+use crate::coding::{split_codes, SheetFormat, REQUIRED};
 use crate::diagnostics::{did_you_mean, Diagnostics};
+use crate::fsutil::write_atomic;
 use crate::project::Project;
 use crate::text::{is_code_id, CsvTable};
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use std::path::PathBuf;
 
 /// The files a change rewrites, with their new contents, and what it did.
@@ -139,12 +143,23 @@ fn sheets_plan(project: &Project, change: impl Fn(&[String]) -> Option<Vec<Strin
         rows: Vec::new(),
         codebook_changed: false,
     };
+    // An .xlsx sheet the change would touch stops it before anything is planned.
     for sheet in &project.sheets {
+        if sheet.format == SheetFormat::Xlsx && sheet.rows.iter().any(|r| change(&r.codes).is_some()) {
+            bail!("{}", xlsx_not_rewritten(&sheet.path));
+        }
+    }
+    for sheet in &project.sheets {
+        if sheet.format == SheetFormat::Xlsx {
+            continue;
+        }
         let path = project.root.join(&sheet.path);
-        let text = std::fs::read_to_string(&path)?;
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", sheet.path))?;
+        let file = SheetText::decode(bytes).map_err(|e| anyhow!("{}: {e}", sheet.path))?;
+        let text = &file.text;
         let mut diags = Diagnostics::default();
-        let Some(table) =
-            CsvTable::parse(&text, &sheet.path, &REQUIRED, &mut diags).filter(|_| diags.errors() == 0)
+        let Some(table) = CsvTable::parse_with(text, &sheet.path, &REQUIRED, file.delimiter, &mut diags)
+            .filter(|_| diags.errors() == 0)
         else {
             let first = diags.sorted().first().map(|p| p.to_string()).unwrap_or_default();
             bail!(
@@ -169,22 +184,123 @@ fn sheets_plan(project: &Project, change: impl Fn(&[String]) -> Option<Vec<Strin
             };
             fields[codes_col] = new_codes.join(sep);
             out.push_str(&text[done..row.bytes.start]);
-            out.push_str(&write_record(&fields, &text[row.bytes.clone()]));
+            out.push_str(&write_record_with(
+                &fields,
+                &text[row.bytes.clone()],
+                file.delimiter,
+            ));
             done = row.bytes.end;
             changed += 1;
         }
         if changed > 0 {
             out.push_str(&text[done..]);
-            plan.files.push((path, out.into_bytes()));
+            let bytes = file
+                .encode(&out, &sheet.path)
+                .map_err(|e| anyhow!("{e} (nothing was changed)"))?;
+            plan.files.push((path, bytes));
             plan.rows.push((sheet.path.clone(), changed));
         }
     }
     Ok(plan)
 }
 
+/// A row appended to a coding sheet by [`append_row`].
+#[derive(Debug)]
+pub struct Appended {
+    /// The sheet, relative to the project folder.
+    pub file: String,
+    /// The row's line.
+    pub line: usize,
+}
+
+/// Appends a row to `coder`'s sheet (created when there is none), adding any of `wanted`'s
+/// columns the sheet lacks; `value` gives each column's field. The sheet keeps its encoding,
+/// delimiter and line ends; an `.xlsx` sheet is refused.
+pub fn append_row(
+    project: &Project,
+    coder: &str,
+    wanted: &[&str],
+    value: impl Fn(&str) -> String,
+) -> Result<Appended> {
+    let dir = &project.config.coding.sheets;
+    let xlsx = format!("{dir}/{coder}.xlsx");
+    if project.root.join(&xlsx).exists() {
+        bail!("{}", xlsx_not_rewritten(&xlsx));
+    }
+    let sheets_dir = project.root.join(dir);
+    std::fs::create_dir_all(&sheets_dir)
+        .with_context(|| format!("cannot create {}", sheets_dir.display()))?;
+    let file = format!("{dir}/{coder}.csv");
+    let path = project.root.join(&file);
+    let existing = match std::fs::read(&path) {
+        Ok(b) => SheetText::decode(b).map_err(|e| anyhow!("{file}: {e}: save it as CSV UTF-8"))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            SheetText::decode(Vec::new()).expect("empty text")
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot read {file}")),
+    };
+    let ending = existing.line_end();
+    let (mut text, headers) = with_columns(&existing, &file, wanted)?;
+    let fields: Vec<String> = headers.iter().map(|h| value(h)).collect();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push_str(ending);
+    }
+    let line = text.matches('\n').count() + 1;
+    text.push_str(&write_record_with(&fields, ending, existing.delimiter));
+    let bytes = existing
+        .encode(&text, &file)
+        .map_err(|e| anyhow!("{e} (nothing was written)"))?;
+    write_atomic(&path, &bytes)?;
+    Ok(Appended { file, line })
+}
+
+/// The sheet's text with every wanted column present (new columns are appended to the header
+/// and left empty in existing rows), and the header.
+fn with_columns(existing: &SheetText, file: &str, wanted: &[&str]) -> Result<(String, Vec<String>)> {
+    let (text, delimiter) = (&existing.text, existing.delimiter);
+    if text.trim().is_empty() {
+        let headers: Vec<String> = wanted.iter().map(|s| s.to_string()).collect();
+        return Ok((write_record_with(&headers, "\n", delimiter), headers));
+    }
+    let mut diags = Diagnostics::default();
+    let table = CsvTable::parse_with(text, file, &REQUIRED, delimiter, &mut diags);
+    let table = match table {
+        Some(t) if diags.errors() == 0 => t,
+        _ => bail!(
+            "{file} has problems to fix first, nothing was written: {}",
+            diags.sorted().first().map(|p| p.to_string()).unwrap_or_default()
+        ),
+    };
+    let missing: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|w| !table.headers.iter().any(|h| h == w))
+        .collect();
+    if missing.is_empty() {
+        return Ok((text.clone(), table.headers));
+    }
+    // Rewrite the header and every row with the new (empty) columns.
+    let mut headers = table.headers.clone();
+    headers.extend(missing.iter().map(|s| s.to_string()));
+    let header_end = table.rows.first().map_or(text.len(), |r| r.bytes.start);
+    let mut out = write_record_with(&headers, &text[..header_end], delimiter);
+    for row in &table.rows {
+        let mut fields = row.fields.clone();
+        fields.resize(headers.len(), String::new());
+        out.push_str(&write_record_with(&fields, &text[row.bytes.clone()], delimiter));
+    }
+    Ok((out, headers))
+}
+
 /// One CSV record, ending as the record it replaces ended (LF, CRLF or nothing).
 pub fn write_record(fields: &[String], replaced: &str) -> String {
+    write_record_with(fields, replaced, b',')
+}
+
+/// [`write_record`] with another delimiter.
+pub fn write_record_with(fields: &[String], replaced: &str, delimiter: u8) -> String {
     let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     w.write_record(fields).expect("writing to memory");

@@ -19,12 +19,24 @@ pub struct CsvRow {
 }
 
 impl CsvTable {
-    /// Reads CSV text. Malformed records are reported and skipped; `None` when the header is
-    /// missing or lacks one of `required` (also reported).
+    /// Reads comma-separated text. Malformed records are reported and skipped; `None` when the
+    /// header is missing or lacks one of `required` (also reported).
     pub fn parse(text: &str, file: &str, required: &[&str], diags: &mut Diagnostics) -> Option<CsvTable> {
+        CsvTable::parse_with(text, file, required, b',', diags)
+    }
+
+    /// [`CsvTable::parse`] with another delimiter (`;` or tab, as some spreadsheets save).
+    pub fn parse_with(
+        text: &str,
+        file: &str,
+        required: &[&str],
+        delimiter: u8,
+        diags: &mut Diagnostics,
+    ) -> Option<CsvTable> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(delimiter)
             .from_reader(text.as_bytes());
         let mut records = reader.records();
         let headers: Vec<String> = match records.next() {
@@ -33,7 +45,11 @@ impl CsvTable {
                 .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
                 .collect(),
             Some(Err(e)) => {
-                diags.error(file, Some(1), format!("malformed CSV header: {}", csv_reason(&e)));
+                diags.error(
+                    file,
+                    Some(1),
+                    format!("the header row cannot be read: {}", csv_reason(&e)),
+                );
                 return None;
             }
             None => {
@@ -41,6 +57,72 @@ impl CsvTable {
                 return None;
             }
         };
+        let mut table = CsvTable::with_header(headers, file, required, diags)?;
+        let mut pending: Option<(usize, Vec<String>, usize)> = None;
+        // Lines are counted here from each record's start: the csv crate counts a record that
+        // follows a CRLF as starting on the line before.
+        let (mut counted_to, mut line) = (0, 1);
+        for record in records {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize);
+                    diags.error(file, line, format!("this row cannot be read: {}", csv_reason(&e)));
+                    continue;
+                }
+            };
+            let pos = record
+                .position()
+                .expect("records read from a reader have positions");
+            // The csv crate may place a record's start inside the previous CRLF.
+            let mut start = pos.byte() as usize;
+            while text
+                .as_bytes()
+                .get(start)
+                .is_some_and(|b| matches!(b, b'\r' | b'\n'))
+            {
+                start += 1;
+            }
+            if let Some((line, fields, s)) = pending.take() {
+                table.rows.push(CsvRow {
+                    line,
+                    fields,
+                    bytes: s..start,
+                });
+            }
+            line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..start]).count();
+            counted_to = start;
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            if record.len() != table.headers.len() {
+                diags.error(
+                    file,
+                    Some(line),
+                    field_count_message(record.len(), table.headers.len(), delimiter),
+                );
+                continue;
+            }
+            pending = Some((line, record.iter().map(str::to_string).collect(), start));
+        }
+        if let Some((line, fields, s)) = pending {
+            table.rows.push(CsvRow {
+                line,
+                fields,
+                bytes: s..text.len(),
+            });
+        }
+        Some(table)
+    }
+
+    /// An empty table with a checked header (every `required` column, none twice), or `None`
+    /// when a required column is missing (reported). For tables read from other formats too.
+    pub fn with_header(
+        headers: Vec<String>,
+        file: &str,
+        required: &[&str],
+        diags: &mut Diagnostics,
+    ) -> Option<CsvTable> {
         let missing: Vec<&str> = required
             .iter()
             .copied()
@@ -68,71 +150,34 @@ impl CsvTable {
                 diags.error(file, Some(1), format!("column `{h}` appears twice in the header"));
             }
         }
-        let mut table = CsvTable {
+        Some(CsvTable {
             headers,
             rows: Vec::new(),
-        };
-        let mut pending: Option<(usize, Vec<String>, usize)> = None;
-        for record in records {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map(|p| p.line() as usize);
-                    diags.error(file, line, format!("malformed CSV: {}", csv_reason(&e)));
-                    continue;
-                }
-            };
-            let pos = record
-                .position()
-                .expect("records read from a reader have positions");
-            // The csv crate may place a record's start inside the previous CRLF.
-            let mut start = pos.byte() as usize;
-            while text
-                .as_bytes()
-                .get(start)
-                .is_some_and(|b| matches!(b, b'\r' | b'\n'))
-            {
-                start += 1;
-            }
-            if let Some((line, fields, s)) = pending.take() {
-                table.rows.push(CsvRow {
-                    line,
-                    fields,
-                    bytes: s..start,
-                });
-            }
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            let line = pos.line() as usize;
-            if record.len() != table.headers.len() {
-                diags.error(
-                    file,
-                    Some(line),
-                    format!(
-                        "malformed CSV: {} fields where the header has {}",
-                        record.len(),
-                        table.headers.len()
-                    ),
-                );
-                continue;
-            }
-            pending = Some((line, record.iter().map(str::to_string).collect(), start));
-        }
-        if let Some((line, fields, s)) = pending {
-            table.rows.push(CsvRow {
-                line,
-                fields,
-                bytes: s..text.len(),
-            });
-        }
-        Some(table)
+        })
     }
 
     /// Index of a column by name.
     pub fn column(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)
     }
+}
+
+/// What a row with the wrong number of fields means, in a spreadsheet user's words.
+fn field_count_message(found: usize, expected: usize, delimiter: u8) -> String {
+    let sep = match delimiter {
+        b',' => "a comma".to_string(),
+        b'\t' => "a tab".to_string(),
+        d => format!("a `{}`", d as char),
+    };
+    let why = if found > expected {
+        format!("a field with {sep} in it must be in double quotes")
+    } else {
+        "every column needs a field, even an empty one; a field with a line break in it must be in double quotes".to_string()
+    };
+    format!(
+        "this row has {found} field{} but the header has {expected} ({why})",
+        if found == 1 { "" } else { "s" }
+    )
 }
 
 fn csv_reason(e: &csv::Error) -> String {
@@ -219,10 +264,20 @@ mod tests {
         let problems: Vec<String> = d.sorted().iter().map(|p| p.to_string()).collect();
         assert_eq!(
             problems,
-            ["error: p.csv:5: malformed CSV: 1 fields where the header has 2"]
+            ["error: p.csv:5: this row has 1 field but the header has 2 (every column needs a field, even an empty one; a field with a line break in it must be in double quotes)"]
         );
         assert_eq!(&text[t.rows[0].bytes.clone()], "A,staff\n");
         assert_eq!(&text[t.rows[2].bytes.clone()], "D,staff\n");
+    }
+
+    #[test]
+    fn csv_lines_are_right_after_crlf() {
+        let text = "id,group\r\nA,staff\r\n\"B\r\nB\",partner\r\n\r\nC,x\r\n";
+        let mut d = Diagnostics::default();
+        let t = CsvTable::parse(text, "p.csv", &["id", "group"], &mut d).unwrap();
+        let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 6]);
+        assert_eq!(&text[t.rows[1].bytes.clone()], "\"B\r\nB\",partner\r\n\r\n");
     }
 
     #[test]

@@ -2,11 +2,10 @@
 
 use super::{emit, Global, Outcome};
 use crate::coding::{locate, split_codes, REQUIRED};
-use crate::diagnostics::{did_you_mean, Diagnostics};
-use crate::edit::write_record;
-use crate::fsutil::write_atomic;
-use crate::text::{excerpt, is_code_id, CsvTable};
-use anyhow::{bail, Context, Result};
+use crate::diagnostics::did_you_mean;
+use crate::edit::{append_row, Appended};
+use crate::text::{excerpt, is_code_id};
+use anyhow::{bail, Result};
 
 /// Append a checked row to a coding sheet
 ///
@@ -123,16 +122,6 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         );
     }
 
-    let sheets_dir = project.root.join(&project.config.coding.sheets);
-    std::fs::create_dir_all(&sheets_dir)
-        .with_context(|| format!("cannot create {}", sheets_dir.display()))?;
-    let file = format!("{}/{coder}.csv", project.config.coding.sheets);
-    let path = project.root.join(&file);
-    let existing = match std::fs::read(&path) {
-        Ok(b) => String::from_utf8(b).map_err(|_| anyhow::anyhow!("{file} is not UTF-8"))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {file}")),
-    };
     let mut wanted: Vec<&str> = REQUIRED.to_vec();
     wanted.push("memo");
     if occurrence.is_some() {
@@ -141,7 +130,6 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     if args.exemplar {
         wanted.push("exemplar");
     }
-    let (mut text, headers) = with_columns(&existing, &file, &wanted)?;
     let value = |h: &str| -> String {
         match h {
             "document" => args.document.clone(),
@@ -153,13 +141,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             _ => String::new(),
         }
     };
-    let fields: Vec<String> = headers.iter().map(|h| value(h)).collect();
-    if !text.is_empty() && !text.ends_with('\n') {
-        text.push('\n');
-    }
-    let line = text.matches('\n').count() + 1;
-    text.push_str(&write_record(&fields, "\n"));
-    write_atomic(&path, text.as_bytes())?;
+    let Appended { file, line } = append_row(&project, &coder, &wanted, value)?;
 
     let turns = doc.turns_overlapping(&bytes);
     let speakers: Vec<&str> = doc.turns[turns]
@@ -181,41 +163,4 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         excerpt(&doc.text[bytes], 60)
     ))?;
     Ok(Outcome::Done)
-}
-
-/// The sheet's text with every wanted column present (new columns are appended to the header
-/// and left empty in existing rows), and the header.
-fn with_columns(existing: &str, file: &str, wanted: &[&str]) -> Result<(String, Vec<String>)> {
-    if existing.trim().is_empty() {
-        let headers: Vec<String> = wanted.iter().map(|s| s.to_string()).collect();
-        return Ok((write_record(&headers, "\n"), headers));
-    }
-    let mut diags = Diagnostics::default();
-    let table = CsvTable::parse(existing, file, &REQUIRED, &mut diags);
-    let table = match table {
-        Some(t) if diags.errors() == 0 => t,
-        _ => bail!(
-            "{file} has problems to fix first, nothing was written: {}",
-            diags.sorted().first().map(|p| p.to_string()).unwrap_or_default()
-        ),
-    };
-    let missing: Vec<&str> = wanted
-        .iter()
-        .copied()
-        .filter(|w| !table.headers.iter().any(|h| h == w))
-        .collect();
-    if missing.is_empty() {
-        return Ok((existing.to_string(), table.headers));
-    }
-    // Rewrite the header and every row with the new (empty) columns.
-    let mut headers = table.headers.clone();
-    headers.extend(missing.iter().map(|s| s.to_string()));
-    let header_end = table.rows.first().map_or(existing.len(), |r| r.bytes.start);
-    let mut out = write_record(&headers, &existing[..header_end]);
-    for row in &table.rows {
-        let mut fields = row.fields.clone();
-        fields.resize(headers.len(), String::new());
-        out.push_str(&write_record(&fields, &existing[row.bytes.clone()]));
-    }
-    Ok((out, headers))
 }

@@ -1,13 +1,18 @@
 //! Quote anchoring: finding a coder's quote in its transcript.
 //!
-//! Matching treats any run of white space as one space and typographic and straight quotes,
-//! apostrophes and dashes as equal; it is case-sensitive. A quote with ` … ` or ` ... ` in
-//! it means: from where the part before occurs to the next place the part after occurs.
+//! Matching treats any run of white space as one space, typographic and straight quotes,
+//! apostrophes and dashes as equal, and `…` as `...`; text is compared in Unicode NFC (so
+//! "café" typed as `e` + U+0301 matches "café"); it is case-sensitive. A quote with ` … ` or
+//! ` ... ` in it means: from where the part before occurs to the next place the part after
+//! occurs.
 
 use memchr::memmem;
 use std::ops::Range;
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-/// A text with white space collapsed and quote marks folded, mapped back to the original.
+/// A text in NFC with white space collapsed, quote marks folded and `…` written `...`, mapped
+/// back to the original.
 pub struct Normalized {
     pub text: String,
     /// For each byte of `text`, the byte offset in the original of the character it came from.
@@ -24,12 +29,60 @@ fn fold(c: char) -> char {
     }
 }
 
+const ELLIPSIS: char = '\u{2026}';
+
+/// Whether a character stands for itself in NFC whatever comes before it: a starter that
+/// nothing before it composes with. Latin-1 and most text take the first test.
+fn plain_starter(c: char) -> bool {
+    c < '\u{300}'
+        || (canonical_combining_class(c) == 0 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes)
+}
+
+/// Whether a text is in NFC already, so that quotes can be searched in it as it is.
+pub fn is_nfc(text: &str) -> bool {
+    text.is_ascii()
+        || match is_nfc_quick(text.chars()) {
+            IsNormalized::Yes => true,
+            IsNormalized::No => false,
+            IsNormalized::Maybe => unicode_normalization::is_nfc(text),
+        }
+}
+
+/// The normalized text being built, with its map.
+struct Builder {
+    text: Vec<u8>,
+    map: Vec<u32>,
+}
+
+impl Builder {
+    /// Appends `c` folded, every byte mapped to `first` but the character's later bytes, which
+    /// map to `rest` (so a range ending in it ends where the original characters end).
+    fn push(&mut self, c: char, first: usize, rest: usize) {
+        if c == ELLIPSIS {
+            self.text.extend_from_slice(b"...");
+            self.map.extend([first as u32, rest as u32, rest as u32]);
+            return;
+        }
+        let mut buf = [0u8; 4];
+        let folded = fold(c).encode_utf8(&mut buf).as_bytes();
+        self.text.extend_from_slice(folded);
+        self.map.push(first as u32);
+        self.map
+            .extend(std::iter::repeat_n(rest as u32, folded.len() - 1));
+    }
+}
+
 impl Normalized {
     pub fn new(original: &str) -> Normalized {
         let bytes = original.as_bytes();
-        let mut text: Vec<u8> = Vec::with_capacity(bytes.len());
-        let mut map: Vec<u32> = Vec::with_capacity(bytes.len());
+        let mut out = Builder {
+            text: Vec::with_capacity(bytes.len()),
+            map: Vec::with_capacity(bytes.len()),
+        };
         let mut in_space = false;
+        // Where in `out` the last starter (what a combining mark composes with) begins.
+        let mut starter: Option<usize> = None;
+        let mut last_ccc = 0u8;
         let mut i = 0;
         while i < bytes.len() {
             // A run of plain ASCII (no white space, no backtick) is copied as it is.
@@ -38,50 +91,78 @@ impl Normalized {
                 .position(|&b| b >= 0x80 || b.is_ascii_whitespace() || b == 0x0B || b == b'`')
                 .unwrap_or(bytes.len() - i);
             if run > 0 {
-                text.extend_from_slice(&bytes[i..i + run]);
-                map.extend(i as u32..(i + run) as u32);
-                in_space = false;
+                out.text.extend_from_slice(&bytes[i..i + run]);
+                out.map.extend(i as u32..(i + run) as u32);
+                starter = Some(out.text.len() - 1);
+                (in_space, last_ccc) = (false, 0);
                 i += run;
                 continue;
             }
-            let b = bytes[i];
-            // ASCII, most of any transcript, without decoding.
-            let (space, len) = if b < 0x80 {
-                (b.is_ascii_whitespace() || b == 0x0B, 1)
+            let c = if bytes[i] < 0x80 {
+                bytes[i] as char
             } else {
-                let c = original[i..]
+                original[i..]
                     .chars()
                     .next()
-                    .expect("i is on a character boundary");
-                (c.is_whitespace(), c.len_utf8())
+                    .expect("i is on a character boundary")
             };
-            if space {
+            if c.is_whitespace() || c == '\u{0B}' {
                 if !in_space {
-                    text.push(b' ');
-                    map.push(i as u32);
+                    out.text.push(b' ');
+                    out.map.push(i as u32);
                     in_space = true;
                 }
-            } else {
-                in_space = false;
-                if b < 0x80 {
-                    text.push(if b == b'`' { b'\'' } else { b });
-                    map.push(i as u32);
-                } else {
-                    let c = original[i..]
-                        .chars()
-                        .next()
-                        .expect("i is on a character boundary");
-                    let mut buf = [0u8; 4];
-                    let folded = fold(c).encode_utf8(&mut buf).as_bytes();
-                    text.extend_from_slice(folded);
-                    map.extend(std::iter::repeat_n(i as u32, folded.len()));
-                }
+                (starter, last_ccc) = (None, 0);
+                i += c.len_utf8();
+                continue;
             }
-            i += len;
+            in_space = false;
+            let ccc = if c < '\u{300}' {
+                0
+            } else {
+                canonical_combining_class(c)
+            };
+            if plain_starter(c)
+                || (ccc != 0 && last_ccc <= ccc && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes)
+            {
+                if ccc == 0 {
+                    starter = Some(out.text.len());
+                }
+                out.push(c, i, i);
+                last_ccc = ccc;
+                i += c.len_utf8();
+                continue;
+            }
+            // The rare path: recompose from the last starter to the next plain one.
+            let (from_out, from) = match starter {
+                Some(s) => (s, out.map[s] as usize),
+                None => (out.text.len(), i),
+            };
+            let mut end = i + c.len_utf8();
+            for d in original[end..].chars() {
+                if d.is_whitespace() || plain_starter(d) {
+                    break;
+                }
+                end += d.len_utf8();
+            }
+            let last = end - original[..end].chars().next_back().map_or(0, char::len_utf8);
+            out.text.truncate(from_out);
+            out.map.truncate(from_out);
+            starter = None;
+            last_ccc = 0;
+            for (k, d) in original[from..end].nfc().enumerate() {
+                let d_ccc = canonical_combining_class(d);
+                if d_ccc == 0 {
+                    starter = Some(out.text.len());
+                }
+                out.push(d, if k == 0 { from } else { last }, last);
+                last_ccc = d_ccc;
+            }
+            i = end;
         }
         Normalized {
-            text: String::from_utf8(text).expect("whole characters were copied"),
-            map,
+            text: String::from_utf8(out.text).expect("whole characters were copied"),
+            map: out.map,
             original_len: original.len(),
         }
     }
@@ -109,10 +190,8 @@ impl Pattern {
         if n.is_empty() {
             return Err("empty quote".into());
         }
-        let marks: Vec<(usize, &str)> = n
-            .match_indices(" \u{2026} ")
-            .chain(n.match_indices(" ... "))
-            .collect();
+        // `…` is `...` once normalized.
+        let marks: Vec<(usize, &str)> = n.match_indices(" ... ").collect();
         match marks.as_slice() {
             [] => Ok(Pattern::Exact(n.to_string())),
             [(at, mark)] => {
@@ -152,14 +231,16 @@ impl Pattern {
 
     /// Every place the pattern matches in the original text, as byte ranges of it, in order:
     /// the same places as [`Pattern::find_all`] on the normalized text, found without
-    /// normalizing the whole text. Each match is searched from the quote's first run of
-    /// characters that normalizing leaves alone, and checked from there.
-    pub fn find_in(&self, text: &str) -> Vec<Range<usize>> {
+    /// normalizing the whole text when it is in NFC (`text_is_nfc`, from [`is_nfc`], known
+    /// once per document). Each match is searched from the quote's first run of characters
+    /// that normalizing leaves alone, and checked from there.
+    pub fn find_in(&self, text: &str, text_is_nfc: bool) -> Vec<Range<usize>> {
         let direct = |needle: &str| stable_prefix(needle) > 0;
-        let ok = match self {
-            Pattern::Exact(q) => direct(q),
-            Pattern::Span { start, end } => direct(start) && direct(end),
-        };
+        let ok = text_is_nfc
+            && match self {
+                Pattern::Exact(q) => direct(q),
+                Pattern::Span { start, end } => direct(start) && direct(end),
+            };
         if !ok {
             let n = Normalized::new(text);
             return self
@@ -193,10 +274,11 @@ impl Pattern {
     }
 }
 
-/// Bytes at the start of a normalized needle that stand for themselves in the original text
-/// (no white space, and nothing that folding may have produced from another character).
+/// Bytes at the start of a normalized needle that stand for themselves in an NFC original
+/// text (no white space, and nothing that folding may have produced from another character,
+/// such as `.` from `…`).
 fn stable_prefix(needle: &str) -> usize {
-    needle.find([' ', '\'', '"', '-']).unwrap_or(needle.len())
+    needle.find([' ', '\'', '"', '-', '.']).unwrap_or(needle.len())
 }
 
 /// Matches of a normalized needle in the original text at or after byte `from`, overlapping
@@ -214,39 +296,44 @@ fn matches_from<'a>(text: &'a str, needle: &'a str, from: usize) -> impl Iterato
     })
 }
 
-/// Whether the normalized `needle` matches the original text at byte `at`; if so, where the
-/// match ends. A space in the needle matches a run of white space.
+/// Whether the normalized `needle` matches the original (NFC) text at byte `at`; if so,
+/// where the match ends. A space in the needle matches a run of white space, and `...` a `…`
+/// (of which a needle may end with the first dots only, as in the normalized text).
 fn match_at(text: &str, at: usize, needle: &str) -> Option<usize> {
-    let mut rest = text[at..].chars();
+    let needle = needle.as_bytes();
+    let mut rest = text[at..].chars().peekable();
     let mut end = at;
-    let mut pending: Option<char> = None;
-    for n in needle.chars() {
-        if n == ' ' {
+    let mut j = 0;
+    while j < needle.len() {
+        if needle[j] == b' ' {
             let mut any = false;
-            loop {
-                let c = match pending.take() {
-                    Some(c) => c,
-                    None => match rest.next() {
-                        Some(c) => c,
-                        None => break,
-                    },
-                };
-                if c.is_whitespace() {
-                    any = true;
-                    end += c.len_utf8();
-                } else {
-                    pending = Some(c);
-                    break;
-                }
+            while let Some(c) = rest.next_if(|c| c.is_whitespace()) {
+                any = true;
+                end += c.len_utf8();
             }
             if !any {
                 return None;
             }
+            j += 1;
             continue;
         }
-        let c = pending.take().or_else(|| rest.next())?;
-        if c.is_whitespace() || fold(c) != n {
+        let c = rest.next()?;
+        if c.is_whitespace() {
             return None;
+        }
+        if c == ELLIPSIS {
+            let dots = needle[j..].iter().take(3).take_while(|&&b| b == b'.').count();
+            if dots < 3 && !(dots > 0 && j + dots == needle.len()) {
+                return None;
+            }
+            j += dots;
+        } else {
+            let mut buf = [0u8; 4];
+            let folded = fold(c).encode_utf8(&mut buf).as_bytes();
+            if !needle[j..].starts_with(folded) {
+                return None;
+            }
+            j += folded.len();
         }
         end += c.len_utf8();
     }
@@ -351,7 +438,7 @@ mod tests {
             ["Regular communication is absolutely critical. We meet weekly."]
         );
         assert!(Pattern::new("a … b … c").is_err());
-        assert_eq!(Pattern::new("… b").unwrap(), Pattern::Exact("… b".into()));
+        assert_eq!(Pattern::new("… b").unwrap(), Pattern::Exact("... b".into()));
         assert!(Pattern::new("  ").is_err());
     }
 
@@ -375,7 +462,66 @@ mod tests {
                 .into_iter()
                 .map(|r| n.original(doc, r))
                 .collect();
-            assert_eq!(p.find_in(doc), slow, "{q}");
+            assert_eq!(p.find_in(doc, is_nfc(doc)), slow, "{q}");
+        }
+    }
+
+    #[test]
+    fn ellipsis_and_three_dots_are_equal() {
+        let doc = "Well\u{2026} I don't know... maybe. Fine\u{2026}and then.";
+        assert_eq!(find(doc, "Well... I don't"), ["Well\u{2026} I don't"]);
+        assert_eq!(find(doc, "know\u{2026} maybe"), ["know... maybe"]);
+        assert_eq!(find(doc, "Fine..."), ["Fine\u{2026}"]);
+        assert_eq!(find(doc, "Fine."), ["Fine\u{2026}"]);
+        // A spaced `…` in a quote is still the abbreviation mark.
+        assert_eq!(
+            find(doc, "Well \u{2026} maybe."),
+            ["Well\u{2026} I don't know... maybe."]
+        );
+    }
+
+    #[test]
+    fn text_is_compared_in_nfc() {
+        let nfc = "The caf\u{e9} was \u{212B}ngstr\u{f6}m-ish. Se\u{301}ance.";
+        let nfd = "cafe\u{301}";
+        assert_eq!(find(nfc, nfd), ["caf\u{e9}"]);
+        assert_eq!(find(nfc, "\u{c5}ngstr\u{f6}m"), ["\u{212B}ngstr\u{f6}m"]);
+        // NFD text: the match covers whole characters, combining marks included.
+        let doc = "The cafe\u{301} was open. Se\u{301}ance.";
+        assert_eq!(find(doc, "caf\u{e9} was"), ["cafe\u{301} was"]);
+        assert_eq!(find(doc, "caf\u{e9}"), ["cafe\u{301}"]);
+        assert_eq!(find(doc, "S\u{e9}ance."), ["Se\u{301}ance."]);
+        assert!(!is_nfc(doc) && !is_nfc(nfc) && is_nfc("caf\u{e9}\u{2026}"));
+        assert_eq!(Normalized::new(doc).text, "The caf\u{e9} was open. S\u{e9}ance.");
+        // Combining marks out of canonical order are reordered.
+        assert_eq!(
+            Normalized::new("a\u{301}\u{323}").text,
+            Normalized::new("a\u{323}\u{301}").text
+        );
+    }
+
+    #[test]
+    fn searching_nfc_text_directly_agrees_with_normalizing_it() {
+        let doc = "Caf\u{e9}\u{2026} \u{201C}na\u{ef}ve\u{201D} \u{2014} se\u{f1}or... x.. done\u{2026}";
+        let n = Normalized::new(doc);
+        for q in [
+            "Caf\u{e9}...",
+            "Cafe\u{301}\u{2026} \"naive",
+            "\"na\u{ef}ve\" - sen\u{303}or",
+            "or\u{2026} x",
+            "x.",
+            ".. done",
+            "done.",
+            "done...",
+            "Caf\u{e9} ... done",
+        ] {
+            let p = Pattern::new(q).unwrap();
+            let slow: Vec<Range<usize>> = p
+                .find_all(&n.text)
+                .into_iter()
+                .map(|r| n.original(doc, r))
+                .collect();
+            assert_eq!(p.find_in(doc, true), slow, "{q}");
         }
     }
 

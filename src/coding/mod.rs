@@ -1,21 +1,24 @@
-//! Coding sheets (`coding/<coder>.csv`) and the coded segments they resolve to.
+//! Coding sheets (`coding/<coder>.csv` or `.xlsx`) and the coded segments they resolve to.
 //!
-//! Each row names a document, an exact quote and one or more codes. Loading anchors the quote
-//! in the document's text (see [`anchor`]) and records the coded segment: document, character
-//! range, the turns and speakers it falls in, codes, coder and memo.
+//! Each row names a document, an exact quote and one or more codes. Loading reads the sheet
+//! in whatever form a spreadsheet saved it (see [`sheet`]), anchors the quote in the
+//! document's text (see [`anchor`]) and records the coded segment: document, character range,
+//! the turns and speakers it falls in, codes, coder and memo. One coder's two rows on the same
+//! passage are a warning.
 
 pub mod anchor;
+pub mod sheet;
 
 use crate::codebook::{CodeIdx, Codebook};
-use crate::corpus::{rel, Document};
+use crate::corpus::Document;
 use crate::diagnostics::{did_you_mean, Diagnostics};
 use crate::participants::ParticipantIdx;
-use crate::text::{excerpt, is_code_id, CsvTable};
+use crate::text::{excerpt, is_code_id};
 use anchor::{Normalized, Pattern};
 use rayon::prelude::*;
+pub use sheet::{parse_sheet, read_sheets, SheetFormat};
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::Path;
 
 /// The columns a coding sheet must have, and those it may have.
 pub const REQUIRED: [&str; 3] = ["document", "quote", "codes"];
@@ -42,6 +45,8 @@ pub struct Sheet {
     pub coder: String,
     /// Path relative to the project folder.
     pub path: String,
+    /// How the file is stored, so that a rewrite keeps it so.
+    pub format: SheetFormat,
     pub rows: Vec<SheetRow>,
 }
 
@@ -67,145 +72,6 @@ pub struct CodedSegment {
     pub quotable: bool,
     /// The row's line in its sheet.
     pub line: usize,
-}
-
-/// Reads every `*.csv` in the sheets folder, sorted by coder.
-pub fn read_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<Sheet> {
-    let folder = root.join(dir);
-    if !folder.is_dir() {
-        diags.error(dir, None, "coding folder not found");
-        return Vec::new();
-    }
-    let mut paths: Vec<_> = match std::fs::read_dir(&folder) {
-        Ok(entries) => entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
-            .collect(),
-        Err(e) => {
-            diags.error(dir, None, format!("cannot read folder: {e}"));
-            return Vec::new();
-        }
-    };
-    paths.sort();
-    paths
-        .into_iter()
-        .filter_map(|path| {
-            let file = rel(root, &path);
-            let coder = path.file_stem()?.to_string_lossy().into_owned();
-            let text = match std::fs::read(&path).map(String::from_utf8) {
-                Ok(Ok(t)) => t,
-                Ok(Err(_)) => {
-                    diags.error(&file, None, "not UTF-8: save the sheet as UTF-8 CSV");
-                    return None;
-                }
-                Err(e) => {
-                    diags.error(&file, None, format!("cannot read: {e}"));
-                    return None;
-                }
-            };
-            Some(parse_sheet(&text, &file, coder, diags))
-        })
-        .collect()
-}
-
-/// Parses one sheet's text.
-pub fn parse_sheet(text: &str, file: &str, coder: String, diags: &mut Diagnostics) -> Sheet {
-    let mut sheet = Sheet {
-        coder,
-        path: file.to_string(),
-        rows: Vec::new(),
-    };
-    let Some(table) = CsvTable::parse(text, file, &REQUIRED, diags) else {
-        return sheet;
-    };
-    for h in &table.headers {
-        if !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()) {
-            let known = REQUIRED.iter().chain(OPTIONAL.iter()).copied();
-            diags.warning(
-                file,
-                Some(1),
-                format!("unknown column `{h}` is ignored{}", did_you_mean(h, known)),
-            );
-        }
-    }
-    let col = |name: &str| table.column(name);
-    let (doc_col, quote_col, codes_col) = (
-        col("document").unwrap_or(0),
-        col("quote").unwrap_or(1),
-        col("codes").unwrap_or(2),
-    );
-    let (memo_col, occ_col, ex_col) = (col("memo"), col("occurrence"), col("exemplar"));
-    let quotable_col = col("quotable");
-    for row in &table.rows {
-        let get = |c: Option<usize>| c.map(|c| row.fields[c].trim()).unwrap_or("");
-        let document = get(Some(doc_col)).to_string();
-        let quote = row.fields[quote_col].clone();
-        let codes: Vec<String> = split_codes(get(Some(codes_col)));
-        if document.is_empty() {
-            diags.error(file, Some(row.line), "no document");
-            continue;
-        }
-        if quote.trim().is_empty() {
-            diags.error(file, Some(row.line), "empty quote");
-            continue;
-        }
-        if codes.is_empty() {
-            diags.error(file, Some(row.line), "no codes");
-            continue;
-        }
-        let occurrence = match get(occ_col) {
-            "" => None,
-            s => match s.parse::<usize>() {
-                Ok(n) if n >= 1 => Some(n),
-                _ => {
-                    diags.error(
-                        file,
-                        Some(row.line),
-                        format!("occurrence `{s}` is not a whole number from 1"),
-                    );
-                    continue;
-                }
-            },
-        };
-        let exemplar = match crate::text::yes_no_or(get(ex_col), false) {
-            Some(b) => b,
-            None => {
-                diags.warning(
-                    file,
-                    Some(row.line),
-                    format!("exemplar `{}` is not yes or no: read as no", get(ex_col)),
-                );
-                false
-            }
-        };
-        let quotable = match crate::text::yes_no(get(quotable_col)) {
-            Some(b) => b,
-            None => {
-                // Fail closed: a passage whose consent is unclear is not quoted.
-                diags.error(
-                    file,
-                    Some(row.line),
-                    format!(
-                        "quotable `{}` is not yes or no (empty means yes)",
-                        get(quotable_col)
-                    ),
-                );
-                false
-            }
-        };
-        sheet.rows.push(SheetRow {
-            line: row.line,
-            document,
-            quote,
-            codes,
-            memo: get(memo_col).to_string(),
-            occurrence,
-            exemplar,
-            quotable,
-        });
-    }
-    sheet
 }
 
 /// `a; b;c` → `[a, b, c]`.
@@ -301,7 +167,34 @@ pub fn anchor_sheets(
             b.line,
         ))
     });
+    passages_coded_twice(&segments, sheets, diags);
     segments
+}
+
+/// Warns where one coder's sheet has two rows for the same passage (segments sorted by
+/// document, range, coder and line): each row after the first names the first.
+fn passages_coded_twice(segments: &[CodedSegment], sheets: &[Sheet], diags: &mut Diagnostics) {
+    let same = |a: &CodedSegment, b: &CodedSegment| {
+        (a.document, &a.bytes, a.coder) == (b.document, &b.bytes, b.coder)
+    };
+    for run in segments.chunk_by(|a, b| same(a, b)).filter(|r| r.len() > 1) {
+        let first = &run[0];
+        for seg in &run[1..] {
+            let mut mine = seg.codes.clone();
+            let mut theirs = first.codes.clone();
+            mine.sort_unstable();
+            theirs.sort_unstable();
+            let message = if mine == theirs {
+                format!("same passage and codes as line {}: a duplicate row", first.line)
+            } else {
+                format!(
+                    "same passage as line {}: one row with all the passage's codes says it once",
+                    first.line
+                )
+            };
+            diags.warning(&sheets[seg.coder].path, Some(seg.line), message);
+        }
+    }
 }
 
 fn anchor_document(
@@ -312,9 +205,10 @@ fn anchor_document(
 ) -> (Vec<CodedSegment>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut out = Vec::with_capacity(rows.len());
+    let nfc = anchor::is_nfc(&doc.text);
     for (coder, row, codes) in rows {
         let file = &sheets[*coder].path;
-        match locate(doc, &row.quote, row.occurrence) {
+        match locate_in(doc, nfc, &row.quote, row.occurrence) {
             Ok(bytes) => out.push(segment(doc_idx, doc, bytes, codes.clone(), *coder, row)),
             Err(message) => diags.error(file, Some(row.line), message),
         }
@@ -324,8 +218,18 @@ fn anchor_document(
 
 /// Finds a quote in a document: the byte range it covers, or a message saying why not.
 pub fn locate(doc: &Document, quote: &str, occurrence: Option<usize>) -> Result<Range<usize>, String> {
+    locate_in(doc, anchor::is_nfc(&doc.text), quote, occurrence)
+}
+
+/// [`locate`] where whether the document's text is in NFC is known already.
+fn locate_in(
+    doc: &Document,
+    text_is_nfc: bool,
+    quote: &str,
+    occurrence: Option<usize>,
+) -> Result<Range<usize>, String> {
     let pattern = Pattern::new(quote)?;
-    let found = pattern.find_in(&doc.text);
+    let found = pattern.find_in(&doc.text, text_is_nfc);
     let pick = match (occurrence, found.len()) {
         (_, 0) => return Err(not_found(doc, &pattern, quote)),
         (None, 1) => 0,

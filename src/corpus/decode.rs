@@ -22,7 +22,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<(String, Encoding), String> {
     Ok((normalize_line_ends(text), encoding))
 }
 
-fn decode_raw(bytes: Vec<u8>) -> Result<(String, Encoding), String> {
+pub fn decode_raw(bytes: Vec<u8>) -> Result<(String, Encoding), String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return String::from_utf8(rest.to_vec())
             .map(|s| (s, Encoding::Utf8Bom))

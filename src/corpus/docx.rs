@@ -18,8 +18,10 @@ pub fn paragraphs(bytes: &[u8]) -> Result<Vec<String>, String> {
             "not a .docx file (not a Word document / zip archive): save it again from Word as .docx".into(),
         );
     }
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a readable .docx (zip): {e}"))?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| {
+        "not a readable .docx: the zip archive is damaged or cut short; save it again from Word as .docx"
+            .to_string()
+    })?;
     let mut entry = archive
         .by_name("word/document.xml")
         .map_err(|_| "not a Word document: it has no word/document.xml".to_string())?;
@@ -105,7 +107,7 @@ mod tests {
             .starts_with("not a .docx file (not a Word document / zip archive)"));
         assert!(paragraphs(b"PK\x03\x04 broken")
             .unwrap_err()
-            .contains("not a readable .docx"));
+            .starts_with("not a readable .docx: the zip archive is damaged"));
         assert!(paragraphs(b"\xD0\xCF\x11\xE0\xA1")
             .unwrap_err()
             .contains(".doc file"));

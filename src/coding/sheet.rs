@@ -1,0 +1,554 @@
+//! Reading coding sheets as spreadsheets save them: CSV in UTF-8, UTF-16 (with a byte-order
+//! mark) or Windows-1252, separated by `,`, `;` (European Excel) or tabs, and `.xlsx`
+//! workbooks (the first worksheet). Every form becomes the same rows with the same checks;
+//! lines are the file's lines, or the rows as Excel numbers them (the header is row 1).
+
+use super::{Sheet, SheetRow, OPTIONAL, REQUIRED};
+use crate::corpus::decode::{decode_raw, Encoding};
+use crate::corpus::rel;
+use crate::diagnostics::{did_you_mean, Diagnostics};
+use crate::text::{CsvRow, CsvTable};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// How a sheet is stored, so that a rewrite keeps it as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetFormat {
+    Csv {
+        encoding: Encoding,
+        delimiter: u8,
+    },
+    /// An Excel workbook: read, never rewritten.
+    Xlsx,
+}
+
+/// A CSV sheet's text as it is on disk (line ends kept, so rows can be rewritten in place),
+/// with its encoding and delimiter.
+#[derive(Debug)]
+pub struct SheetText {
+    pub text: String,
+    pub encoding: Encoding,
+    pub delimiter: u8,
+}
+
+impl SheetText {
+    pub fn decode(bytes: Vec<u8>) -> Result<SheetText, String> {
+        let (text, encoding) = decode_raw(bytes)?;
+        let delimiter = delimiter_of(&text);
+        Ok(SheetText {
+            text,
+            encoding,
+            delimiter,
+        })
+    }
+
+    /// `text` encoded as this sheet was, or why it cannot be (a Windows-1252 sheet cannot hold
+    /// every character). Text read from the sheet encodes back to the same bytes.
+    pub fn encode(&self, text: &str, file: &str) -> Result<Vec<u8>, String> {
+        Ok(match self.encoding {
+            Encoding::Utf8 => text.as_bytes().to_vec(),
+            Encoding::Utf8Bom => [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat(),
+            Encoding::Utf16Le => [0xFF, 0xFE]
+                .into_iter()
+                .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+                .collect(),
+            Encoding::Utf16Be => [0xFE, 0xFF]
+                .into_iter()
+                .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+                .collect(),
+            Encoding::Utf16LeNoBom => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+            Encoding::Utf16BeNoBom => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+            Encoding::Windows1252 => {
+                if let Some(c) = text.chars().find(|&c| !in_windows_1252(c)) {
+                    return Err(format!(
+                        "{file} is saved as Windows-1252, which cannot hold `{c}`: save it as CSV UTF-8 \
+                         (File > Save As > CSV UTF-8), then run this again"
+                    ));
+                }
+                let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+                bytes.into_owned()
+            }
+        })
+    }
+
+    /// The line end the sheet uses: CRLF when its first line ends so (Excel on Windows).
+    pub fn line_end(&self) -> &'static str {
+        match self.text.find('\n') {
+            Some(i) if i > 0 && self.text.as_bytes()[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        }
+    }
+}
+
+fn in_windows_1252(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    let s: &str = c.encode_utf8(&mut buf);
+    !encoding_rs::WINDOWS_1252.encode(s).2
+}
+
+/// The delimiter a sheet's header line uses: `;` or tab when the header has it and no comma
+/// (as European Excel and "Unicode Text" save), else `,`.
+pub fn delimiter_of(text: &str) -> u8 {
+    let header = text.split('\n').next().unwrap_or("");
+    if header.contains(',') {
+        b','
+    } else if header.contains(';') {
+        b';'
+    } else if header.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// Why thematic will not rewrite an `.xlsx` sheet, and how to convert it.
+pub fn xlsx_not_rewritten(file: &str) -> String {
+    let csv = Path::new(file).with_extension("csv");
+    format!(
+        "{file} is a spreadsheet: thematic does not rewrite .xlsx sheets; save it as CSV UTF-8 \
+         (File > Save As > CSV UTF-8) as {} and remove the .xlsx, then run this again \
+         (nothing was changed)",
+        csv.to_string_lossy().replace('\\', "/")
+    )
+}
+
+/// Reads every sheet (`*.csv`, `*.xlsx`) in the sheets folder, sorted by coder.
+pub fn read_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<Sheet> {
+    let folder = root.join(dir);
+    if !folder.is_dir() {
+        diags.error(dir, None, "coding folder not found");
+        return Vec::new();
+    }
+    let entries: Vec<PathBuf> = match std::fs::read_dir(&folder) {
+        Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
+        Err(e) => {
+            diags.error(dir, None, format!("cannot read folder: {e}"));
+            return Vec::new();
+        }
+    };
+    // Coder → (csv, xlsx).
+    let mut by_coder: BTreeMap<String, (Option<PathBuf>, Option<PathBuf>)> = BTreeMap::new();
+    for path in entries {
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        // Excel's lock file while a workbook is open.
+        if name.starts_with("~$") || !path.is_file() {
+            continue;
+        }
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let coder = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "csv" => by_coder.entry(coder).or_default().0 = Some(path),
+            "xlsx" => by_coder.entry(coder).or_default().1 = Some(path),
+            "xls" | "xlsm" | "xlsb" | "ods" | "numbers" => diags.warning(
+                &rel(root, &path),
+                None,
+                "not read: coding sheets are read as .csv or .xlsx; save it as Excel Workbook (.xlsx) or CSV UTF-8",
+            ),
+            _ => {}
+        }
+    }
+    let mut sheets = Vec::new();
+    for (coder, paths) in by_coder {
+        let sheet = match paths {
+            (Some(csv), xlsx) => {
+                if let Some(xlsx) = xlsx {
+                    diags.error(
+                        &rel(root, &xlsx),
+                        None,
+                        format!(
+                            "coder `{coder}` has two sheets, {} and this one: keep one (this one is not read)",
+                            rel(root, &csv)
+                        ),
+                    );
+                }
+                read_csv_sheet(root, &csv, coder, diags)
+            }
+            (None, Some(xlsx)) => read_xlsx_sheet(root, &xlsx, coder, diags),
+            (None, None) => None,
+        };
+        sheets.extend(sheet);
+    }
+    sheets
+}
+
+fn read_csv_sheet(root: &Path, path: &Path, coder: String, diags: &mut Diagnostics) -> Option<Sheet> {
+    let file = rel(root, path);
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.error(&file, None, format!("cannot read: {e}"));
+            return None;
+        }
+    };
+    if bytes.starts_with(b"PK\x03\x04") {
+        diags.error(
+            &file,
+            None,
+            "is a workbook (a zip file), not CSV text: name it .xlsx, or save it as CSV UTF-8",
+        );
+        return None;
+    }
+    let sheet = match SheetText::decode(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.error(&file, None, format!("{e}: save the sheet as CSV UTF-8"));
+            return None;
+        }
+    };
+    match sheet.encoding {
+        Encoding::Windows1252 => diags.warning(
+            &file,
+            None,
+            "not UTF-8: read as Windows-1252 (save it as UTF-8 to be sure)",
+        ),
+        Encoding::Utf16LeNoBom | Encoding::Utf16BeNoBom => diags.warning(
+            &file,
+            None,
+            "UTF-16 without a byte-order mark: read as UTF-16 (save it as CSV UTF-8 to be sure)",
+        ),
+        _ => {}
+    }
+    Some(parse_csv(&sheet.text, &file, coder, sheet.encoding, diags))
+}
+
+/// Parses one CSV sheet's text (UTF-8, any delimiter), as read from a file.
+pub fn parse_sheet(text: &str, file: &str, coder: String, diags: &mut Diagnostics) -> Sheet {
+    parse_csv(text, file, coder, Encoding::Utf8, diags)
+}
+
+fn parse_csv(text: &str, file: &str, coder: String, encoding: Encoding, diags: &mut Diagnostics) -> Sheet {
+    let delimiter = delimiter_of(text);
+    if delimiter != b',' {
+        diags.warning(
+            file,
+            Some(1),
+            format!(
+                "read as {}-delimited (the header has no commas), as some spreadsheets save CSV",
+                if delimiter == b'\t' { "tab" } else { "`;`" }
+            ),
+        );
+    }
+    let table = CsvTable::parse_with(text, file, &REQUIRED, delimiter, diags);
+    let format = SheetFormat::Csv { encoding, delimiter };
+    sheet_of(table, file, coder, format, diags)
+}
+
+fn read_xlsx_sheet(root: &Path, path: &Path, coder: String, diags: &mut Diagnostics) -> Option<Sheet> {
+    let file = rel(root, path);
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.error(&file, None, format!("cannot read: {e}"));
+            return None;
+        }
+    };
+    let table = xlsx_table(bytes, &file, diags);
+    Some(sheet_of(table, &file, coder, SheetFormat::Xlsx, diags))
+}
+
+/// The first worksheet of a workbook as a table: each row with its number as Excel shows it.
+fn xlsx_table(bytes: Vec<u8>, file: &str, diags: &mut Diagnostics) -> Option<CsvTable> {
+    use calamine::{Reader, Xlsx, XlsxError};
+    let mut book = match Xlsx::new(std::io::Cursor::new(bytes)) {
+        Ok(b) => b,
+        Err(e) => {
+            let why = match e {
+                XlsxError::Zip(_) => {
+                    "is not an .xlsx file (not a zip archive): save it again from Excel as Excel Workbook (.xlsx)"
+                        .to_string()
+                }
+                XlsxError::Password => "the workbook is password-protected: remove the password in Excel".into(),
+                e => format!("cannot read the workbook ({e}): save it again from Excel, or as CSV UTF-8"),
+            };
+            diags.error(file, None, why);
+            return None;
+        }
+    };
+    let range = match book.worksheet_range_at(0) {
+        None => {
+            diags.error(file, None, "the workbook has no worksheet");
+            return None;
+        }
+        Some(Err(e)) => {
+            diags.error(
+                file,
+                None,
+                format!("cannot read the first worksheet ({e}): save it again from Excel, or as CSV UTF-8"),
+            );
+            return None;
+        }
+        Some(Ok(r)) => r,
+    };
+    let Some((first_row, first_col)) = range.start() else {
+        diags.error(file, None, "the first worksheet is empty: expected a header row");
+        return None;
+    };
+    let mut rows = range.rows();
+    let header = rows.next().unwrap_or(&[]);
+    let mut headers: Vec<String> = header.iter().map(|c| cell_text(c).trim().to_string()).collect();
+    // Columns without a heading and without data are the worksheet's margin.
+    while headers.last().is_some_and(String::is_empty) {
+        headers.pop();
+    }
+    let header_row = first_row as usize + 1;
+    let mut tdiags = Diagnostics::default();
+    let table = CsvTable::with_header(headers, file, &REQUIRED, &mut tdiags);
+    for p in tdiags.sorted() {
+        // The header is on `header_row`, which is row 1 unless the worksheet starts lower.
+        let line = p.line.map(|_| header_row);
+        match p.severity {
+            crate::diagnostics::Severity::Error => diags.error(file, line, p.message.clone()),
+            crate::diagnostics::Severity::Warning => diags.warning(file, line, p.message.clone()),
+        }
+    }
+    let mut table = table?;
+    let width = table.headers.len();
+    for (k, cells) in rows.enumerate() {
+        let line = header_row + 1 + k;
+        if cells.iter().all(|c| cell_text(c).trim().is_empty()) {
+            continue;
+        }
+        if let Some((col, e)) = cells.iter().enumerate().find_map(|(i, c)| match c {
+            calamine::Data::Error(e) => Some((i, e)),
+            _ => None,
+        }) {
+            diags.error(
+                file,
+                Some(line),
+                format!(
+                    "cell {}{line} holds the Excel error {e}: put text there",
+                    column_letters(first_col as usize + col)
+                ),
+            );
+            continue;
+        }
+        let mut fields: Vec<String> = cells.iter().take(width).map(cell_text).collect();
+        fields.resize(width, String::new());
+        table.rows.push(CsvRow {
+            line,
+            fields,
+            bytes: 0..0,
+        });
+    }
+    Some(table)
+}
+
+/// A cell as the text a CSV export would hold: whole numbers without a decimal point, dates
+/// as `YYYY-MM-DD`.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(true) => "TRUE".into(),
+        Data::Bool(false) => "FALSE".into(),
+        Data::DateTime(d) => excel_date(d.as_f64()),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// An Excel date serial (days since 1899-12-30) as `YYYY-MM-DD`, with `HH:MM` when it has a
+/// time of day.
+fn excel_date(serial: f64) -> String {
+    let days = serial.floor() as i64;
+    let minutes = ((serial - serial.floor()) * 1440.0).round() as i64;
+    // Days since 1970-01-01, then the civil date (Howard Hinnant's algorithm).
+    let z = days - 25569 + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    if minutes == 0 {
+        format!("{y:04}-{m:02}-{d:02}")
+    } else {
+        format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", minutes / 60, minutes % 60)
+    }
+}
+
+/// `A`, `B`, ..., `Z`, `AA`, ...: a column as Excel names it (0-based index).
+fn column_letters(mut col: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ASCII letters")
+}
+
+/// The sheet's rows, checked.
+fn sheet_of(
+    table: Option<CsvTable>,
+    file: &str,
+    coder: String,
+    format: SheetFormat,
+    diags: &mut Diagnostics,
+) -> Sheet {
+    let mut sheet = Sheet {
+        coder,
+        path: file.to_string(),
+        format,
+        rows: Vec::new(),
+    };
+    let Some(table) = table else {
+        return sheet;
+    };
+    for h in &table.headers {
+        if !h.is_empty() && !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()) {
+            let known = REQUIRED.iter().chain(OPTIONAL.iter()).copied();
+            diags.warning(
+                file,
+                Some(1),
+                format!("unknown column `{h}` is ignored{}", did_you_mean(h, known)),
+            );
+        }
+    }
+    let col = |name: &str| table.column(name);
+    let (doc_col, quote_col, codes_col) = (
+        col("document").unwrap_or(0),
+        col("quote").unwrap_or(1),
+        col("codes").unwrap_or(2),
+    );
+    let (memo_col, occ_col, ex_col) = (col("memo"), col("occurrence"), col("exemplar"));
+    let quotable_col = col("quotable");
+    for row in &table.rows {
+        let get = |c: Option<usize>| c.map(|c| row.fields[c].trim()).unwrap_or("");
+        let document = get(Some(doc_col)).to_string();
+        let quote = row.fields[quote_col].clone();
+        let codes: Vec<String> = super::split_codes(get(Some(codes_col)));
+        if document.is_empty() {
+            diags.error(file, Some(row.line), "no document");
+            continue;
+        }
+        if quote.trim().is_empty() {
+            diags.error(file, Some(row.line), "empty quote");
+            continue;
+        }
+        if codes.is_empty() {
+            diags.error(file, Some(row.line), "no codes");
+            continue;
+        }
+        let occurrence = match get(occ_col) {
+            "" => None,
+            s => match s.parse::<usize>() {
+                Ok(n) if n >= 1 => Some(n),
+                _ => {
+                    diags.error(
+                        file,
+                        Some(row.line),
+                        format!("occurrence `{s}` is not a whole number from 1"),
+                    );
+                    continue;
+                }
+            },
+        };
+        let exemplar = match crate::text::yes_no_or(get(ex_col), false) {
+            Some(b) => b,
+            None => {
+                diags.warning(
+                    file,
+                    Some(row.line),
+                    format!("exemplar `{}` is not yes or no: read as no", get(ex_col)),
+                );
+                false
+            }
+        };
+        let quotable = match crate::text::yes_no(get(quotable_col)) {
+            Some(b) => b,
+            None => {
+                // Fail closed: a passage whose consent is unclear is not quoted.
+                diags.error(
+                    file,
+                    Some(row.line),
+                    format!(
+                        "quotable `{}` is not yes or no (empty means yes)",
+                        get(quotable_col)
+                    ),
+                );
+                false
+            }
+        };
+        sheet.rows.push(SheetRow {
+            line: row.line,
+            document,
+            quote,
+            codes,
+            memo: get(memo_col).to_string(),
+            occurrence,
+            exemplar,
+            quotable,
+        });
+    }
+    sheet
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_windows_1252_byte_encodes_back_to_itself() {
+        let bytes: Vec<u8> = (0x80..=0xFF).chain(b"a,b\r\n".iter().copied()).collect();
+        let s = SheetText::decode(bytes.clone()).unwrap();
+        assert_eq!(s.encoding, Encoding::Windows1252);
+        assert_eq!(s.encode(&s.text, "x.csv").unwrap(), bytes);
+        let err = s.encode("caf\u{151}", "coding/x.csv").unwrap_err();
+        assert!(
+            err.starts_with("coding/x.csv is saved as Windows-1252, which cannot hold `\u{151}`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn utf16_and_bom_sheets_encode_back_to_themselves() {
+        for bytes in [
+            [0xFF, 0xFE]
+                .into_iter()
+                .chain("document\tquote\r\n".encode_utf16().flat_map(u16::to_le_bytes))
+                .collect::<Vec<u8>>(),
+            b"\xEF\xBB\xBFdocument;quote\n".to_vec(),
+        ] {
+            let s = SheetText::decode(bytes.clone()).unwrap();
+            assert_eq!(s.encode(&s.text, "x.csv").unwrap(), bytes);
+        }
+    }
+
+    #[test]
+    fn delimiters_from_the_header() {
+        assert_eq!(delimiter_of("document,quote;x\nD;q"), b',');
+        assert_eq!(delimiter_of("document;quote;codes\r\nD,q"), b';');
+        assert_eq!(delimiter_of("document\tquote\tcodes\n"), b'\t');
+        assert_eq!(delimiter_of("document"), b',');
+    }
+
+    #[test]
+    fn cells_read_as_a_csv_export_holds_them() {
+        use calamine::Data;
+        assert_eq!(cell_text(&Data::Float(2.0)), "2");
+        assert_eq!(cell_text(&Data::Float(2.5)), "2.5");
+        assert_eq!(cell_text(&Data::Int(3)), "3");
+        assert_eq!(cell_text(&Data::Bool(true)), "TRUE");
+        assert_eq!(excel_date(45352.0), "2024-03-01");
+        assert_eq!(excel_date(45352.5), "2024-03-01 12:00");
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(27), "AB");
+    }
+}
