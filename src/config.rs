@@ -41,6 +41,7 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
         "triangulation",
         Some(&["by", "level", "prominence_ratio", "overrides"]),
     ),
+    ("search", Some(&["language"])),
 ];
 
 /// Which kind of thematic analysis the team is doing (Braun & Clarke's typology).
@@ -225,6 +226,22 @@ pub struct Config {
     pub coding: CodingSettings,
     pub report: ReportSettings,
     pub triangulation: TriangulationSettings,
+    pub search: SearchSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct SearchSettings {
+    /// The language words are stemmed in (`none`: no stemming).
+    pub language: String,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            language: "english".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -325,6 +342,22 @@ impl Config {
                 ),
             );
             t.level = TriangulationSettings::default().level;
+        }
+        let language = self.search.language.to_lowercase();
+        if crate::search::analyzer::LANGUAGES.contains(&language.as_str()) {
+            self.search.language = language;
+        } else {
+            diags.error(
+                file,
+                find_line(text, Some("search"), "language"),
+                format!(
+                    "[search] language = \"{}\" is not one of {}{}",
+                    self.search.language,
+                    crate::search::analyzer::LANGUAGES.join(", "),
+                    did_you_mean(&language, crate::search::analyzer::LANGUAGES.iter().copied())
+                ),
+            );
+            self.search.language = SearchSettings::default().language;
         }
         let r = &mut self.report;
         if r.quotes_per_subtheme == 0 || r.quote_max_chars < 40 {

@@ -6,6 +6,7 @@
 //! module wires the three together, one file per subcommand.
 
 pub mod analysis;
+pub mod cache;
 pub mod cli;
 pub mod codebook;
 pub mod coding;
@@ -16,8 +17,10 @@ pub mod edit;
 pub mod fsutil;
 pub mod output;
 pub mod participants;
+pub mod progress;
 pub mod project;
 pub mod redact;
 pub mod refi;
 pub mod report;
+pub mod search;
 pub mod text;

@@ -195,15 +195,19 @@ impl Project {
             .collect()
     }
 
-    /// The text of a quote as it may leave the tool: redaction terms, then the names people
-    /// are known by (unless `[report] redact_names = false`).
-    pub fn redact_quote(&self, text: &str) -> String {
-        let text = self.redactions.apply(text);
+    /// The rules a quote passes through: redaction terms, then the names people are known by
+    /// (unless `[report] redact_names = false`).
+    pub fn quote_rules(&self) -> Vec<&Redactions> {
+        let mut rules = vec![&self.redactions];
         if self.config.report.redact_names {
-            self.names.apply(&text)
-        } else {
-            text
+            rules.push(&self.names);
         }
+        rules
+    }
+
+    /// The text of a quote as it may leave the tool.
+    pub fn redact_quote(&self, text: &str) -> String {
+        self.redact_quote_around(text, 0..0).0
     }
 
     /// [`Project::redact_quote`] of a passage with context around it (`passage` a byte range
@@ -213,12 +217,7 @@ impl Project {
         text: &str,
         passage: std::ops::Range<usize>,
     ) -> (String, std::ops::Range<usize>) {
-        let (text, passage) = self.redactions.apply_around(text, passage);
-        if self.config.report.redact_names {
-            self.names.apply_around(&text, passage)
-        } else {
-            (text, passage)
-        }
+        crate::redact::apply_all_around(&self.quote_rules(), text, passage)
     }
 
     pub fn document(&self, id: &str) -> Option<usize> {

@@ -149,6 +149,20 @@ impl Redactions {
     }
 }
 
+/// Several sets of rules in turn (redaction terms, then names), on a passage with context:
+/// see [`Redactions::apply_around`].
+pub fn apply_all_around(
+    sets: &[&Redactions],
+    text: &str,
+    passage: std::ops::Range<usize>,
+) -> (String, std::ops::Range<usize>) {
+    let mut out = (text.to_string(), passage);
+    for set in sets {
+        out = set.apply_around(&out.0, out.1);
+    }
+    out
+}
+
 /// A literal term as a pattern: whole words, flexible white space, quote marks and dashes.
 fn literal_pattern(term: &str) -> String {
     let mut p = String::new();

@@ -11,6 +11,7 @@ mod extracts;
 mod import;
 mod init;
 mod report;
+mod search;
 mod stats;
 mod triangulate;
 
@@ -52,6 +53,7 @@ enum Command {
     Agree(agree::Args),
     Extracts(extracts::Args),
     Report(report::Args),
+    Search(search::Args),
     Import(import::Args),
     Export(export::Args),
 }
@@ -83,6 +85,7 @@ pub fn run() -> i32 {
         Command::Extracts(a) => extracts::run(&cli.global, a),
         Command::Import(a) => import::run(&cli.global, a),
         Command::Report(a) => report::run(&cli.global, a),
+        Command::Search(a) => search::run(&cli.global, a),
         Command::Stats(a) => stats::run(&cli.global, a),
         Command::Triangulate(a) => triangulate::run(&cli.global, a),
     };
@@ -154,6 +157,11 @@ impl Global {
     }
 
     fn load_with_problems(&self) -> Result<(Project, Diagnostics)> {
+        Project::load(&self.root()?)
+    }
+
+    /// The analysis folder the command works on.
+    fn root(&self) -> Result<std::path::PathBuf> {
         let root = find_root(self.project.as_deref())?;
         if !crate::project::is_analysis_folder(&root) {
             anyhow::bail!(
@@ -161,7 +169,7 @@ impl Global {
                 root.display()
             );
         }
-        Project::load(&root)
+        Ok(root)
     }
 }
 

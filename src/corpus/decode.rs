@@ -70,7 +70,7 @@ pub fn decode_raw(bytes: Vec<u8>) -> Result<(String, Encoding), String> {
 /// place (the high byte of each code unit), on odd places for little-endian and on even
 /// places for big-endian. Accepted only when it decodes to text without control characters.
 fn utf16_without_bom(bytes: &[u8]) -> Option<(String, Encoding)> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let units = bytes.len() / 2;

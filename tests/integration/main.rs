@@ -14,6 +14,7 @@ mod layouts;
 mod privacy;
 mod refi;
 mod report;
+mod search;
 mod sheets;
 mod stats;
 mod triangulate;

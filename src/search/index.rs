@@ -1,0 +1,454 @@
+//! The search index in `.thematic/index`: one tantivy document per speaker turn, with its
+//! words (stemmed, with positions, and lower-cased for prefixes), who speaks it, and the coded
+//! passages that fall in it.
+//!
+//! The index is never trusted blindly. `.thematic/search.json` records the stamps (size and
+//! modification time) of every input file, a content fingerprint of every document, the
+//! index's own files and sizes, and the format and language. A query whose inputs carry the
+//! recorded stamps uses the index as it is; otherwise the project is loaded and only the
+//! documents whose fingerprint changed are re-indexed. An index from another version, with a
+//! file missing or of the wrong size, or that fails to open, is deleted and built anew.
+
+use super::analyzer::{Analyzers, RAW, STEMMED};
+use crate::cache::{self, Hasher, Lock, Stamp};
+use crate::config::{Config, CONFIG_FILE};
+use crate::corpus::{Document, Speaker};
+use crate::project::Project;
+use crate::text::label_key;
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+/// Bumped whenever the schema or what goes into it changes.
+const FORMAT: u32 = 1;
+const MANIFEST: &str = "search.json";
+const INDEX: &str = "index";
+
+/// The fields of a turn.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    pub document: Field,
+    pub turn: Field,
+    pub line: Field,
+    pub start: Field,
+    pub text: Field,
+    pub raw: Field,
+    pub participant: Field,
+    pub participant_keys: Field,
+    pub label: Field,
+    pub group: Field,
+    pub group_keys: Field,
+    pub speaker: Field,
+    pub code: Field,
+    pub segments: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let stemmed = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(STEMMED)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let raw = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(RAW)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    let fields = Fields {
+        document: b.add_text_field("document", STRING | STORED),
+        turn: b.add_u64_field("turn", STORED),
+        line: b.add_u64_field("line", STORED),
+        start: b.add_u64_field("start", STORED),
+        text: b.add_text_field("text", stemmed),
+        raw: b.add_text_field("raw", raw),
+        participant: b.add_text_field("participant", STORED),
+        participant_keys: b.add_text_field("participant_keys", STRING),
+        label: b.add_text_field("label", STORED),
+        group: b.add_text_field("group", STORED),
+        group_keys: b.add_text_field("group_keys", STRING),
+        speaker: b.add_text_field("speaker", STORED),
+        code: b.add_text_field("code", STRING),
+        segments: b.add_text_field("segments", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// What `.thematic/search.json` records.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Manifest {
+    format: u32,
+    thematic: String,
+    language: String,
+    /// Input files and their stamps.
+    inputs: BTreeMap<String, Stamp>,
+    /// Content hashes of the inputs, for files whose stamps change but not their bytes.
+    hashes: BTreeMap<String, u64>,
+    /// Document id → fingerprint of what was indexed for it.
+    documents: BTreeMap<String, u64>,
+    /// The names people are known by (aliases, speaker-map names), for redaction.
+    names: Vec<String>,
+    /// The index's files and their sizes after the last write.
+    files: BTreeMap<String, u64>,
+}
+
+/// A coded passage inside a turn, as stored with it: byte range in the turn's words, coder,
+/// code ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coded(pub usize, pub usize, pub String, pub Vec<String>);
+
+/// An open, up-to-date index.
+pub struct Open {
+    pub index: Index,
+    pub fields: Fields,
+    pub analyzers: Analyzers,
+    /// The names people are known by, when the index was written.
+    pub names: Vec<String>,
+    /// What the update did: documents indexed anew and removed (`None`: nothing to do).
+    pub updated: Option<(usize, usize)>,
+    /// Held while the index is read.
+    _lock: Lock,
+}
+
+/// The inputs a search index depends on, with their stamps.
+fn inputs(root: &Path, config: &Config) -> BTreeMap<String, Stamp> {
+    let mut out = BTreeMap::new();
+    for file in [CONFIG_FILE, config.corpus.participants.as_str()] {
+        if let Some(s) = Stamp::of(&root.join(file)) {
+            out.insert(file.to_string(), s);
+        }
+    }
+    cache::stamps_under(root, &config.corpus.transcripts, &mut out);
+    cache::stamps_under(root, &config.coding.sheets, &mut out);
+    out
+}
+
+fn read_manifest(dir: &Path) -> Option<Manifest> {
+    let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The index's files (not tantivy's lock files) and their sizes.
+fn index_files(dir: &Path) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            if let Ok(m) = e.metadata() {
+                out.insert(name, m.len());
+            }
+        }
+    }
+    out
+}
+
+/// Whether the recorded manifest describes these inputs and an intact index of this format.
+fn fresh(m: &Manifest, language: &str, inputs: &BTreeMap<String, Stamp>, index_dir: &Path) -> bool {
+    m.format == FORMAT
+        && m.thematic == env!("CARGO_PKG_VERSION")
+        && m.language == language
+        && &m.inputs == inputs
+        && !m.files.is_empty()
+        && index_files(index_dir) == m.files
+}
+
+fn register(index: &Index, analyzers: &Analyzers) {
+    index.tokenizers().register(STEMMED, analyzers.stemmed.clone());
+    index.tokenizers().register(RAW, analyzers.raw.clone());
+}
+
+/// Opens the project's search index, bringing it up to date first when its inputs changed.
+/// `progress` shows the documents being indexed.
+pub fn open(root: &Path, config: &Config, progress: &crate::progress::Bar) -> Result<Open> {
+    let dir = cache::dir(root)?;
+    let index_dir = dir.join(INDEX);
+    let language = config.search.language.clone();
+    let analyzers = Analyzers::new(&language);
+    {
+        let lock = Lock::shared(&dir)?;
+        if let Some(m) = read_manifest(&dir) {
+            if fresh(&m, &language, &inputs(root, config), &index_dir) {
+                if let Ok(index) = Index::open_in_dir(&index_dir) {
+                    register(&index, &analyzers);
+                    return Ok(Open {
+                        fields: schema().1,
+                        index,
+                        analyzers,
+                        names: m.names,
+                        updated: None,
+                        _lock: lock,
+                    });
+                }
+            }
+        }
+    }
+    let lock = Lock::exclusive(&dir)?;
+    let (names, updated) = update(root, config, &dir, &language, &analyzers, progress)?;
+    drop(lock);
+    let lock = Lock::shared(&dir)?;
+    let index = Index::open_in_dir(&index_dir).context("cannot open the search index just written")?;
+    register(&index, &analyzers);
+    Ok(Open {
+        fields: schema().1,
+        index,
+        analyzers,
+        names,
+        updated: Some(updated),
+        _lock: lock,
+    })
+}
+
+/// Loads the project and re-indexes the documents whose fingerprint changed. Returns the
+/// names to redact and (documents indexed, documents removed).
+fn update(
+    root: &Path,
+    config: &Config,
+    dir: &Path,
+    language: &str,
+    analyzers: &Analyzers,
+    progress: &crate::progress::Bar,
+) -> Result<(Vec<String>, (usize, usize))> {
+    let index_dir = dir.join(INDEX);
+    // Stamps taken before reading: a file changed while we read is seen as changed next time.
+    let stamps = inputs(root, config);
+    let old = read_manifest(dir).unwrap_or_default();
+    if let Some(m) = Some(&old).filter(|m| fresh(m, language, &stamps, &index_dir)) {
+        // Another command brought it up to date while this one waited.
+        return Ok((m.names.clone(), (0, 0)));
+    }
+    let hashes = content_hashes(root, &stamps);
+    let same_files = old.inputs.keys().eq(stamps.keys());
+    if same_files
+        && hashes == old.hashes
+        && fresh(
+            &Manifest {
+                inputs: stamps.clone(),
+                ..old.clone()
+            },
+            language,
+            &stamps,
+            &index_dir,
+        )
+    {
+        // Only the stamps moved (a checkout, `touch`): the contents are what was indexed.
+        let manifest = Manifest {
+            inputs: stamps,
+            ..old
+        };
+        crate::fsutil::write_atomic(&dir.join(MANIFEST), serde_json::to_string(&manifest)?.as_bytes())?;
+        return Ok((manifest.names, (0, 0)));
+    }
+    let (project, _) = Project::load(root)?;
+    let fingerprints: BTreeMap<String, u64> = project
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(d, doc)| (doc.id.clone(), fingerprint(&project, d, doc)))
+        .collect();
+    let (schema, fields) = schema();
+    let compatible = old.format == FORMAT
+        && old.thematic == env!("CARGO_PKG_VERSION")
+        && old.language == language
+        && !old.files.is_empty()
+        && index_files(&index_dir) == old.files;
+    let existing = if compatible {
+        Index::open_in_dir(&index_dir)
+            .ok()
+            .filter(|i| i.schema() == schema)
+    } else {
+        None
+    };
+    let (index, previous) = match existing {
+        Some(index) => (index, old.documents.clone()),
+        None => {
+            if index_dir.exists() {
+                std::fs::remove_dir_all(&index_dir)
+                    .with_context(|| format!("cannot remove the old search index {}", index_dir.display()))?;
+            }
+            std::fs::create_dir_all(&index_dir)
+                .with_context(|| format!("cannot create {}", index_dir.display()))?;
+            (Index::create_in_dir(&index_dir, schema)?, BTreeMap::new())
+        }
+    };
+    register(&index, analyzers);
+    let changed: Vec<usize> = project
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(_, doc)| previous.get(&doc.id) != fingerprints.get(&doc.id))
+        .map(|(d, _)| d)
+        .collect();
+    let removed: Vec<&String> = previous
+        .keys()
+        .filter(|id| !fingerprints.contains_key(*id))
+        .collect();
+    let threads = if changed.len() > 64 { 2 } else { 1 };
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(threads, 64_000_000 * threads)
+        .context("cannot write the search index")?;
+    for id in removed
+        .iter()
+        .copied()
+        .chain(changed.iter().map(|&d| &project.documents[d].id))
+    {
+        writer.delete_term(Term::from_field_text(fields.document, id));
+    }
+    progress.start(changed.len() as u64);
+    for &d in &changed {
+        add_document(&mut writer, &fields, &project, d)?;
+        progress.inc();
+    }
+    writer.commit().context("cannot write the search index")?;
+    writer
+        .wait_merging_threads()
+        .context("cannot write the search index")?;
+    let manifest = Manifest {
+        format: FORMAT,
+        thematic: env!("CARGO_PKG_VERSION").to_string(),
+        language: language.to_string(),
+        inputs: stamps,
+        hashes,
+        documents: fingerprints,
+        names: project.names.terms.clone(),
+        files: index_files(&index_dir),
+    };
+    crate::fsutil::write_atomic(&dir.join(MANIFEST), serde_json::to_string(&manifest)?.as_bytes())?;
+    Ok((manifest.names, (changed.len(), removed.len())))
+}
+
+/// The content hash of every input file.
+fn content_hashes(root: &Path, stamps: &BTreeMap<String, Stamp>) -> BTreeMap<String, u64> {
+    stamps
+        .keys()
+        .filter_map(|file| {
+            let bytes = std::fs::read(root.join(file)).ok()?;
+            Some((file.clone(), Hasher::default().bytes(&bytes).finish()))
+        })
+        .collect()
+}
+
+/// What was indexed for a document: its text, turns, speakers and coded passages.
+fn fingerprint(project: &Project, d: usize, doc: &Document) -> u64 {
+    let mut h = Hasher::default();
+    h.number(u64::from(FORMAT)).str(&doc.id).str(&doc.text);
+    for t in &doc.turns {
+        h.number(t.bytes.start as u64)
+            .number(t.bytes.end as u64)
+            .str(&t.label);
+        match t.speaker {
+            Speaker::Participant(p) => {
+                let p = project.participants.get(p);
+                h.str("p").str(&p.id).str(&p.label).str(&p.group);
+                for a in &p.aliases {
+                    h.str(a);
+                }
+                h.str(project.config.group_label(&p.group));
+            }
+            other => {
+                h.str(speaker_kind(other));
+            }
+        }
+    }
+    for s in project.segments.iter().filter(|s| s.document == d) {
+        h.str(&project.coders[s.coder])
+            .number(s.bytes.start as u64)
+            .number(s.bytes.end as u64);
+        for &c in &s.codes {
+            h.str(&project.codebook.codes[c].id);
+        }
+    }
+    h.finish()
+}
+
+pub fn speaker_kind(s: Speaker) -> &'static str {
+    match s {
+        Speaker::Participant(_) => "participant",
+        Speaker::Interviewer => "interviewer",
+        Speaker::Unidentified => "unidentified",
+        Speaker::Unknown => "unknown",
+    }
+}
+
+fn add_document(writer: &mut IndexWriter, f: &Fields, project: &Project, d: usize) -> Result<()> {
+    let doc = &project.documents[d];
+    let segments: Vec<&crate::coding::CodedSegment> =
+        project.segments.iter().filter(|s| s.document == d).collect();
+    for (i, t) in doc.turns.iter().enumerate() {
+        let words = &doc.text[t.bytes.clone()];
+        if words.is_empty() {
+            continue;
+        }
+        let mut td = TantivyDocument::default();
+        td.add_text(f.document, &doc.id);
+        td.add_u64(f.turn, i as u64);
+        td.add_u64(f.line, crate::config::line_of(&doc.text, t.bytes.start) as u64);
+        td.add_u64(f.start, t.chars.start as u64);
+        td.add_text(f.text, words);
+        td.add_text(f.raw, words);
+        td.add_text(f.speaker, speaker_kind(t.speaker));
+        let who = t
+            .participant()
+            .or(if t.label.is_empty() { doc.participant } else { None });
+        match who {
+            Some(p) => {
+                let p = project.participants.get(p);
+                td.add_text(f.participant, &p.id);
+                td.add_text(f.label, &p.label);
+                td.add_text(f.group, &p.group);
+                for key in std::iter::once(&p.id).chain([&p.label]).chain(&p.aliases) {
+                    td.add_text(f.participant_keys, label_key(key));
+                }
+                td.add_text(f.group_keys, label_key(&p.group));
+                td.add_text(f.group_keys, label_key(project.config.group_label(&p.group)));
+            }
+            None => td.add_text(f.label, &t.label),
+        }
+        let mut coded = Vec::new();
+        let mut codes: Vec<&str> = Vec::new();
+        for s in segments
+            .iter()
+            .filter(|s| s.bytes.start < t.bytes.end && t.bytes.start < s.bytes.end)
+        {
+            let start = s.bytes.start.max(t.bytes.start) - t.bytes.start;
+            let end = s.bytes.end.min(t.bytes.end) - t.bytes.start;
+            let ids: Vec<String> = s
+                .codes
+                .iter()
+                .map(|&c| project.codebook.codes[c].id.clone())
+                .collect();
+            for id in &s.codes {
+                codes.push(&project.codebook.codes[*id].id);
+            }
+            coded.push(Coded(start, end, project.coders[s.coder].clone(), ids));
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        for c in codes {
+            td.add_text(f.code, c);
+        }
+        td.add_text(f.segments, serde_json::to_string(&coded)?);
+        writer.add_document(td)?;
+    }
+    Ok(())
+}
+
+/// Deletes the index (after it failed to read): the next search builds it anew.
+pub fn discard(root: &Path) -> Result<()> {
+    let dir = root.join(cache::DIR);
+    let _lock = Lock::exclusive(&cache::dir(root)?)?;
+    let _ = std::fs::remove_file(dir.join(MANIFEST));
+    let index_dir: PathBuf = dir.join(INDEX);
+    if index_dir.exists() {
+        std::fs::remove_dir_all(&index_dir)
+            .with_context(|| format!("cannot remove {}", index_dir.display()))?;
+    }
+    Ok(())
+}
