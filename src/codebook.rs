@@ -337,6 +337,15 @@ impl Parser<'_, '_, '_> {
                         Some(line),
                         format!("invalid `regex:` for `{}`: {reason}", code.id),
                     );
+                } else if let Some(e) = (key == "search")
+                    .then(|| crate::search::query::parse(&value).err())
+                    .flatten()
+                {
+                    self.diags.error(
+                        self.file,
+                        Some(line),
+                        format!("invalid `search:` for `{}`: {e}", code.id),
+                    );
                 } else {
                     *slot = Some(value);
                 }

@@ -102,12 +102,12 @@ impl Project {
         let segments = coding::anchor_sheets(&sheets, &documents, &unreadable, &mut codebook, &mut diags);
         let coders: Vec<String> = sheets.iter().map(|s| s.coder.clone()).collect();
         let analysis = match &config.coding.analysis {
-            None => (0..coders.len()).collect(),
+            None => default_analysis(&sheets),
             Some(names) => {
                 let line = crate::config::find_line(&config_text, Some("coding"), "analysis");
                 resolve_coders(names, &coders).unwrap_or_else(|e| {
                     diags.error(CONFIG_FILE, line, format!("[coding] analysis: {e}"));
-                    (0..coders.len()).collect()
+                    default_analysis(&sheets)
                 })
             }
         };
@@ -227,6 +227,12 @@ impl Project {
     pub fn coder(&self, name: &str) -> Option<usize> {
         self.coders.iter().position(|c| c == name)
     }
+}
+
+/// Whose coding counts when `[coding] analysis` does not say: every sheet but those of
+/// suggestions (`autocode`).
+fn default_analysis(sheets: &[Sheet]) -> Vec<CoderIdx> {
+    (0..sheets.len()).filter(|&c| !sheets[c].suggestions).collect()
 }
 
 /// Coder names (sheet stems) as indices, sorted; an unknown name is an error naming the

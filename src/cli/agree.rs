@@ -17,7 +17,8 @@ use std::fmt::Write as _;
 /// coder coded are compared.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The coders to compare, comma-separated [default: every coder]
+    /// The coders to compare, comma-separated [default: every coder; an autocode sheet only
+    /// when named]
     #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
     coders: Vec<String>,
     /// What a unit is: a character (NVivo), a sentence, a turn, or a coded segment (MAXQDA)
@@ -103,7 +104,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
 
 fn options(project: &Project, args: &Args) -> Result<Options> {
     let coders: Vec<usize> = if args.coders.is_empty() {
-        (0..project.coders.len()).collect()
+        // Suggestion sheets (autocode) are compared only when named.
+        (0..project.coders.len())
+            .filter(|&c| !project.sheets[c].suggestions)
+            .collect()
     } else {
         args.coders
             .iter()

@@ -3,6 +3,7 @@
 //! line is wrong (or the command could not do its work).
 
 mod agree;
+mod autocode;
 mod check;
 mod code;
 mod codebook;
@@ -51,6 +52,7 @@ enum Command {
     Stats(stats::Args),
     Triangulate(triangulate::Args),
     Agree(agree::Args),
+    Autocode(autocode::Args),
     Extracts(extracts::Args),
     Report(report::Args),
     Search(search::Args),
@@ -80,6 +82,7 @@ pub fn run() -> i32 {
         Command::Check(a) => check::run(&cli.global, a),
         Command::Code(a) => code::run(&cli.global, a),
         Command::Agree(a) => agree::run(&cli.global, a),
+        Command::Autocode(a) => autocode::run(&cli.global, a),
         Command::Codebook(a) => codebook::run(&cli.global, a),
         Command::Export(a) => export::run(&cli.global, a),
         Command::Extracts(a) => extracts::run(&cli.global, a),

@@ -22,7 +22,11 @@ use std::ops::Range;
 
 /// The columns a coding sheet must have, and those it may have.
 pub const REQUIRED: [&str; 3] = ["document", "quote", "codes"];
-pub const OPTIONAL: [&str; 4] = ["memo", "occurrence", "exemplar", "quotable"];
+pub const OPTIONAL: [&str; 5] = ["memo", "occurrence", "exemplar", "quotable", RULE];
+
+/// The column `autocode` writes: the rule that suggested the row. A sheet with it holds
+/// suggestions, not a coder's coding.
+pub const RULE: &str = "rule";
 
 /// One row of a coding sheet, read but not yet anchored.
 #[derive(Debug, Clone)]
@@ -48,6 +52,9 @@ pub struct Sheet {
     /// How the file is stored, so that a rewrite keeps it so.
     pub format: SheetFormat,
     pub rows: Vec<SheetRow>,
+    /// Written by `autocode` (it has a `rule` column): suggestions, not part of the findings
+    /// or of agreement unless named.
+    pub suggestions: bool,
 }
 
 /// Index of a coder in [`crate::project::Project::coders`].

@@ -407,10 +407,12 @@ fn sheet_of(
         path: file.to_string(),
         format,
         rows: Vec::new(),
+        suggestions: false,
     };
     let Some(table) = table else {
         return sheet;
     };
+    sheet.suggestions = table.column(super::RULE).is_some();
     for h in &table.headers {
         if !h.is_empty() && !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()) {
             let known = REQUIRED.iter().chain(OPTIONAL.iter()).copied();

@@ -611,11 +611,15 @@ fn warnings(project: &Project, placed: &[Placed], tri: &Triangulation) -> Vec<St
 /// coders, the documents they all coded.
 fn agreement_summary(project: &Project) -> Option<(String, Table)> {
     use crate::analysis::agreement::{compare, stats, Options, Scope, UnitKind};
-    if project.config.project.approach == crate::config::Approach::Reflexive || project.coders.len() < 2 {
+    let coders: Vec<usize> = (0..project.coders.len())
+        .filter(|&c| !project.sheets[c].suggestions)
+        .collect();
+    if project.config.project.approach == crate::config::Approach::Reflexive || coders.len() < 2 {
         return None;
     }
+    let names: Vec<&str> = coders.iter().map(|&c| project.coders[c].as_str()).collect();
     let opts = Options {
-        coders: (0..project.coders.len()).collect(),
+        coders: coders.clone(),
         documents: None,
         codes: None,
         unit: UnitKind::Char,
@@ -643,7 +647,7 @@ fn agreement_summary(project: &Project) -> Option<(String, Table)> {
         .count();
     let text = format!(
         "- Inter-coder agreement: {} coded {} in common; over every character of {} and {}, percent agreement {}, Cohen's kappa {}, Krippendorff's alpha {}; {} of the {} codes {} alpha ≥ .800. Figures per code are in `tables/agreement.csv` (`thematic agree` for other units and the disagreements).",
-        md::text(&project.coders.join(" and ")),
+        md::text(&names.join(" and ")),
         plural(a.documents.len(), "document", "documents"),
         if a.documents.len() == 1 { "it" } else { "them" },
         plural(codes, "code", "codes"),

@@ -165,9 +165,15 @@ fn register(index: &Index, analyzers: &Analyzers) {
     index.tokenizers().register(RAW, analyzers.raw.clone());
 }
 
-/// Opens the project's search index, bringing it up to date first when its inputs changed.
-/// `progress` shows the documents being indexed.
-pub fn open(root: &Path, config: &Config, progress: &crate::progress::Bar) -> Result<Open> {
+/// Opens the project's search index, bringing it up to date first when its inputs changed
+/// (from `project` when the caller has loaded it, else by loading it). `progress` shows the
+/// documents being indexed.
+pub fn open(
+    root: &Path,
+    config: &Config,
+    project: Option<&Project>,
+    progress: &crate::progress::Bar,
+) -> Result<Open> {
     let dir = cache::dir(root)?;
     let index_dir = dir.join(INDEX);
     let language = config.search.language.clone();
@@ -191,7 +197,7 @@ pub fn open(root: &Path, config: &Config, progress: &crate::progress::Bar) -> Re
         }
     }
     let lock = Lock::exclusive(&dir)?;
-    let (names, updated) = update(root, config, &dir, &language, &analyzers, progress)?;
+    let (names, updated) = update(root, config, project, &dir, &language, &analyzers, progress)?;
     drop(lock);
     let lock = Lock::shared(&dir)?;
     let index = Index::open_in_dir(&index_dir).context("cannot open the search index just written")?;
@@ -211,6 +217,7 @@ pub fn open(root: &Path, config: &Config, progress: &crate::progress::Bar) -> Re
 fn update(
     root: &Path,
     config: &Config,
+    loaded: Option<&Project>,
     dir: &Path,
     language: &str,
     analyzers: &Analyzers,
@@ -246,12 +253,19 @@ fn update(
         crate::fsutil::write_atomic(&dir.join(MANIFEST), serde_json::to_string(&manifest)?.as_bytes())?;
         return Ok((manifest.names, (0, 0)));
     }
-    let (project, _) = Project::load(root)?;
+    let owned;
+    let project = match loaded {
+        Some(p) => p,
+        None => {
+            owned = Project::load(root)?.0;
+            &owned
+        }
+    };
     let fingerprints: BTreeMap<String, u64> = project
         .documents
         .iter()
         .enumerate()
-        .map(|(d, doc)| (doc.id.clone(), fingerprint(&project, d, doc)))
+        .map(|(d, doc)| (doc.id.clone(), fingerprint(project, d, doc)))
         .collect();
     let (schema, fields) = schema();
     let compatible = old.format == FORMAT
@@ -303,7 +317,7 @@ fn update(
     }
     progress.start(changed.len() as u64);
     for &d in &changed {
-        add_document(&mut writer, &fields, &project, d)?;
+        add_document(&mut writer, &fields, project, d)?;
         progress.inc();
     }
     writer.commit().context("cannot write the search index")?;

@@ -3,6 +3,7 @@
 //! [`analyzer`]; [`index`] builds the index and keeps it in step with the files.
 
 pub mod analyzer;
+pub mod autocode;
 pub mod index;
 pub mod query;
 
@@ -78,14 +79,14 @@ pub fn search(
     progress: &crate::progress::Bar,
 ) -> Result<Results> {
     let expr = query::parse(&request.query)?;
-    let open = index::open(root, config, progress)?;
+    let open = index::open(root, config, None, progress)?;
     match run(&open, config, request, &expr) {
         Ok(r) => Ok(r),
         Err(_) => {
             // A damaged index reads as an error: build it anew once and try again.
             drop(open);
             index::discard(root)?;
-            let open = index::open(root, config, progress)?;
+            let open = index::open(root, config, None, progress)?;
             run(&open, config, request, &expr)
         }
     }
@@ -232,6 +233,29 @@ impl Hit {
         self.matched = window[passage.clone()].to_string();
         self.right = window[passage.end..].to_string();
     }
+}
+
+/// The turns (document id, turn index) a query matches, in the index's own order; every turn
+/// when `expr` is `None`.
+pub fn turns_matching(open: &Open, expr: Option<&Expr>) -> Result<Vec<(String, usize)>> {
+    let mut analyzers = open.analyzers.clone();
+    let query: Box<dyn Query> = match expr {
+        Some(e) => compile(e, &open.fields, &mut analyzers)?,
+        None => Box::new(AllQuery),
+    };
+    let reader = open.index.reader()?;
+    let searcher = reader.searcher();
+    let mut out = Vec::new();
+    for address in searcher.search(&query, &DocSetCollector)? {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let turn = doc
+            .get_first(open.fields.turn)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        out.push((text(&doc, open.fields.document).to_string(), turn as usize));
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {

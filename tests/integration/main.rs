@@ -3,6 +3,7 @@
 
 mod agree;
 mod agree_statistics;
+mod autocode;
 mod check;
 mod cli;
 mod coding;

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Benchmark of `thematic search` on the generated N = 3,000 folder (about 58 MB, 9 million
+# words): building the index from nothing, a warm query as a whole process beside
+# `rg -c` for the same phrase over the same files (one run, side by side), and bringing the
+# index up to date after one transcript changes.
+#
+#   bash bench/search.sh              # N = 3000 (SIZES="300 3000" for more)
+#
+# Uses the folders bench/run.sh generates (bench/data/nN, made here if missing), copied to
+# bench/data/search-nN so the index never touches them. Prints a Markdown table.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+DATA="$BENCH/data"
+SIZES="${SIZES:-3000}"
+RUNS="${RUNS:-20}"
+cd "$ROOT"
+for tool in hyperfine rg; do
+  command -v "$tool" >/dev/null || { echo "error: needs $tool (apt-get install -y hyperfine ripgrep)" >&2; exit 2; }
+done
+cargo build --release --quiet
+mkdir -p "$DATA/bin"
+cp target/release/thematic "$DATA/bin/thematic-search"
+T="$DATA/bin/thematic-search"
+PHRASE="${PHRASE:-the people}"
+
+mean() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; print(' '.join(f\"{x['mean']*1000:.1f}±{x['stddev']*1000:.1f}\" for x in r))" "$1"; }
+
+echo "| N | step | time | note |"
+echo "|---|---|---|---|"
+for n in $SIZES; do
+  src="$DATA/n$n"
+  [ -d "$src" ] || python3 "$BENCH/generate.py" "$n" "$src" --seed 42 >/dev/null
+  dir="$DATA/search-n$n"
+  rm -rf "$dir"
+  cp -r "$src" "$dir"
+  words=$(cat "$dir"/transcripts/*.txt | wc -w)
+  mb=$(du -sm "$dir/transcripts" | cut -f1)
+
+  # 1. The index from nothing (one run each: it is minutes of CPU at worst).
+  for i in 1 2 3; do
+    rm -rf "$dir/.thematic"
+    /usr/bin/time -f "%e %M" -o "$DATA/search-build-$i.txt" "$T" search "\"$PHRASE\"" --count -p "$dir" >/dev/null
+  done
+  read -r build rss < <(sort -n "$DATA"/search-build-*.txt | sed -n 2p)
+  index_mb=$(du -sm "$dir/.thematic" | cut -f1)
+  echo "| $n | index build (first search) | ${build} s (median of 3) | $words words, $mb MB of transcripts; index $index_mb MB; peak RSS $((rss / 1024)) MiB |"
+
+  # 2. A warm query as a whole process, beside rg -c for the same phrase, in one run.
+  hits=$("$T" search "\"$PHRASE\"" --count --format csv -p "$dir" | awk -F, '$1=="document"{s+=$3} END{print s}')
+  rghits=$( (rg -i -c --no-filename "$PHRASE" "$dir/transcripts" || true) | awk '{s+=$1} END{print s+0}')
+  hyperfine --warmup 3 --runs "$RUNS" -N --export-json "$DATA/search-warm-n$n.json" \
+    "$T search \"\\\"$PHRASE\\\"\" --count -p $dir" \
+    -i "rg -i -c \"$PHRASE\" $dir/transcripts" >/dev/null
+  read -r ours theirs < <(mean "$DATA/search-warm-n$n.json")
+  echo "| $n | warm query \`search \"$PHRASE\" --count\` | $ours ms | $hits hits (words stemmed, across line breaks) |"
+  echo "| $n | \`rg -i -c \"$PHRASE\"\` over the same files | $theirs ms | $rghits matching lines (exact text, one line at a time) |"
+
+  # 3. One transcript edited: only it is indexed again (the project is loaded to find it).
+  first=$(ls "$dir/transcripts" | head -1)
+  printf '\nInterviewer: One more question about the partnership?\n' >> "$dir/transcripts/$first"
+  /usr/bin/time -f "%e %M" -o "$DATA/search-update.txt" "$T" search "\"$PHRASE\"" --count -p "$dir" >/dev/null
+  read -r upd urss < "$DATA/search-update.txt"
+  echo "| $n | after one transcript changed | ${upd} s | loads the folder, re-indexes 1 document; peak RSS $((urss / 1024)) MiB |"
+done

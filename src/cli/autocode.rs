@@ -1,0 +1,387 @@
+//! `thematic autocode`: the codebook's rules as suggestions in a sheet of their own.
+
+use super::{emit, Global, Outcome};
+use crate::coding::anchor::{is_nfc, Pattern as Quote};
+use crate::diagnostics::{did_you_mean, Diagnostics};
+use crate::edit::write_record;
+use crate::fsutil::write_atomic;
+use crate::output::{Cell, Format, Table};
+use crate::project::Project;
+use crate::search::autocode::{self, Rule, Score, Suggestion, Unit};
+use crate::search::index;
+use crate::text::CsvTable;
+use anyhow::{bail, Context, Result};
+use std::collections::HashMap;
+
+/// Apply the codebook's search: and regex: rules as suggestions
+///
+/// Each code's `search:` rule (the query language of `thematic search`) and `regex:` rule are
+/// applied to the participants' words; every unit a rule matches (a sentence, a turn, or only
+/// the matched words) becomes a quote row in coding/autocode.csv, to review like any coding.
+/// Running again replaces the rows of the codes it ran and nothing else; no other sheet is
+/// touched, and the suggestions are not part of the findings unless [coding] analysis names
+/// the sheet. For each code a human coder also used, the rule's precision and recall against
+/// that coding are printed, to tune the rules.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only these codes' rules (comma-separated) [default: every code with a rule]
+    #[arg(long, value_name = "C,...", value_delimiter = ',')]
+    codes: Vec<String>,
+    /// What a suggestion codes
+    #[arg(long, value_enum, default_value_t = Unit::Sentence)]
+    unit: Unit,
+    /// The sheet to write: coding/<NAME>.csv (only a sheet autocode writes)
+    #[arg(long, value_name = "NAME", default_value = "autocode")]
+    coder: String,
+    /// Try a query as the rule of --code (instead of the codebook's)
+    #[arg(long, value_name = "QUERY", requires = "code")]
+    query: Option<String>,
+    /// The code --query suggests
+    #[arg(long, value_name = "CODE", requires = "query")]
+    code: Option<String>,
+    /// Print precision and recall only; write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Output format of the table of rules
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let project = global.load()?;
+    let book = &project.codebook;
+    let code = |id: &str| {
+        book.code(id).ok_or_else(|| {
+            anyhow::anyhow!(
+                "unknown code `{id}`{}",
+                did_you_mean(id, book.codes.iter().map(|c| c.id.as_str()))
+            )
+        })
+    };
+    let rules: Vec<Rule> = match (&args.query, &args.code) {
+        (Some(q), Some(c)) => vec![Rule::ad_hoc(code(c)?, q)?],
+        _ => {
+            let only = if args.codes.is_empty() {
+                None
+            } else {
+                Some(args.codes.iter().map(|c| code(c)).collect::<Result<Vec<_>>>()?)
+            };
+            let rules = Rule::from_codebook(&project, only.as_deref())?;
+            if rules.is_empty() {
+                bail!(
+                    "no code{} has a `search:` or `regex:` rule: add one under a code in {} (such as `  - search: \"shared values\" OR ethos`)",
+                    if only.is_some() { " of --codes" } else { "" },
+                    project.config.codebook.path
+                );
+            }
+            rules
+        }
+    };
+    for r in &rules {
+        autocode::check_rule(r)?;
+    }
+    let sheet = sheet_path(&project, &args.coder)?;
+    let bar = crate::progress::Bar::new("indexing documents");
+    let open = index::open(&project.root, &project.config, Some(&project), &bar)?;
+    bar.finish();
+    let ids: HashMap<&str, usize> = project
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut analyzers = open.analyzers.clone();
+    let mut candidates = |expr: &Option<crate::search::query::Expr>| -> Result<Vec<(usize, usize)>> {
+        Ok(crate::search::turns_matching(&open, expr.as_ref())?
+            .into_iter()
+            .filter_map(|(d, t)| {
+                let d = *ids.get(d.as_str())?;
+                (t < project.documents[d].turns.len()).then_some((d, t))
+            })
+            .collect())
+    };
+    let bar = crate::progress::Bar::new("applying rules");
+    let suggestions = autocode::suggest(&project, &rules, args.unit, &mut analyzers, &mut candidates, &bar)?;
+    let scores = autocode::score(&project, &rules, &suggestions, args.unit);
+    let mut note = String::new();
+    if !args.dry_run {
+        let (written, skipped) = write_sheet(&project, &sheet, &rules, &suggestions)?;
+        note = format!(
+            "wrote {written} row{} of suggestions to {}{}\n",
+            if written == 1 { "" } else { "s" },
+            sheet.0,
+            if skipped > 0 {
+                format!(" ({skipped} left out: their words could not be quoted unambiguously)")
+            } else {
+                String::new()
+            }
+        );
+    }
+    let table = scores_table(&project, &rules, &scores, args.unit);
+    emit(&table.render(args.format))?;
+    if !note.is_empty() {
+        eprint!("{note}");
+    }
+    Ok(Outcome::Done)
+}
+
+/// The sheet autocode writes, refusing a coder's own sheet or a spreadsheet.
+fn sheet_path(project: &Project, coder: &str) -> Result<(String, std::path::PathBuf)> {
+    if coder.is_empty() || coder.contains(['/', '\\']) || coder.starts_with('.') {
+        bail!("invalid sheet name `{coder}`: it becomes the file name coding/<name>.csv");
+    }
+    let dir = &project.config.coding.sheets;
+    if project.root.join(format!("{dir}/{coder}.xlsx")).exists() {
+        bail!("{dir}/{coder}.xlsx is a spreadsheet: autocode writes only CSV sheets of its own; pick another --coder");
+    }
+    if let Some(c) = project.coder(coder) {
+        if !project.sheets[c].suggestions {
+            bail!(
+                "{dir}/{coder}.csv is a coder's sheet, not one autocode wrote (it has no `rule` column): nothing was written; pick another --coder"
+            );
+        }
+    }
+    // A sheet that does not read cleanly is never rewritten: say so before any work.
+    let file = format!("{dir}/{coder}.csv");
+    if let Ok(bytes) = std::fs::read(project.root.join(&file)) {
+        let text = String::from_utf8(bytes)
+            .map_err(|_| anyhow::anyhow!("{file} is not UTF-8: nothing was written"))?;
+        let mut diags = Diagnostics::default();
+        let table = CsvTable::parse(&text, &file, &crate::coding::REQUIRED, &mut diags);
+        if table.is_none() || diags.errors() > 0 {
+            bail!(
+                "{file} has problems to fix first, nothing was written: {}",
+                diags.sorted().first().map(|p| p.to_string()).unwrap_or_default()
+            );
+        }
+    }
+    Ok((
+        format!("{dir}/{coder}.csv"),
+        project.root.join(format!("{dir}/{coder}.csv")),
+    ))
+}
+
+/// A passage: document id and byte range.
+type Passage = (String, usize, usize);
+
+/// One row of suggestions: a passage and the codes suggested for it, each with its rule.
+struct Row {
+    fields: Vec<String>,
+    /// (code, rule) pairs, in code order.
+    codes: Vec<(String, String)>,
+}
+
+const HEADER: [&str; 6] = [
+    "document",
+    "quote",
+    "codes",
+    "memo",
+    "occurrence",
+    crate::coding::RULE,
+];
+
+impl Row {
+    fn render(&mut self) -> String {
+        self.fields[2] = self
+            .codes
+            .iter()
+            .map(|(c, _)| c.as_str())
+            .collect::<Vec<_>>()
+            .join(";");
+        self.fields[5] = self
+            .codes
+            .iter()
+            .map(|(c, r)| format!("{c}: {r}"))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        write_record(&self.fields, "\n")
+    }
+}
+
+/// The (code, rule) pairs of a sheet row: its codes, with the rules its `rule` column names.
+fn row_codes(codes: &str, rule: &str) -> Vec<(String, String)> {
+    let rules: Vec<(&str, &str)> = rule
+        .split(" | ")
+        .filter_map(|part| part.split_once(": "))
+        .collect();
+    crate::coding::split_codes(codes)
+        .into_iter()
+        .map(|c| {
+            let r = rules.iter().find(|(rc, _)| *rc == c).map_or("", |(_, r)| r);
+            (c, r.to_string())
+        })
+        .collect()
+}
+
+/// Writes the suggestions, one row per passage with all its codes: the rows of the codes
+/// that ran are replaced (a row keeps the codes of rules that did not run), the other rows
+/// keep their bytes. Returns (rows written, suggestions left out).
+fn write_sheet(
+    project: &Project,
+    sheet: &(String, std::path::PathBuf),
+    rules: &[Rule],
+    suggestions: &[Suggestion],
+) -> Result<(usize, usize)> {
+    let (file, path) = sheet;
+    let header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
+    let ran: Vec<&str> = rules
+        .iter()
+        .map(|r| project.codebook.codes[r.code].id.as_str())
+        .collect();
+    // The new suggestions, by passage.
+    let mut new: std::collections::BTreeMap<Passage, (usize, Vec<(String, String)>)> =
+        std::collections::BTreeMap::new();
+    for s in suggestions {
+        let rule = &rules[s.rule];
+        let key = (
+            project.documents[s.document].id.clone(),
+            s.bytes.start,
+            s.bytes.end,
+        );
+        let entry = new.entry(key).or_insert_with(|| (s.document, Vec::new()));
+        entry
+            .1
+            .push((project.codebook.codes[rule.code].id.clone(), rule.text.clone()));
+    }
+    // Where the sheet's rows anchor, as loaded.
+    let coder = project.coder(path.file_stem().and_then(|s| s.to_str()).unwrap_or(""));
+    let anchored: HashMap<usize, Passage> = project
+        .segments
+        .iter()
+        .filter(|seg| Some(seg.coder) == coder)
+        .map(|seg| {
+            (
+                seg.line,
+                (
+                    project.documents[seg.document].id.clone(),
+                    seg.bytes.start,
+                    seg.bytes.end,
+                ),
+            )
+        })
+        .collect();
+    let mut out = write_record(&header, "\n");
+    let mut rows = 0;
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let text = String::from_utf8(bytes).with_context(|| format!("{file} is not UTF-8"))?;
+            let mut diags = Diagnostics::default();
+            let table = CsvTable::parse(&text, file, &crate::coding::REQUIRED, &mut diags);
+            let Some(table) = table.filter(|_| diags.errors() == 0) else {
+                bail!(
+                    "{file} has problems to fix first, nothing was written: {}",
+                    diags.sorted().first().map(|p| p.to_string()).unwrap_or_default()
+                );
+            };
+            let same_layout = table.headers == header;
+            for row in &table.rows {
+                let get = |n: &str| table.column(n).map(|c| row.fields[c].clone()).unwrap_or_default();
+                let mut kept = Row {
+                    fields: header.iter().map(|h| get(h)).collect(),
+                    codes: row_codes(&get("codes"), &get(crate::coding::RULE)),
+                };
+                let before = kept.codes.clone();
+                kept.codes.retain(|(c, _)| !ran.contains(&c.as_str()));
+                if let Some((_, add)) = anchored.get(&row.line).and_then(|k| new.remove(k)) {
+                    for (c, r) in add {
+                        if !kept.codes.iter().any(|(k, _)| *k == c) {
+                            kept.codes.push((c, r));
+                        }
+                    }
+                }
+                if kept.codes.is_empty() {
+                    continue;
+                }
+                kept.codes.sort_by_key(|(c, _)| project.codebook.code(c));
+                rows += 1;
+                if same_layout && kept.codes == before {
+                    out.push_str(&text[row.bytes.clone()]);
+                    if !out.ends_with('\n') {
+                        out.push('\n');
+                    }
+                } else {
+                    out.push_str(&kept.render());
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot read {file}")),
+    }
+    let mut skipped = 0;
+    let mut nfc: HashMap<usize, bool> = HashMap::new();
+    for ((_, start, end), (d, codes)) in new {
+        let doc = &project.documents[d];
+        let quote = &doc.text[start..end];
+        let text_is_nfc = *nfc.entry(d).or_insert_with(|| is_nfc(&doc.text));
+        let found = Quote::new(quote)
+            .map(|p| p.find_in(&doc.text, text_is_nfc))
+            .unwrap_or_default();
+        // A passage whose words cannot be quoted so that they anchor back here is left out.
+        let Some(k) = found.iter().position(|r| *r == (start..end)) else {
+            skipped += codes.len();
+            continue;
+        };
+        let occurrence = if found.len() > 1 {
+            (k + 1).to_string()
+        } else {
+            String::new()
+        };
+        let mut codes = codes;
+        codes.sort_by_key(|(c, _)| project.codebook.code(c));
+        let mut row = Row {
+            fields: vec![
+                doc.id.clone(),
+                quote.to_string(),
+                String::new(),
+                String::new(),
+                occurrence,
+                String::new(),
+            ],
+            codes,
+        };
+        out.push_str(&row.render());
+        rows += 1;
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    write_atomic(path, out.as_bytes())?;
+    Ok((rows, skipped))
+}
+
+fn scores_table(project: &Project, rules: &[Rule], scores: &[Score], unit: Unit) -> Table {
+    let what = match unit {
+        Unit::Sentence => "sentences",
+        Unit::Turn => "turns",
+        Unit::Match => "passages",
+    };
+    let mut t = Table::new(&[
+        "code",
+        "rule",
+        "unit",
+        "suggested",
+        "human",
+        "agreed",
+        "precision",
+        "recall",
+    ]);
+    for s in scores {
+        let rule = &rules[s.rule];
+        let f = |x: Option<f64>| x.map_or(Cell::Null, Cell::Float);
+        t.push(vec![
+            project.codebook.codes[rule.code].id.as_str().into(),
+            rule.text.as_str().into(),
+            what.into(),
+            s.suggested.into(),
+            s.human.into(),
+            s.correct.into(),
+            if s.human == 0 {
+                Cell::Null
+            } else {
+                f(s.precision())
+            },
+            f(s.recall()),
+        ]);
+    }
+    t
+}

@@ -1,0 +1,476 @@
+//! Autocoding: the codebook's `search:` (the query language of [`super::query`]) and `regex:`
+//! rules applied to the participants' words, as suggestions at a chosen unit (sentence, turn
+//! or the matched words), and how well each rule agrees with the human coding.
+//!
+//! A rule is evaluated on each unit as a whole: `a AND NOT b` suggests a sentence with `a` and
+//! without `b`. The index finds the turns worth looking at (the rule without its exclusions);
+//! each candidate turn is then read word by word.
+
+use super::analyzer::{self, Analyzers, Pattern};
+use super::query::{self, Expr, Field as QField};
+use crate::codebook::CodeIdx;
+use crate::corpus::{Document, Speaker};
+use crate::project::Project;
+use crate::text::label_key;
+use anyhow::{bail, Result};
+use regex::Regex;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// The unit a suggestion codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Unit {
+    /// The sentence the rule matches.
+    Sentence,
+    /// The whole speaker turn.
+    Turn,
+    /// Only the matched words.
+    Match,
+}
+
+/// A code's rule, ready to apply.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub code: CodeIdx,
+    pub query: Option<Expr>,
+    pub regex: Option<Regex>,
+    /// The rule as the sheet's `rule` column records it.
+    pub text: String,
+}
+
+impl Rule {
+    /// The codebook rules of `codes` (every code with a rule when `None`).
+    pub fn from_codebook(project: &Project, codes: Option<&[CodeIdx]>) -> Result<Vec<Rule>> {
+        let mut out = Vec::new();
+        for (i, code) in project.codebook.codes.iter().enumerate() {
+            if codes.is_some_and(|cs| !cs.contains(&i)) || (code.search.is_none() && code.regex.is_none()) {
+                continue;
+            }
+            let query = match &code.search {
+                Some(q) => Some(query::parse(q).map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}:{}: invalid `search:` for `{}`: {e}",
+                        project.config.codebook.path,
+                        code.line,
+                        code.id
+                    )
+                })?),
+                None => None,
+            };
+            let regex = match &code.regex {
+                Some(r) => Some(Regex::new(r)?),
+                None => None,
+            };
+            let mut text = Vec::new();
+            if let Some(q) = &code.search {
+                text.push(format!("search: {q}"));
+            }
+            if let Some(r) = &code.regex {
+                text.push(format!("regex: {r}"));
+            }
+            out.push(Rule {
+                code: i,
+                query,
+                regex,
+                text: text.join("; "),
+            });
+        }
+        Ok(out)
+    }
+
+    /// An ad-hoc rule (`--query Q --code C`).
+    pub fn ad_hoc(code: CodeIdx, q: &str) -> Result<Rule> {
+        Ok(Rule {
+            code,
+            query: Some(query::parse(q)?),
+            regex: None,
+            text: format!("query: {q}"),
+        })
+    }
+}
+
+/// A suggested passage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub document: usize,
+    pub bytes: Range<usize>,
+    /// Index into the rules.
+    pub rule: usize,
+}
+
+/// How a rule's suggestions compare with the human coding of its code, at the unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub rule: usize,
+    pub suggested: usize,
+    /// Units (or, for `match`, passages) the human coders coded with the code.
+    pub human: usize,
+    /// Suggestions that fall on human coding of the code.
+    pub correct: usize,
+    /// Human units (passages) that a suggestion falls on.
+    pub found: usize,
+}
+
+impl Score {
+    pub fn precision(&self) -> Option<f64> {
+        (self.suggested > 0).then(|| self.correct as f64 / self.suggested as f64)
+    }
+
+    pub fn recall(&self) -> Option<f64> {
+        (self.human > 0).then(|| self.found as f64 / self.human as f64)
+    }
+}
+
+/// Whether a turn's words are a participant's (the interviewer, unidentified and unknown
+/// voices are never autocoded).
+fn spoken_by_participant(doc: &Document, turn: usize) -> bool {
+    let t = &doc.turns[turn];
+    match t.speaker {
+        Speaker::Participant(_) => true,
+        _ => t.label.is_empty() && doc.participant.is_some(),
+    }
+}
+
+/// The sentences of a text as byte ranges, white space trimmed (the same boundaries as the
+/// agreement's sentence units).
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    text.split_sentence_bound_indices()
+        .filter_map(|(at, s)| {
+            let lead = s.len() - s.trim_start().len();
+            let t = s.trim();
+            (!t.is_empty()).then(|| at + lead..at + lead + t.len())
+        })
+        .collect()
+}
+
+/// A compiled query: patterns at the leaves.
+enum Node {
+    Pattern(Pattern),
+    Field(QField, String),
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+    Nothing,
+}
+
+fn compile(expr: &Expr, analyzers: &mut Analyzers) -> Node {
+    match expr {
+        Expr::Word(_) | Expr::Phrase(_) | Expr::Prefix(_) => match Pattern::of(expr, analyzers) {
+            Some(p) => Node::Pattern(p),
+            None => Node::Nothing,
+        },
+        Expr::Field(f, v) => Node::Field(*f, v.clone()),
+        Expr::And(xs) => Node::And(xs.iter().map(|x| compile(x, analyzers)).collect()),
+        Expr::Or(xs) => Node::Or(xs.iter().map(|x| compile(x, analyzers)).collect()),
+        Expr::Not(x) => Node::Not(Box::new(compile(x, analyzers))),
+    }
+}
+
+/// What a unit offers a query: its words and who, where and how it is coded.
+struct UnitView<'a> {
+    tokens: &'a [analyzer::Token],
+    project: &'a Project,
+    document: usize,
+    participant: Option<usize>,
+    /// Codes (ids) of human coding overlapping the unit.
+    codes: &'a HashSet<&'a str>,
+}
+
+fn eval(node: &Node, u: &UnitView) -> bool {
+    match node {
+        Node::Pattern(p) => {
+            let mut found = Vec::new();
+            p.find(u.tokens, &mut found);
+            !found.is_empty()
+        }
+        Node::Field(f, v) => {
+            let key = label_key(v);
+            let person = u.participant.map(|p| u.project.participants.get(p));
+            match f {
+                QField::Document => u.project.documents[u.document].id == *v,
+                QField::Code => u.codes.contains(v.as_str()),
+                QField::Participant => person.is_some_and(|p| {
+                    std::iter::once(&p.id)
+                        .chain([&p.label])
+                        .chain(&p.aliases)
+                        .any(|n| label_key(n) == key)
+                }),
+                QField::Group => person.is_some_and(|p| {
+                    label_key(&p.group) == key || label_key(u.project.config.group_label(&p.group)) == key
+                }),
+            }
+        }
+        Node::And(xs) => xs.iter().all(|x| eval(x, u)),
+        Node::Or(xs) => xs.iter().any(|x| eval(x, u)),
+        Node::Not(x) => !eval(x, u),
+        Node::Nothing => false,
+    }
+}
+
+/// The query without its exclusions: what a matching unit's turn must contain (`None`: any
+/// turn may hold a match, as for `NOT x`).
+fn without_exclusions(expr: &Expr) -> Option<Expr> {
+    match expr {
+        Expr::Not(_) => None,
+        Expr::And(xs) => {
+            let kept: Vec<Expr> = xs.iter().filter_map(without_exclusions).collect();
+            match kept.len() {
+                0 => None,
+                1 => kept.into_iter().next(),
+                _ => Some(Expr::And(kept)),
+            }
+        }
+        Expr::Or(xs) => {
+            let kept: Option<Vec<Expr>> = xs.iter().map(without_exclusions).collect();
+            kept.map(Expr::Or)
+        }
+        other => Some(other.clone()),
+    }
+}
+
+/// The human coding the suggestions are measured against: the findings' coders, without
+/// suggestion sheets.
+fn human_segments(project: &Project) -> impl Iterator<Item = &crate::coding::CodedSegment> {
+    project
+        .findings()
+        .filter(|s| !project.sheets[s.coder].suggestions)
+}
+
+/// Gives the (document, turn) pairs a query may match; every turn for `None`.
+pub type Candidates<'a> = dyn FnMut(&Option<Expr>) -> Result<Vec<(usize, usize)>> + 'a;
+
+/// Human codes on passages of each (document, turn).
+type CodedTurns<'a> = HashMap<(usize, usize), Vec<(Range<usize>, &'a str)>>;
+
+/// Applies the rules. `candidates` gives, for a rule's query without its exclusions, the
+/// (document, turn) pairs that may match (from the search index).
+pub fn suggest(
+    project: &Project,
+    rules: &[Rule],
+    unit: Unit,
+    analyzers: &mut Analyzers,
+    candidates: &mut Candidates,
+    progress: &crate::progress::Bar,
+) -> Result<Vec<Suggestion>> {
+    // Human codes per turn, for `code:` fields.
+    let mut coded: CodedTurns = HashMap::new();
+    for s in human_segments(project) {
+        for t in s.turns.clone() {
+            for &c in &s.codes {
+                coded
+                    .entry((s.document, t))
+                    .or_default()
+                    .push((s.bytes.clone(), project.codebook.codes[c].id.as_str()));
+            }
+        }
+    }
+    // (document, start, end, rule): sorted and without repeats.
+    let mut out: BTreeSet<(usize, usize, usize, usize)> = BTreeSet::new();
+    progress.start(rules.len() as u64);
+    for (r, rule) in rules.iter().enumerate() {
+        if let Some(expr) = &rule.query {
+            let node = compile(expr, analyzers);
+            let positive: Vec<Pattern> = expr
+                .positive_leaves()
+                .into_iter()
+                .filter_map(|l| Pattern::of(l, analyzers))
+                .collect();
+            for (d, t) in candidates(&without_exclusions(expr))? {
+                let doc = &project.documents[d];
+                if !spoken_by_participant(doc, t) {
+                    continue;
+                }
+                let turn = &doc.turns[t];
+                let words = &doc.text[turn.bytes.clone()];
+                let tokens = analyzers.tokens(words);
+                let participant = turn.participant().or(doc.participant);
+                let units: Vec<Range<usize>> = match unit {
+                    Unit::Sentence => sentences(words),
+                    Unit::Turn | Unit::Match => std::iter::once(0..words.len()).collect(),
+                };
+                for u in units {
+                    let base = turn.bytes.start;
+                    let codes: HashSet<&str> = coded
+                        .get(&(d, t))
+                        .map(|v| {
+                            v.iter()
+                                .filter(|(b, _)| b.start < base + u.end && base + u.start < b.end)
+                                .map(|(_, c)| *c)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let in_unit: Vec<analyzer::Token> = tokens
+                        .iter()
+                        .filter(|tk| tk.bytes.start >= u.start && tk.bytes.end <= u.end)
+                        .cloned()
+                        .collect();
+                    let view = UnitView {
+                        tokens: &in_unit,
+                        project,
+                        document: d,
+                        participant,
+                        codes: &codes,
+                    };
+                    if !eval(&node, &view) {
+                        continue;
+                    }
+                    let spans = match unit {
+                        Unit::Match => analyzer::matches(&positive, &in_unit),
+                        _ => vec![u.clone()],
+                    };
+                    for s in spans {
+                        out.insert((d, base + s.start, base + s.end, r));
+                    }
+                }
+            }
+        }
+        if let Some(re) = &rule.regex {
+            for (d, doc) in project.documents.iter().enumerate() {
+                for (t, turn) in doc.turns.iter().enumerate() {
+                    if !spoken_by_participant(doc, t) {
+                        continue;
+                    }
+                    let words = &doc.text[turn.bytes.clone()];
+                    let found: Vec<Range<usize>> = re
+                        .find_iter(words)
+                        .filter(|m| !m.is_empty())
+                        .map(|m| m.range())
+                        .collect();
+                    if found.is_empty() {
+                        continue;
+                    }
+                    let spans: Vec<Range<usize>> = match unit {
+                        Unit::Match => found,
+                        Unit::Turn => std::iter::once(0..words.len()).collect(),
+                        Unit::Sentence => sentences(words)
+                            .into_iter()
+                            .filter(|s| found.iter().any(|m| m.start < s.end && s.start < m.end))
+                            .collect(),
+                    };
+                    let base = turn.bytes.start;
+                    for s in spans {
+                        out.insert((d, base + s.start, base + s.end, r));
+                    }
+                }
+            }
+        }
+        progress.inc();
+    }
+    progress.finish();
+    Ok(out
+        .into_iter()
+        .map(|(document, start, end, rule)| Suggestion {
+            document,
+            bytes: start..end,
+            rule,
+        })
+        .collect())
+}
+
+/// Precision and recall of each rule against the human coding of its code.
+pub fn score(project: &Project, rules: &[Rule], suggestions: &[Suggestion], unit: Unit) -> Vec<Score> {
+    rules
+        .iter()
+        .enumerate()
+        .map(|(r, rule)| {
+            let mine: Vec<&Suggestion> = suggestions.iter().filter(|s| s.rule == r).collect();
+            // Human passages of the code, by document.
+            let mut human: Vec<(usize, Range<usize>)> = human_segments(project)
+                .filter(|s| s.codes.contains(&rule.code))
+                .map(|s| (s.document, s.bytes.clone()))
+                .collect();
+            human.sort_by_key(|(d, b)| (*d, b.start, b.end));
+            human.dedup();
+            let overlaps = |d: usize, b: &Range<usize>, o: &(usize, Range<usize>)| {
+                o.0 == d && o.1.start < b.end && b.start < o.1.end
+            };
+            match unit {
+                Unit::Match => {
+                    let correct = mine
+                        .iter()
+                        .filter(|s| human.iter().any(|h| overlaps(s.document, &s.bytes, h)))
+                        .count();
+                    let found = human
+                        .iter()
+                        .filter(|h| mine.iter().any(|s| overlaps(s.document, &s.bytes, h)))
+                        .count();
+                    Score {
+                        rule: r,
+                        suggested: mine.len(),
+                        human: human.len(),
+                        correct,
+                        found,
+                    }
+                }
+                Unit::Sentence | Unit::Turn => {
+                    // The units the human coding falls on, in participants' turns.
+                    let mut units: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
+                    for (d, b) in &human {
+                        let doc = &project.documents[*d];
+                        for t in doc.turns_overlapping(b) {
+                            if !spoken_by_participant(doc, t) {
+                                continue;
+                            }
+                            let turn = &doc.turns[t];
+                            let base = turn.bytes.start;
+                            let spans = match unit {
+                                Unit::Sentence => sentences(&doc.text[turn.bytes.clone()]),
+                                _ => std::iter::once(0..turn.bytes.len()).collect(),
+                            };
+                            for s in spans {
+                                if base + s.start < b.end && b.start < base + s.end {
+                                    units.insert((*d, base + s.start, base + s.end));
+                                }
+                            }
+                        }
+                    }
+                    let suggested: BTreeSet<(usize, usize, usize)> = mine
+                        .iter()
+                        .map(|s| (s.document, s.bytes.start, s.bytes.end))
+                        .collect();
+                    let both = suggested.intersection(&units).count();
+                    Score {
+                        rule: r,
+                        suggested: suggested.len(),
+                        human: units.len(),
+                        correct: both,
+                        found: both,
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// Refuses a query that could code everything: a rule must name some words.
+pub fn check_rule(rule: &Rule) -> Result<()> {
+    if let Some(q) = &rule.query {
+        if q.positive_leaves().is_empty() && rule.regex.is_none() {
+            bail!("the rule `{}` names no words to look for", rule.text);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exclusions_are_dropped_for_candidates_only() {
+        let q = query::parse("a AND NOT b").unwrap();
+        assert_eq!(without_exclusions(&q), Some(Expr::Word("a".into())));
+        assert_eq!(without_exclusions(&query::parse("NOT b").unwrap()), None);
+        assert_eq!(without_exclusions(&query::parse("a OR NOT b").unwrap()), None);
+        let q = query::parse("(a b) OR c").unwrap();
+        assert_eq!(without_exclusions(&q), Some(q.clone()));
+    }
+
+    #[test]
+    fn sentences_are_trimmed_byte_ranges() {
+        let text = "One thing. Another thing!  Third";
+        let s: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(s, ["One thing.", "Another thing!", "Third"]);
+    }
+}
