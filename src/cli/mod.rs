@@ -13,6 +13,7 @@ mod import;
 mod init;
 mod report;
 mod search;
+mod shell;
 mod stats;
 mod triangulate;
 
@@ -49,15 +50,17 @@ enum Command {
     Check(check::Args),
     Code(code::Args),
     Codebook(codebook::Args),
+    Extracts(extracts::Args),
+    Search(search::Args),
+    Autocode(autocode::Args),
     Stats(stats::Args),
     Triangulate(triangulate::Args),
     Agree(agree::Args),
-    Autocode(autocode::Args),
-    Extracts(extracts::Args),
     Report(report::Args),
-    Search(search::Args),
     Import(import::Args),
     Export(export::Args),
+    Completions(shell::CompletionsArgs),
+    Man(shell::ManArgs),
 }
 
 /// How a command ended.
@@ -89,6 +92,8 @@ pub fn run() -> i32 {
         Command::Import(a) => import::run(&cli.global, a),
         Command::Report(a) => report::run(&cli.global, a),
         Command::Search(a) => search::run(&cli.global, a),
+        Command::Completions(a) => shell::completions(a),
+        Command::Man(a) => shell::man(a),
         Command::Stats(a) => stats::run(&cli.global, a),
         Command::Triangulate(a) => triangulate::run(&cli.global, a),
     };

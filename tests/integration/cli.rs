@@ -78,3 +78,31 @@ fn codebook_tree_with_counts() {
     let out = Dir::project().run(&["codebook", "--format", "csv"]).ok();
     assert!(out.stdout.starts_with("level,theme,category,code,definition\ntheme,Relationships,,,\ncategory,Relationships,Values,,\ncode,Relationships,Values,shared-values,values that fit.\n"), "{}", out.stdout);
 }
+
+#[test]
+fn completions_for_every_shell_know_the_subcommands() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = run_in(std::path::Path::new("."), &["completions", shell]).ok();
+        for sub in ["extracts", "search", "autocode", "report"] {
+            assert!(out.stdout.contains(sub), "{shell} completions lack {sub}");
+        }
+    }
+    let out = run_in(std::path::Path::new("."), &["completions", "tcsh"]);
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn the_manual_page_has_a_page_per_subcommand() {
+    let out = run_in(std::path::Path::new("."), &["man"]).ok();
+    assert!(out.stdout.contains(".TH thematic 1"), "{}", &out.stdout[..200]);
+    for sub in ["check", "search", "extracts", "autocode", "report"] {
+        assert!(
+            out.stdout.contains(&format!(".TH thematic-{sub} 1")),
+            "no page for {sub}"
+        );
+    }
+    assert!(
+        out.stdout.contains("stemmed"),
+        "the search page carries the query language"
+    );
+}
