@@ -4,7 +4,10 @@
 //! `referr`, like `referral`).
 
 use super::query::Expr;
+use rust_stemmers::Algorithm;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream,
 };
@@ -36,27 +39,29 @@ pub const LANGUAGES: &[&str] = &[
     "none",
 ];
 
-fn language(name: &str) -> Option<Language> {
-    use Language::*;
+/// The stemmer of a language, for the index (tantivy's filter) and for single words (the
+/// same Snowball algorithm, called directly).
+fn language(name: &str) -> Option<(Language, Algorithm)> {
+    use Language as L;
     Some(match name {
-        "arabic" => Arabic,
-        "danish" => Danish,
-        "dutch" => Dutch,
-        "finnish" => Finnish,
-        "french" => French,
-        "german" => German,
-        "greek" => Greek,
-        "hungarian" => Hungarian,
-        "italian" => Italian,
-        "norwegian" => Norwegian,
-        "portuguese" => Portuguese,
-        "romanian" => Romanian,
-        "russian" => Russian,
-        "spanish" => Spanish,
-        "swedish" => Swedish,
-        "tamil" => Tamil,
-        "turkish" => Turkish,
-        "english" => English,
+        "arabic" => (L::Arabic, Algorithm::Arabic),
+        "danish" => (L::Danish, Algorithm::Danish),
+        "dutch" => (L::Dutch, Algorithm::Dutch),
+        "finnish" => (L::Finnish, Algorithm::Finnish),
+        "french" => (L::French, Algorithm::French),
+        "german" => (L::German, Algorithm::German),
+        "greek" => (L::Greek, Algorithm::Greek),
+        "hungarian" => (L::Hungarian, Algorithm::Hungarian),
+        "italian" => (L::Italian, Algorithm::Italian),
+        "norwegian" => (L::Norwegian, Algorithm::Norwegian),
+        "portuguese" => (L::Portuguese, Algorithm::Portuguese),
+        "romanian" => (L::Romanian, Algorithm::Romanian),
+        "russian" => (L::Russian, Algorithm::Russian),
+        "spanish" => (L::Spanish, Algorithm::Spanish),
+        "swedish" => (L::Swedish, Algorithm::Swedish),
+        "tamil" => (L::Tamil, Algorithm::Tamil),
+        "turkish" => (L::Turkish, Algorithm::Turkish),
+        "english" => (L::English, Algorithm::English),
         _ => return None,
     })
 }
@@ -66,6 +71,10 @@ fn language(name: &str) -> Option<Language> {
 pub struct Analyzers {
     pub stemmed: TextAnalyzer,
     pub raw: TextAnalyzer,
+    /// Stems single words as `stemmed` does (`None`: no stemming).
+    stemmer: Option<Arc<rust_stemmers::Stemmer>>,
+    /// Words stemmed so far: a corpus repeats its words, and stemming is the costly part.
+    stems: HashMap<String, Arc<str>>,
 }
 
 impl Analyzers {
@@ -76,15 +85,27 @@ impl Analyzers {
             .filter(RemoveLongFilter::limit(60))
             .filter(LowerCaser)
             .build();
-        let stemmed = match (language_name, language(language_name)) {
-            ("none", _) => raw.clone(),
-            (_, lang) => TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(60))
-                .filter(LowerCaser)
-                .filter(Stemmer::new(lang.unwrap_or(Language::English)))
-                .build(),
+        let (stemmed, stemmer) = match (language_name, language(language_name)) {
+            ("none", _) => (raw.clone(), None),
+            (_, lang) => {
+                let (lang, algorithm) = lang.unwrap_or((Language::English, Algorithm::English));
+                let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+                    .filter(RemoveLongFilter::limit(60))
+                    .filter(LowerCaser)
+                    .filter(Stemmer::new(lang))
+                    .build();
+                (
+                    analyzer,
+                    Some(Arc::new(rust_stemmers::Stemmer::create(algorithm))),
+                )
+            }
         };
-        Analyzers { stemmed, raw }
+        Analyzers {
+            stemmed,
+            raw,
+            stemmer,
+            stems: HashMap::new(),
+        }
     }
 
     /// The stems of a text, in order.
@@ -113,31 +134,30 @@ impl Analyzers {
         let mut raw = self.raw.token_stream(text);
         while raw.advance() {
             let t = raw.token();
+            let stem = match self.stems.get(t.text.as_str()) {
+                Some(s) => s.clone(),
+                None => {
+                    let s: Arc<str> = match &self.stemmer {
+                        None => t.text.as_str().into(),
+                        Some(stemmer) => stemmer.stem(&t.text).as_ref().into(),
+                    };
+                    self.stems.insert(t.text.clone(), s.clone());
+                    s
+                }
+            };
             out.push(Token {
-                stem: String::new(),
-                word: t.text.clone(),
+                stem,
                 bytes: t.offset_from..t.offset_to,
             });
-        }
-        // The same tokenizer and length filter cut the same words: the stems line up.
-        let mut stemmed = self.stemmed.token_stream(text);
-        let mut i = 0;
-        while stemmed.advance() {
-            if let Some(t) = out.get_mut(i) {
-                t.stem = stemmed.token().text.clone();
-            }
-            i += 1;
         }
         out
     }
 }
 
-/// A word of a text.
+/// A word of a text: its stem and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
-    pub stem: String,
-    /// Lower-cased, not stemmed.
-    pub word: String,
+    pub stem: Arc<str>,
     pub bytes: Range<usize>,
 }
 
@@ -161,15 +181,15 @@ impl Pattern {
         }
     }
 
-    /// The byte ranges where the pattern matches a text's tokens.
-    pub fn find(&self, tokens: &[Token], out: &mut Vec<Range<usize>>) {
+    /// The byte ranges where the pattern matches the tokens of `text`.
+    pub fn find(&self, text: &str, tokens: &[Token], out: &mut Vec<Range<usize>>) {
         match self {
             Pattern::Stems(stems) if stems.len() <= tokens.len() => {
                 for i in 0..=tokens.len() - stems.len() {
                     if tokens[i..i + stems.len()]
                         .iter()
                         .zip(stems)
-                        .all(|(t, s)| &t.stem == s)
+                        .all(|(t, s)| *t.stem == **s)
                     {
                         out.push(tokens[i].bytes.start..tokens[i + stems.len() - 1].bytes.end);
                     }
@@ -179,7 +199,7 @@ impl Pattern {
             Pattern::Prefix(p) => out.extend(
                 tokens
                     .iter()
-                    .filter(|t| t.word.starts_with(p.as_str()))
+                    .filter(|t| text[t.bytes.clone()].to_lowercase().starts_with(p.as_str()))
                     .map(|t| t.bytes.clone()),
             ),
         }
@@ -187,10 +207,10 @@ impl Pattern {
 }
 
 /// Where any of `patterns` match, sorted, overlapping matches merged.
-pub fn matches(patterns: &[Pattern], tokens: &[Token]) -> Vec<Range<usize>> {
+pub fn matches(patterns: &[Pattern], text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     for p in patterns {
-        p.find(tokens, &mut found);
+        p.find(text, tokens, &mut found);
     }
     found.sort_by_key(|r| (r.start, r.end));
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(found.len());
@@ -217,9 +237,19 @@ mod tests {
         assert_eq!(a.stems("don’t don't"), ["don", "t", "don", "t"]);
         let tokens = a.tokens("Our referrals, don’t");
         assert_eq!(tokens[1].bytes, 4..13);
-        assert_eq!(tokens[1].word, "referrals");
-        assert_eq!(tokens[1].stem, "referr");
+        assert_eq!(&*tokens[1].stem, "referr");
         assert_eq!(Analyzers::new("none").stems("Referrals"), ["referrals"]);
+    }
+
+    #[test]
+    fn single_words_stem_as_the_index_does() {
+        let text = "Referrals happily organisations didn’t waiting communities Ethos";
+        for lang in ["english", "french", "german", "none"] {
+            let mut a = Analyzers::new(lang);
+            let index: Vec<String> = a.stems(text);
+            let words: Vec<String> = a.tokens(text).into_iter().map(|t| t.stem.to_string()).collect();
+            assert_eq!(index, words, "{lang}");
+        }
     }
 
     #[test]
@@ -229,7 +259,7 @@ mod tests {
         let tokens = a.tokens(text);
         let phrase = Pattern::of(&Expr::Phrase("shared values".into()), &mut a).unwrap();
         let prefix = Pattern::of(&Expr::Prefix("refer".into()), &mut a).unwrap();
-        let found: Vec<&str> = matches(&[phrase, prefix], &tokens)
+        let found: Vec<&str> = matches(&[phrase, prefix], text, &tokens)
             .iter()
             .map(|r| &text[r.clone()])
             .collect();

@@ -169,6 +169,8 @@ fn compile(expr: &Expr, analyzers: &mut Analyzers) -> Node {
 
 /// What a unit offers a query: its words and who, where and how it is coded.
 struct UnitView<'a> {
+    /// The turn's words and the unit's tokens in them.
+    text: &'a str,
     tokens: &'a [analyzer::Token],
     project: &'a Project,
     document: usize,
@@ -181,7 +183,7 @@ fn eval(node: &Node, u: &UnitView) -> bool {
     match node {
         Node::Pattern(p) => {
             let mut found = Vec::new();
-            p.find(u.tokens, &mut found);
+            p.find(u.text, u.tokens, &mut found);
             !found.is_empty()
         }
         Node::Field(f, v) => {
@@ -306,6 +308,7 @@ pub fn suggest(
                         .cloned()
                         .collect();
                     let view = UnitView {
+                        text: words,
                         tokens: &in_unit,
                         project,
                         document: d,
@@ -316,7 +319,7 @@ pub fn suggest(
                         continue;
                     }
                     let spans = match unit {
-                        Unit::Match => analyzer::matches(&positive, &in_unit),
+                        Unit::Match => analyzer::matches(&positive, words, &in_unit),
                         _ => vec![u.clone()],
                     };
                     for s in spans {

@@ -25,6 +25,12 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 /// Bumped whenever the schema or what goes into it changes.
 const FORMAT: u32 = 1;
 const MANIFEST: &str = "search.json";
+/// What a search reads first: the format and a hash of the inputs' stamps (the full
+/// manifest is read only when the index has to be brought up to date).
+const STAMP: &str = "search.stamp";
+/// The names to redact and the index's files, beside the stamp.
+const NAMES: &str = "search-names.json";
+const FILES: &str = "search-files.json";
 const INDEX: &str = "index";
 
 /// The fields of a turn.
@@ -128,6 +134,19 @@ fn inputs(root: &Path, config: &Config) -> BTreeMap<String, Stamp> {
     out
 }
 
+/// The quick check: format, version, language and a hash of every input's stamp.
+fn stamp_line(language: &str, inputs: &BTreeMap<String, Stamp>) -> String {
+    let mut h = Hasher::default();
+    for (path, s) in inputs {
+        h.str(path).number(s.size).bytes(&s.modified.to_le_bytes());
+    }
+    format!(
+        "{FORMAT} {} {language} {:016x}\n",
+        env!("CARGO_PKG_VERSION"),
+        h.finish()
+    )
+}
+
 fn read_manifest(dir: &Path) -> Option<Manifest> {
     let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
     serde_json::from_str(&text).ok()
@@ -180,18 +199,27 @@ pub fn open(
     let analyzers = Analyzers::new(&language);
     {
         let lock = Lock::shared(&dir)?;
-        if let Some(m) = read_manifest(&dir) {
-            if fresh(&m, &language, &inputs(root, config), &index_dir) {
-                if let Ok(index) = Index::open_in_dir(&index_dir) {
-                    register(&index, &analyzers);
-                    return Ok(Open {
-                        fields: schema().1,
-                        index,
-                        analyzers,
-                        names: m.names,
-                        updated: None,
-                        _lock: lock,
-                    });
+        let stamp = std::fs::read_to_string(dir.join(STAMP)).unwrap_or_default();
+        if !stamp.is_empty() && stamp == stamp_line(&language, &inputs(root, config)) {
+            let names = std::fs::read_to_string(dir.join(NAMES))
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok());
+            let files = std::fs::read_to_string(dir.join(FILES))
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok());
+            if let (Some(names), Some(files)) = (names, files) {
+                if index_files(&index_dir) == files {
+                    if let Ok(index) = Index::open_in_dir(&index_dir) {
+                        register(&index, &analyzers);
+                        return Ok(Open {
+                            fields: schema().1,
+                            index,
+                            analyzers,
+                            names,
+                            updated: None,
+                            _lock: lock,
+                        });
+                    }
                 }
             }
         }
@@ -228,7 +256,11 @@ fn update(
     let stamps = inputs(root, config);
     let old = read_manifest(dir).unwrap_or_default();
     if let Some(m) = Some(&old).filter(|m| fresh(m, language, &stamps, &index_dir)) {
-        // Another command brought it up to date while this one waited.
+        // Up to date: another command updated it while this one waited, or only the
+        // quick-check files were missing.
+        if std::fs::read_to_string(dir.join(STAMP)).ok() != Some(stamp_line(language, &stamps)) {
+            write_manifest(dir, m)?;
+        }
         return Ok((m.names.clone(), (0, 0)));
     }
     let hashes = content_hashes(root, &stamps);
@@ -289,7 +321,16 @@ fn update(
             }
             std::fs::create_dir_all(&index_dir)
                 .with_context(|| format!("cannot create {}", index_dir.display()))?;
-            (Index::create_in_dir(&index_dir, schema)?, BTreeMap::new())
+            // Small store blocks: a search reads a few hundred turns, each from its own block.
+            let settings = tantivy::IndexSettings {
+                docstore_blocksize: 4096,
+                ..Default::default()
+            };
+            let index = Index::builder()
+                .schema(schema)
+                .settings(settings)
+                .create_in_dir(&index_dir)?;
+            (index, BTreeMap::new())
         }
     };
     register(&index, analyzers);
@@ -334,8 +375,19 @@ fn update(
         names: project.names.terms.clone(),
         files: index_files(&index_dir),
     };
-    crate::fsutil::write_atomic(&dir.join(MANIFEST), serde_json::to_string(&manifest)?.as_bytes())?;
+    write_manifest(dir, &manifest)?;
     Ok((manifest.names, (changed.len(), removed.len())))
+}
+
+/// Writes the manifest, then the quick-check files (the stamp last: until it is written, a
+/// search brings the index up to date again rather than trust it).
+fn write_manifest(dir: &Path, m: &Manifest) -> Result<()> {
+    let _ = std::fs::remove_file(dir.join(STAMP));
+    crate::fsutil::write_atomic(&dir.join(MANIFEST), serde_json::to_string(m)?.as_bytes())?;
+    crate::fsutil::write_atomic(&dir.join(NAMES), serde_json::to_string(&m.names)?.as_bytes())?;
+    crate::fsutil::write_atomic(&dir.join(FILES), serde_json::to_string(&m.files)?.as_bytes())?;
+    crate::fsutil::write_atomic(&dir.join(STAMP), stamp_line(&m.language, &m.inputs).as_bytes())?;
+    Ok(())
 }
 
 /// The content hash of every input file.
@@ -458,6 +510,7 @@ fn add_document(writer: &mut IndexWriter, f: &Fields, project: &Project, d: usiz
 pub fn discard(root: &Path) -> Result<()> {
     let dir = root.join(cache::DIR);
     let _lock = Lock::exclusive(&cache::dir(root)?)?;
+    let _ = std::fs::remove_file(dir.join(STAMP));
     let _ = std::fs::remove_file(dir.join(MANIFEST));
     let index_dir: PathBuf = dir.join(INDEX);
     if index_dir.exists() {

@@ -12,6 +12,7 @@ use analyzer::{Analyzers, Pattern};
 use anyhow::{bail, Result};
 use index::{Coded, Fields, Open};
 use query::{Expr, Field as QField};
+use rayon::prelude::*;
 use std::ops::Range;
 use std::path::Path;
 use tantivy::collector::DocSetCollector;
@@ -135,42 +136,91 @@ fn run(open: &Open, config: &Config, request: &Request, expr: &Expr) -> Result<R
     let query = BooleanQuery::new(clauses);
     let reader = open.index.reader()?;
     let searcher = reader.searcher();
-    let found = searcher.search(&query, &DocSetCollector)?;
-    let mut turns: Vec<(String, u64, TantivyDocument)> = Vec::with_capacity(found.len());
-    for address in found {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let id = text(&doc, f.document).to_string();
-        let turn = doc.get_first(f.turn).and_then(|v| v.as_u64()).unwrap_or(0);
-        turns.push((id, turn, doc));
-    }
-    turns.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let mut found: Vec<_> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
+    // In store order, so that neighbouring turns come from the same decompressed block.
+    found.sort();
     let patterns: Vec<Pattern> = expr
         .positive_leaves()
         .into_iter()
         .filter_map(|leaf| Pattern::of(leaf, &mut analyzers))
         .collect();
-    let analysis = config.coding.analysis.clone();
-    let counts = |coder: &str| analysis.as_ref().is_none_or(|a| a.iter().any(|x| x == coder));
     let mut required: Vec<String> = request.codes.clone();
     required.extend(expr.required_codes().into_iter().map(str::to_string));
-    let mut hits = Vec::new();
-    for (id, _, doc) in &turns {
+    let job = TurnJob {
+        fields: f,
+        patterns: &patterns,
+        required: &required,
+        analysis: config.coding.analysis.as_deref(),
+        request,
+    };
+    // Reading the turns and finding the words in them is most of a search: two halves at once.
+    let chunk = found.len().div_ceil(rayon::current_num_threads().max(1)).max(64);
+    let per_chunk: Vec<Result<Vec<TurnHits>>> = found
+        .par_chunks(chunk)
+        .map(|addresses| {
+            let mut analyzers = open.analyzers.clone();
+            addresses
+                .iter()
+                .map(|&address| {
+                    let doc: TantivyDocument = searcher.doc(address)?;
+                    let id = text(&doc, f.document).to_string();
+                    let turn = doc.get_first(f.turn).and_then(|v| v.as_u64()).unwrap_or(0);
+                    let hits = job.hits(&id, &doc, &mut analyzers);
+                    Ok((id, turn, hits))
+                })
+                .collect()
+        })
+        .collect();
+    let mut turns: Vec<TurnHits> = Vec::with_capacity(found.len());
+    for chunk in per_chunk {
+        turns.extend(chunk?);
+    }
+    turns.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let matched = turns.len();
+    let hits: Vec<Hit> = turns.into_iter().flat_map(|(_, _, hits)| hits).collect();
+    Ok(Results {
+        hits,
+        turns: matched,
+        names: open.names.clone(),
+        updated: open.updated,
+    })
+}
+
+/// A matched turn's hits: (document id, turn, hits).
+type TurnHits = (String, u64, Vec<Hit>);
+
+/// What each matched turn is searched for.
+struct TurnJob<'a> {
+    fields: &'a Fields,
+    patterns: &'a [Pattern],
+    /// Codes every hit must fall on.
+    required: &'a [String],
+    /// The coders whose coding counts (`None`: every coder).
+    analysis: Option<&'a [String]>,
+    request: &'a Request,
+}
+
+impl TurnJob<'_> {
+    fn hits(&self, id: &str, doc: &TantivyDocument, analyzers: &mut Analyzers) -> Vec<Hit> {
+        let f = self.fields;
+        let counts = |coder: &str| self.analysis.is_none_or(|a| a.iter().any(|x| x == coder));
         let words = text(doc, f.text);
         let coded: Vec<Coded> = serde_json::from_str(text(doc, f.segments)).unwrap_or_default();
-        let ranges = if patterns.is_empty() {
+        let ranges = if self.patterns.is_empty() {
             // Only fields matched: the whole turn is the hit.
             std::iter::once(0..words.len()).collect()
         } else {
-            analyzer::matches(&patterns, &analyzers.tokens(words))
+            analyzer::matches(self.patterns, words, &analyzers.tokens(words))
         };
         let line = doc.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(1) as usize;
         let start = doc.get_first(f.start).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+        let mut hits = Vec::new();
         for r in ranges {
             let overlapping = |c: &&Coded| c.0 < r.end && r.start < c.1;
-            if request.uncoded && coded.iter().any(|c| overlapping(&c)) {
+            if self.request.uncoded && coded.iter().any(|c| overlapping(&c)) {
                 continue;
             }
-            if !required.iter().all(|code| {
+            if !self.required.iter().all(|code| {
                 coded
                     .iter()
                     .filter(overlapping)
@@ -186,10 +236,10 @@ fn run(open: &Open, config: &Config, request: &Request, expr: &Expr) -> Result<R
                 .collect();
             codes.sort();
             codes.dedup();
-            let context = crate::analysis::extracts::context(words, &r, request.context);
+            let context = crate::analysis::extracts::context(words, &r, self.request.context);
             let hit_start = start + words[..r.start].chars().count();
             hits.push(Hit {
-                document: id.clone(),
+                document: id.to_string(),
                 line: line + words[..r.start].matches('\n').count(),
                 start: hit_start,
                 end: hit_start + words[r.clone()].chars().count(),
@@ -206,13 +256,8 @@ fn run(open: &Open, config: &Config, request: &Request, expr: &Expr) -> Result<R
                 context,
             });
         }
+        hits
     }
-    Ok(Results {
-        hits,
-        turns: turns.len(),
-        names: open.names.clone(),
-        updated: open.updated,
-    })
 }
 
 impl Hit {
@@ -245,8 +290,10 @@ pub fn turns_matching(open: &Open, expr: Option<&Expr>) -> Result<Vec<(String, u
     };
     let reader = open.index.reader()?;
     let searcher = reader.searcher();
+    let mut found: Vec<_> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
+    found.sort();
     let mut out = Vec::new();
-    for address in searcher.search(&query, &DocSetCollector)? {
+    for address in found {
         let doc: TantivyDocument = searcher.doc(address)?;
         let turn = doc
             .get_first(open.fields.turn)
