@@ -36,7 +36,21 @@ pub struct Stamp {
     pub modified: u128,
 }
 
+/// How long after a change a file's stamp is trusted. File systems keep modification times in
+/// coarse ticks, so a file changed twice within one tick, to the same size, keeps its stamp;
+/// a stamp taken within this margin of now is therefore not trusted (git calls such entries
+/// "racily clean") and the file is looked at again next time.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl Stamp {
+    /// Whether the stamp is old enough to stand for the file's contents.
+    pub fn settled(&self) -> bool {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        self.modified + SETTLE.as_nanos() <= now
+    }
+
     pub fn of(path: &Path) -> Option<Stamp> {
         Some(Stamp::from_metadata(&std::fs::metadata(path).ok()?))
     }
@@ -87,6 +101,63 @@ pub fn stamps_under(root: &Path, dir: &str, out: &mut BTreeMap<String, Stamp>) {
         })
         .collect();
     out.extend(stamped);
+}
+
+/// A file of the cache holding one value: a header (what it is, which version of `thematic`
+/// wrote it, the key of the inputs it was made from, a CRC-32 and the length of the payload),
+/// then the value in postcard's compact binary form. A file whose header, key or checksum does
+/// not match is not used.
+const MAGIC: &[u8; 8] = b"THEMATIC";
+
+fn header_version() -> u64 {
+    Hasher::default().str(env!("CARGO_PKG_VERSION")).finish()
+}
+
+/// The value kept under `name` for inputs with this `key`, when there is one, intact.
+pub fn read_value<T: serde::de::DeserializeOwned>(root: &Path, name: &str, key: u64) -> Option<T> {
+    let bytes = std::fs::read(root.join(DIR).join(name)).ok()?;
+    let (head, payload) = bytes.split_at_checked(8 + 8 + 8 + 4 + 8)?;
+    let field = |at: usize| u64::from_le_bytes(head[at..at + 8].try_into().expect("8 bytes"));
+    let crc = u32::from_le_bytes(head[24..28].try_into().expect("4 bytes"));
+    if &head[..8] != MAGIC
+        || field(8) != header_version()
+        || field(16) != key
+        || field(28) != payload.len() as u64
+        || crc32fast::hash(payload) != crc
+    {
+        return None;
+    }
+    postcard::from_bytes(payload).ok()
+}
+
+/// Keeps `value` under `name` for inputs with this `key`: written aside and renamed into
+/// place, so a reader sees the old file or the new one, never half of one. Best effort: a
+/// cache that cannot be written is no error.
+pub fn write_value<T: serde::Serialize>(root: &Path, name: &str, key: u64, value: &T) {
+    let Ok(dir) = dir(root) else { return };
+    let Ok(payload) = postcard::to_stdvec(value) else {
+        return;
+    };
+    let mut bytes = Vec::with_capacity(payload.len() + 36);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&header_version().to_le_bytes());
+    bytes.extend_from_slice(&key.to_le_bytes());
+    bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&payload);
+    let _ = crate::fsutil::write_atomic(&dir.join(name), &bytes);
+}
+
+/// Whether the cache is to be used: not when `THEMATIC_CACHE=off` (or `0`, `no`).
+pub fn enabled() -> bool {
+    !matches!(
+        std::env::var("THEMATIC_CACHE")
+            .ok()
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("off" | "0" | "no" | "false")
+    )
 }
 
 /// FNV-1a, 64 bits: a content hash that is the same on every machine and every release.
@@ -155,6 +226,26 @@ fn lock_file(dir: &Path) -> Result<File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_reads_back_only_with_its_key_and_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write_value(root, "v.bin", 7, &vec!["a".to_string(), "b".into()]);
+        assert_eq!(
+            read_value::<Vec<String>>(root, "v.bin", 7),
+            Some(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(read_value::<Vec<String>>(root, "v.bin", 8), None, "another key");
+        let path = root.join(DIR).join("v.bin");
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(read_value::<Vec<String>>(root, "v.bin", 7), None, "a flipped bit");
+        std::fs::write(&path, &bytes[..20]).unwrap();
+        assert_eq!(read_value::<Vec<String>>(root, "v.bin", 7), None, "cut short");
+    }
 
     #[test]
     fn fnv_1a_matches_the_published_test_vectors() {

@@ -19,7 +19,7 @@ use crate::text::is_code_id;
 use comrak::nodes::{AstNode, NodeValue};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Polarity {
     Positive,
     Negative,
@@ -45,7 +45,7 @@ impl Polarity {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Theme {
     pub name: String,
     /// The Markdown under the heading, before its first category or code.
@@ -53,7 +53,7 @@ pub struct Theme {
     pub line: usize,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Category {
     pub name: String,
     pub description: String,
@@ -61,7 +61,7 @@ pub struct Category {
     pub line: usize,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Code {
     pub id: String,
     pub definition: String,
@@ -85,12 +85,49 @@ pub struct Code {
 /// Index of a code in [`Codebook::codes`].
 pub type CodeIdx = usize;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(into = "Stored", from = "Stored")]
 pub struct Codebook {
     pub themes: Vec<Theme>,
     pub categories: Vec<Category>,
     pub codes: Vec<Code>,
     index: HashMap<String, CodeIdx>,
+}
+
+/// A codebook as the cache keeps it: without its index, which is made again on reading (a
+/// hash map's order would make the cache's bytes differ from run to run).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    themes: Vec<Theme>,
+    categories: Vec<Category>,
+    codes: Vec<Code>,
+}
+
+impl From<Codebook> for Stored {
+    fn from(b: Codebook) -> Stored {
+        Stored {
+            themes: b.themes,
+            categories: b.categories,
+            codes: b.codes,
+        }
+    }
+}
+
+impl From<Stored> for Codebook {
+    fn from(s: Stored) -> Codebook {
+        let index = s
+            .codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        Codebook {
+            themes: s.themes,
+            categories: s.categories,
+            codes: s.codes,
+            index,
+        }
+    }
 }
 
 /// The attributes a code's nested items may set.

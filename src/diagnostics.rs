@@ -6,14 +6,14 @@
 use std::fmt;
 
 /// How bad a problem is. Errors make `check` exit 1; warnings only with `--strict`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     Error,
     Warning,
 }
 
 /// One problem: `error: coding/jw.csv:14: quote not found in LRs04: "..."`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub severity: Severity,
     /// Path relative to the project folder, with `/` separators.
@@ -43,7 +43,7 @@ impl Problem {
 }
 
 /// The problems collected while loading.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostics {
     problems: Vec<Problem>,
 }

@@ -80,6 +80,18 @@ impl Project {
     /// Loads the analysis folder at `root`. Problems in any file are collected in the returned
     /// diagnostics and loading goes on with what could be read.
     pub fn load(root: &Path) -> Result<(Project, Diagnostics)> {
+        Project::load_with(root, false)
+    }
+
+    /// [`Project::load`], reusing what an earlier command read from the same files: the
+    /// documents, the codebook, the coding sheets and their anchored segments are kept in
+    /// `.thematic/` under a key made from every input file's size and modification time.
+    /// The result is the same as without the cache (`THEMATIC_CACHE=off` turns it off).
+    pub fn load_cached(root: &Path) -> Result<(Project, Diagnostics)> {
+        Project::load_with(root, crate::cache::enabled())
+    }
+
+    fn load_with(root: &Path, use_cache: bool) -> Result<(Project, Diagnostics)> {
         if !root.is_dir() {
             bail!("project folder {} does not exist", root.display());
         }
@@ -92,14 +104,46 @@ impl Project {
             Some(text) => Participants::parse(&text, &participants_file, &group_ids, &mut diags),
             None => Participants::parse("id,group\n", &participants_file, &group_ids, &mut diags),
         };
-        let codebook_file = config.codebook.path.clone();
-        let mut codebook = match read_text(root, &codebook_file, true, &mut diags) {
-            Some(text) => Codebook::parse(&text, &codebook_file, &mut diags),
-            None => Codebook::default(),
+        let key = use_cache.then(|| read_key(root, &config));
+        let cached = key.and_then(|(k, _)| crate::cache::read_value::<Read>(root, READ_CACHE, k));
+        let read = match (cached, key) {
+            (Some(mut read), Some((k, _))) => {
+                // The texts stay on disk until something reads one.
+                let store = corpus::text::TextStore::new(Box::new(CachedTexts {
+                    root: root.to_path_buf(),
+                    key: k,
+                    corpus: config.corpus.clone(),
+                    participants: participants.clone(),
+                    files: read
+                        .documents
+                        .iter()
+                        .map(|d| (d.id.clone(), d.path.clone(), d.format))
+                        .collect(),
+                }));
+                for (i, d) in read.documents.iter_mut().enumerate() {
+                    d.text = corpus::text::Text::stored(store.clone(), i);
+                }
+                read
+            }
+            _ => {
+                let read = Read::from_files(root, &config, &participants);
+                // Only inputs that have settled are worth a cache entry (see `Stamp::settled`).
+                if let Some((k, true)) = key {
+                    let texts: Vec<&str> = read.documents.iter().map(|d| &*d.text).collect();
+                    crate::cache::write_value(root, TEXTS_CACHE, k, &texts);
+                    crate::cache::write_value(root, READ_CACHE, k, &read);
+                }
+                read
+            }
         };
-        let (documents, unreadable) = load_documents(root, &config, &participants, &mut diags);
-        let sheets = coding::read_sheets(root, &config.coding.sheets, &mut diags);
-        let segments = coding::anchor_sheets(&sheets, &documents, &unreadable, &mut codebook, &mut diags);
+        let Read {
+            documents,
+            codebook,
+            sheets,
+            segments,
+            problems,
+        } = read;
+        diags.extend(problems);
         let coders: Vec<String> = sheets.iter().map(|s| s.coder.clone()).collect();
         let analysis = match &config.coding.analysis {
             None => default_analysis(&sheets),
@@ -297,6 +341,98 @@ fn known_names(participants: &Participants, documents: &[Document]) -> Vec<Strin
     names.sort();
     names.dedup();
     names
+}
+
+/// What is costly to read and kept in the cache: the transcripts read into documents, the
+/// codebook (with the unsorted codes the sheets added), the sheets, their anchored segments,
+/// and the problems found on the way.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Read {
+    documents: Vec<Document>,
+    codebook: Codebook,
+    sheets: Vec<Sheet>,
+    segments: Vec<CodedSegment>,
+    problems: Diagnostics,
+}
+
+const READ_CACHE: &str = "project.bin";
+const TEXTS_CACHE: &str = "texts.bin";
+
+/// The documents' texts from the cache, or, should that file have gone or been damaged since
+/// the load, from the transcripts again (they have not changed: the key says so).
+struct CachedTexts {
+    root: std::path::PathBuf,
+    key: u64,
+    corpus: crate::config::CorpusSettings,
+    participants: Participants,
+    files: Vec<(String, String, corpus::Format)>,
+}
+
+impl corpus::text::TextSource for CachedTexts {
+    fn texts(&self) -> Vec<String> {
+        if let Some(texts) = crate::cache::read_value::<Vec<String>>(&self.root, TEXTS_CACHE, self.key) {
+            if texts.len() == self.files.len() {
+                return texts;
+            }
+        }
+        let speakers = Speakers::new(&self.participants, &self.corpus);
+        let texts: Vec<String> = self
+            .files
+            .par_iter()
+            .map(|(id, path, format)| {
+                let bytes = std::fs::read(self.root.join(path)).unwrap_or_default();
+                let mut ignored = Diagnostics::default();
+                corpus::read_document(id.clone(), path.clone(), *format, bytes, &speakers, &mut ignored)
+                    .map(|d| d.text.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        crate::cache::write_value(&self.root, TEXTS_CACHE, self.key, &texts);
+        texts
+    }
+}
+
+impl Read {
+    fn from_files(root: &Path, config: &Config, participants: &Participants) -> Read {
+        let mut diags = Diagnostics::default();
+        let codebook_file = config.codebook.path.clone();
+        let mut codebook = match read_text(root, &codebook_file, true, &mut diags) {
+            Some(text) => Codebook::parse(&text, &codebook_file, &mut diags),
+            None => Codebook::default(),
+        };
+        let (documents, unreadable) = load_documents(root, config, participants, &mut diags);
+        let sheets = coding::read_sheets(root, &config.coding.sheets, &mut diags);
+        let segments = coding::anchor_sheets(&sheets, &documents, &unreadable, &mut codebook, &mut diags);
+        Read {
+            documents,
+            codebook,
+            sheets,
+            segments,
+            problems: diags,
+        }
+    }
+}
+
+/// The cache key of what [`Read`] reads, from every input file's path, size and modification
+/// time; and whether every one of those stamps has settled.
+fn read_key(root: &Path, config: &Config) -> (u64, bool) {
+    use crate::cache::{stamps_under, Hasher, Stamp};
+    let mut stamps = std::collections::BTreeMap::new();
+    for file in [CONFIG_FILE, &config.corpus.participants, &config.codebook.path] {
+        if let Some(s) = Stamp::of(&root.join(file)) {
+            stamps.insert(file.to_string(), s);
+        }
+    }
+    stamps_under(root, &config.corpus.transcripts, &mut stamps);
+    stamps_under(root, &config.coding.sheets, &mut stamps);
+    let mut h = Hasher::default();
+    h.str("project")
+        .str(&config.corpus.transcripts)
+        .str(&config.coding.sheets);
+    for (path, s) in &stamps {
+        h.str(path).number(s.size).bytes(&s.modified.to_le_bytes());
+    }
+    (h.finish(), stamps.values().all(Stamp::settled))
 }
 
 /// Reads a UTF-8 file of the project. A missing file is an error when `required`.

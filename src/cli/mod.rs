@@ -165,7 +165,7 @@ impl Global {
     }
 
     fn load_with_problems(&self) -> Result<(Project, Diagnostics)> {
-        Project::load(&self.root()?)
+        Project::load_cached(&self.root()?)
     }
 
     /// The analysis folder the command works on.

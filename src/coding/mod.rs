@@ -29,7 +29,7 @@ pub const OPTIONAL: [&str; 5] = ["memo", "occurrence", "exemplar", "quotable", R
 pub const RULE: &str = "rule";
 
 /// One row of a coding sheet, read but not yet anchored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SheetRow {
     pub line: usize,
     pub document: String,
@@ -43,7 +43,7 @@ pub struct SheetRow {
 }
 
 /// A coder's sheet.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Sheet {
     /// The file stem.
     pub coder: String,
@@ -61,7 +61,7 @@ pub struct Sheet {
 pub type CoderIdx = usize;
 
 /// A passage coded by one coder with one or more codes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CodedSegment {
     pub document: usize,
     pub bytes: Range<usize>,

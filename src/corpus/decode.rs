@@ -3,7 +3,7 @@
 //! nothing else changes.
 
 /// How a file's bytes were read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Encoding {
     Utf8,
     Utf8Bom,

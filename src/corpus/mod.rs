@@ -7,6 +7,7 @@ pub mod decode;
 pub mod docx;
 mod speakers;
 pub mod subtitles;
+pub mod text;
 pub mod turns;
 
 use crate::diagnostics::{did_you_mean, Diagnostics};
@@ -21,7 +22,7 @@ use turns::RawTurn;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The transcript formats `thematic` reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     Text,
     Markdown,
@@ -54,7 +55,7 @@ impl Format {
 }
 
 /// Who speaks a turn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Speaker {
     Participant(ParticipantIdx),
     Interviewer,
@@ -65,7 +66,7 @@ pub enum Speaker {
     Unknown,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Turn {
     /// The label as written (`R`, `Partner 7i`, `Dana Whitlock`); empty for an unlabelled
     /// document.
@@ -88,7 +89,7 @@ impl Turn {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     /// The path under `transcripts/` without the extension, `/`-separated.
     pub id: String,
@@ -97,8 +98,9 @@ pub struct Document {
     pub format: Format,
     pub encoding: Encoding,
     /// The text positions count in: the file's text for `.txt`/`.md`, the transcript written
-    /// out for `.vtt`, `.srt` and `.docx`.
-    pub text: String,
+    /// out for `.vtt`, `.srt` and `.docx`. The cache keeps it apart (see [`text`]).
+    #[serde(skip)]
+    pub text: text::Text,
     /// Length of `text` in characters.
     pub chars: usize,
     /// Front matter, keys lower-cased.
@@ -299,7 +301,7 @@ pub fn read_document(
         path,
         format,
         encoding,
-        text,
+        text: text.into(),
         meta,
     };
     doc.participant = document_participant(&doc, front.line("participant"), speakers.participants, diags);

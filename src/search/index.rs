@@ -289,7 +289,7 @@ fn update(
     let project = match loaded {
         Some(p) => p,
         None => {
-            owned = Project::load(root)?.0;
+            owned = Project::load_cached(root)?.0;
             &owned
         }
     };
@@ -369,7 +369,7 @@ fn update(
         format: FORMAT,
         thematic: env!("CARGO_PKG_VERSION").to_string(),
         language: language.to_string(),
-        inputs: stamps,
+        inputs: settled(stamps),
         hashes,
         documents: fingerprints,
         names: project.names.terms.clone(),
@@ -377,6 +377,25 @@ fn update(
     };
     write_manifest(dir, &manifest)?;
     Ok((manifest.names, (changed.len(), removed.len())))
+}
+
+/// The stamps to record: a stamp that has not settled is recorded as one no file has, so the
+/// next search looks at that file's contents again (see `Stamp::settled`).
+fn settled(stamps: BTreeMap<String, Stamp>) -> BTreeMap<String, Stamp> {
+    stamps
+        .into_iter()
+        .map(|(path, s)| {
+            let s = if s.settled() {
+                s
+            } else {
+                Stamp {
+                    size: s.size,
+                    modified: 0,
+                }
+            };
+            (path, s)
+        })
+        .collect()
 }
 
 /// Writes the manifest, then the quick-check files (the stamp last: until it is written, a

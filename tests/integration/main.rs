@@ -4,6 +4,7 @@
 mod agree;
 mod agree_statistics;
 mod autocode;
+mod cache;
 mod check;
 mod cli;
 mod coding;

@@ -100,12 +100,45 @@ impl Dir {
         run_in(self.path(), &all)
     }
 
-    /// The names of every file under the folder, for checking nothing stray was left.
+    /// Runs `thematic ARGS -p DIR` with environment variables set.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut all: Vec<&str> = args.to_vec();
+        let root = self.path().to_str().unwrap().to_string();
+        all.push("-p");
+        all.push(&root);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_thematic"));
+        cmd.args(&all)
+            .current_dir(self.path())
+            .env_remove("THEMATIC_CODER");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        output(cmd)
+    }
+
+    /// Dates every file of the folder (the cache aside) `seconds` back, as files look a while
+    /// after they were saved: the cache trusts only stamps that have settled.
+    pub fn settle(&self, seconds: u64) {
+        let when = std::time::SystemTime::now() - std::time::Duration::from_secs(seconds);
+        for f in self.files() {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(self.join(&f))
+                .unwrap();
+            file.set_modified(when).unwrap();
+        }
+    }
+
+    /// The names of every file under the folder, for checking nothing stray was left. The
+    /// cache (`.thematic/`) is not the user's: it is left out.
     pub fn files(&self) -> Vec<String> {
         let mut out = Vec::new();
         let mut stack = vec![self.path().to_path_buf()];
         while let Some(dir) = stack.pop() {
             for e in std::fs::read_dir(dir).unwrap().flatten() {
+                if e.file_name() == ".thematic" {
+                    continue;
+                }
                 if e.path().is_dir() {
                     stack.push(e.path());
                 } else {
@@ -126,12 +159,13 @@ impl Dir {
 
 /// Runs the binary with `args` in `cwd`, with no coder set in the environment.
 pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_thematic"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("THEMATIC_CODER")
-        .output()
-        .expect("the binary runs");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_thematic"));
+    cmd.args(args).current_dir(cwd).env_remove("THEMATIC_CODER");
+    output(cmd)
+}
+
+fn output(mut cmd: Command) -> Output {
+    let out = cmd.output().expect("the binary runs");
     let o = Output {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).expect("UTF-8 output"),
