@@ -3,6 +3,7 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long work runs before its bar is shown.
@@ -11,7 +12,7 @@ const DELAY: Duration = Duration::from_secs(1);
 pub struct Bar {
     bar: ProgressBar,
     started: Instant,
-    shown: std::cell::Cell<bool>,
+    shown: AtomicBool,
     terminal: bool,
 }
 
@@ -27,7 +28,7 @@ impl Bar {
         Bar {
             bar,
             started: Instant::now(),
-            shown: std::cell::Cell::new(false),
+            shown: AtomicBool::new(false),
             terminal: std::io::stderr().is_terminal(),
         }
     }
@@ -41,14 +42,14 @@ impl Bar {
     /// One more piece of work done.
     pub fn inc(&self) {
         self.bar.inc(1);
-        if self.terminal && !self.shown.get() && self.started.elapsed() >= DELAY {
-            self.shown.set(true);
+        if self.terminal && !self.shown.load(Ordering::Relaxed) && self.started.elapsed() >= DELAY {
+            self.shown.store(true, Ordering::Relaxed);
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     }
 
     pub fn finish(&self) {
-        if self.shown.get() {
+        if self.shown.load(Ordering::Relaxed) {
             self.bar.finish_and_clear();
         }
     }

@@ -255,6 +255,7 @@ pub fn suggest(
     candidates: &mut Candidates,
     progress: &crate::progress::Bar,
 ) -> Result<Vec<Suggestion>> {
+    use rayon::prelude::*;
     // Human codes per turn, for `code:` fields.
     let mut coded: CodedTurns = HashMap::new();
     for s in human_segments(project) {
@@ -267,74 +268,111 @@ pub fn suggest(
             }
         }
     }
-    // (document, start, end, rule): sorted and without repeats.
-    let mut out: BTreeSet<(usize, usize, usize, usize)> = BTreeSet::new();
-    progress.start(rules.len() as u64);
+    // Each rule compiled once, and the turns its words may be in, from the index.
+    let compiled: Vec<Option<(Node, Vec<Pattern>)>> = rules
+        .iter()
+        .map(|rule| {
+            rule.query.as_ref().map(|expr| {
+                let positive = expr
+                    .positive_leaves()
+                    .into_iter()
+                    .filter_map(|l| Pattern::of(l, analyzers))
+                    .collect();
+                (compile(expr, analyzers), positive)
+            })
+        })
+        .collect();
+    let mut by_turn: std::collections::BTreeMap<(usize, usize), Vec<usize>> =
+        std::collections::BTreeMap::new();
     for (r, rule) in rules.iter().enumerate() {
         if let Some(expr) = &rule.query {
-            let node = compile(expr, analyzers);
-            let positive: Vec<Pattern> = expr
-                .positive_leaves()
-                .into_iter()
-                .filter_map(|l| Pattern::of(l, analyzers))
-                .collect();
-            for (d, t) in candidates(&without_exclusions(expr))? {
+            for dt in candidates(&without_exclusions(expr))? {
+                by_turn.entry(dt).or_default().push(r);
+            }
+        }
+    }
+    let regexes: Vec<(usize, &Regex)> = rules
+        .iter()
+        .enumerate()
+        .filter_map(|(r, rule)| rule.regex.as_ref().map(|re| (r, re)))
+        .collect();
+    // Every participant turn a rule may match, read once: its words cut into tokens and
+    // sentences once, whatever the number of rules.
+    let turns: Vec<(usize, usize, Vec<usize>)> = project
+        .documents
+        .iter()
+        .enumerate()
+        .flat_map(|(d, doc)| (0..doc.turns.len()).map(move |t| (d, t)))
+        .filter(|&(d, t)| spoken_by_participant(&project.documents[d], t))
+        .filter_map(|(d, t)| {
+            let rules = by_turn.remove(&(d, t)).unwrap_or_default();
+            (!rules.is_empty() || !regexes.is_empty()).then_some((d, t, rules))
+        })
+        .collect();
+    progress.start(turns.len() as u64);
+    let base_analyzers = analyzers.clone();
+    let chunk = turns
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1) * 8)
+        .max(256);
+    let found: Vec<Vec<(usize, usize, usize, usize)>> = turns
+        .par_chunks(chunk)
+        .map(|chunk| {
+            let mut analyzers = base_analyzers.clone();
+            let mut out = Vec::new();
+            for (d, t, query_rules) in chunk {
+                let (d, t) = (*d, *t);
                 let doc = &project.documents[d];
-                if !spoken_by_participant(doc, t) {
-                    continue;
-                }
                 let turn = &doc.turns[t];
+                let base = turn.bytes.start;
                 let words = &doc.text[turn.bytes.clone()];
-                let tokens = analyzers.tokens(words);
-                let participant = turn.participant().or(doc.participant);
                 let units: Vec<Range<usize>> = match unit {
                     Unit::Sentence => sentences(words),
                     Unit::Turn | Unit::Match => std::iter::once(0..words.len()).collect(),
                 };
-                for u in units {
-                    let base = turn.bytes.start;
-                    let codes: HashSet<&str> = coded
-                        .get(&(d, t))
-                        .map(|v| {
-                            v.iter()
-                                .filter(|(b, _)| b.start < base + u.end && base + u.start < b.end)
-                                .map(|(_, c)| *c)
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let in_unit: Vec<analyzer::Token> = tokens
-                        .iter()
-                        .filter(|tk| tk.bytes.start >= u.start && tk.bytes.end <= u.end)
-                        .cloned()
-                        .collect();
-                    let view = UnitView {
-                        text: words,
-                        tokens: &in_unit,
-                        project,
-                        document: d,
-                        participant,
-                        codes: &codes,
-                    };
-                    if !eval(&node, &view) {
-                        continue;
-                    }
-                    let spans = match unit {
-                        Unit::Match => analyzer::matches(&positive, words, &in_unit),
-                        _ => vec![u.clone()],
-                    };
-                    for s in spans {
-                        out.insert((d, base + s.start, base + s.end, r));
+                if !query_rules.is_empty() {
+                    let tokens = analyzers.tokens(words);
+                    let participant = turn.participant().or(doc.participant);
+                    for u in &units {
+                        let codes: HashSet<&str> = coded
+                            .get(&(d, t))
+                            .map(|v| {
+                                v.iter()
+                                    .filter(|(b, _)| b.start < base + u.end && base + u.start < b.end)
+                                    .map(|(_, c)| *c)
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        let first = tokens.partition_point(|tk| tk.bytes.start < u.start);
+                        let last = tokens.partition_point(|tk| tk.bytes.end <= u.end);
+                        let in_unit = &tokens[first..last.max(first)];
+                        let view = UnitView {
+                            text: words,
+                            tokens: in_unit,
+                            project,
+                            document: d,
+                            participant,
+                            codes: &codes,
+                        };
+                        for &r in query_rules {
+                            let Some((node, positive)) = &compiled[r] else {
+                                continue;
+                            };
+                            if !eval(node, &view) {
+                                continue;
+                            }
+                            match unit {
+                                Unit::Match => {
+                                    for s in analyzer::matches(positive, words, in_unit) {
+                                        out.push((d, base + s.start, base + s.end, r));
+                                    }
+                                }
+                                _ => out.push((d, base + u.start, base + u.end, r)),
+                            }
+                        }
                     }
                 }
-            }
-        }
-        if let Some(re) = &rule.regex {
-            for (d, doc) in project.documents.iter().enumerate() {
-                for (t, turn) in doc.turns.iter().enumerate() {
-                    if !spoken_by_participant(doc, t) {
-                        continue;
-                    }
-                    let words = &doc.text[turn.bytes.clone()];
+                for &(r, re) in &regexes {
                     let found: Vec<Range<usize>> = re
                         .find_iter(words)
                         .filter(|m| !m.is_empty())
@@ -345,22 +383,24 @@ pub fn suggest(
                     }
                     let spans: Vec<Range<usize>> = match unit {
                         Unit::Match => found,
-                        Unit::Turn => std::iter::once(0..words.len()).collect(),
-                        Unit::Sentence => sentences(words)
-                            .into_iter()
+                        _ => units
+                            .iter()
                             .filter(|s| found.iter().any(|m| m.start < s.end && s.start < m.end))
+                            .cloned()
                             .collect(),
                     };
-                    let base = turn.bytes.start;
                     for s in spans {
-                        out.insert((d, base + s.start, base + s.end, r));
+                        out.push((d, base + s.start, base + s.end, r));
                     }
                 }
+                progress.inc();
             }
-        }
-        progress.inc();
-    }
+            out
+        })
+        .collect();
     progress.finish();
+    // (document, start, end, rule): sorted and without repeats.
+    let out: BTreeSet<(usize, usize, usize, usize)> = found.into_iter().flatten().collect();
     Ok(out
         .into_iter()
         .map(|(document, start, end, rule)| Suggestion {
@@ -373,6 +413,8 @@ pub fn suggest(
 
 /// Precision and recall of each rule against the human coding of its code.
 pub fn score(project: &Project, rules: &[Rule], suggestions: &[Suggestion], unit: Unit) -> Vec<Score> {
+    // Sentences of a turn, cut once whatever the number of rules.
+    let mut cut: HashMap<(usize, usize), Vec<Range<usize>>> = HashMap::new();
     rules
         .iter()
         .enumerate()
@@ -418,7 +460,10 @@ pub fn score(project: &Project, rules: &[Rule], suggestions: &[Suggestion], unit
                             let turn = &doc.turns[t];
                             let base = turn.bytes.start;
                             let spans = match unit {
-                                Unit::Sentence => sentences(&doc.text[turn.bytes.clone()]),
+                                Unit::Sentence => cut
+                                    .entry((*d, t))
+                                    .or_insert_with(|| sentences(&doc.text[turn.bytes.clone()]))
+                                    .clone(),
                                 _ => std::iter::once(0..turn.bytes.len()).collect(),
                             };
                             for s in spans {
