@@ -6,7 +6,8 @@
 //! - [`qde`] turns the XML into plain structs;
 //! - [`import`] builds an analysis folder in memory from them ([`offsets`] converts each
 //!   tool's positions, `tree` maps the code tree onto themes, categories and codes, `people`
-//!   makes participants, `quotes` writes coding-sheet rows that anchor, `memos` keeps notes);
+//!   makes participants, `quotes` writes coding-sheet rows that anchor, `memos` keeps notes,
+//!   [`settings`] carries what thematic.toml holds that REFI-QDA has no element for);
 //! - [`export`] writes a loaded [`crate::project::Project`] back out.
 //!
 //! An import writes nothing until the whole folder is built and checked, and then writes it
@@ -21,6 +22,7 @@ pub mod offsets;
 mod people;
 pub mod qde;
 mod quotes;
+pub mod settings;
 mod sheets;
 mod sources;
 pub mod summary;

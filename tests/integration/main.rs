@@ -14,6 +14,7 @@ mod findings;
 mod layouts;
 mod privacy;
 mod refi;
+mod refi_peers;
 mod report;
 mod search;
 mod sheets;

@@ -1,0 +1,302 @@
+//! REFI-QDA with real peers, each tool's behaviour copied exactly: QualCoder's import stops at
+//! a note without `creationDateTime` or with a name another note has, reads a selection's
+//! `<Description>` as the coding's memo, and its coding view stores positions in UTF-16 code
+//! units while its import and the standard count code points; Taguette imports codebooks as
+//! CSV (`tag,description`) and exports a flat `.qdc`. Every project here is written in the
+//! test; where a fixture copies a tool's output, the comment above it says which code wrote
+//! it.
+
+use crate::refi::{assert_round_trip, assert_valid, folder, import, thematic, unzip_qde, zip_of};
+use crate::util::{Dir, FIXTURE_CODEBOOK, FIXTURE_PARTICIPANTS};
+use std::collections::HashSet;
+use std::path::Path;
+use thematic::config::{Approach, Config};
+use thematic::diagnostics::Diagnostics;
+
+/// A small project with everything that broke QualCoder's import: memos on coded passages
+/// (two in one document), project memos (one named like the settings note, two whose names
+/// differ only in case), an emoji before a coded passage, and settings in thematic.toml.
+fn project_with_memos() -> Dir {
+    let d = Dir::empty();
+    d.write(
+        "thematic.toml",
+        "[project]\ntitle = \"Life Rooms evaluation\"\napproach = \"reflexive\"\n\n[groups]\nstaff = \"Harbour staff\"\npartner = \"Partner organisations\"\nservice_user = \"Service users\"\n",
+    );
+    d.write("participants.csv", FIXTURE_PARTICIPANTS);
+    d.write("codebook.md", FIXTURE_CODEBOOK);
+    d.write(
+        "transcripts/S1.txt",
+        "Interviewer: What works?\nR: We share values 😀. Keeping the cost down matters. Communication is good.\n\nInterviewer: And trust?\nR: Trust takes time.\n",
+    );
+    d.write(
+        "transcripts/S2.txt",
+        "Interviewer: What works?\nR: Funding is short 💸. We share values too.\n",
+    );
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes,memo\nS1,We share values 😀.,shared-values,Said with a smile.\nS1,Keeping the cost down matters.,funding,\"Ask how often they meet.\n\nSecond paragraph.\"\nS1,Trust takes time.,trust,\nS2,We share values too.,shared-values,Same words as S1.\n",
+    );
+    d.write("memos/journal.md", "Reflexive journal: trust came up early.\n");
+    d.write("memos/Journal.md", "Team journal.\n");
+    d.write(
+        "memos/thematic.toml.md",
+        "Not the settings: a memo that happens to have this name.\n",
+    );
+    d
+}
+
+fn export(d: &Dir) -> std::path::PathBuf {
+    let qdpx = d.join("out.qdpx");
+    let out = d.run(&["export", "qdpx", "--out", qdpx.to_str().unwrap()]).ok();
+    assert!(out.stdout.contains("3 notes"), "{}", out.stdout);
+    qdpx
+}
+
+/// An element: its local name, attributes and text.
+type Element = (String, Vec<(String, String)>, String);
+
+/// (element, attributes, text) of every element of a project file, read with quick-xml directly
+/// rather than thematic's reader.
+fn elements(xml: &str) -> Vec<Element> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out: Vec<Element> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    loop {
+        match reader.read_event().unwrap() {
+            event @ (Event::Start(_) | Event::Empty(_)) => {
+                let (Event::Start(e) | Event::Empty(e)) = &event else {
+                    unreachable!()
+                };
+                let attrs = e
+                    .attributes()
+                    .flatten()
+                    .map(|a| {
+                        (
+                            a.key.local_name().as_ref().to_string(),
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .unwrap()
+                                .into_owned(),
+                        )
+                    })
+                    .collect();
+                let name = e.local_name().as_ref().to_string();
+                out.push((name, attrs, String::new()));
+                if matches!(event, Event::Start(_)) {
+                    open.push(out.len() - 1);
+                }
+            }
+            Event::Text(t) => {
+                if let Some(&i) = open.last() {
+                    out[i].2.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(&i) = open.last() {
+                    let c = r
+                        .resolve_char_ref()
+                        .unwrap()
+                        .map(String::from)
+                        .or_else(|| quick_xml::escape::resolve_predefined_entity(&r).map(String::from))
+                        .unwrap();
+                    out[i].2.push_str(&c);
+                }
+            }
+            Event::End(_) => {
+                open.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn exported_notes_have_dates_and_unique_names() {
+    // QualCoder's parse_notes calls `.replace` on the missing creationDateTime
+    // (AttributeError), then stops on two notes named `Memo on LRs03`: the export had dated
+    // no note and named every row memo `Memo on <document>`.
+    let d = project_with_memos();
+    let qdpx = export(&d);
+    let tmp = Dir::empty();
+    let qde = unzip_qde(&qdpx, tmp.path());
+    assert_valid(&qde, "Project.xsd");
+    let xml = std::fs::read_to_string(&qde).unwrap();
+    let all = elements(&xml);
+    let notes: Vec<&Element> = all.iter().filter(|(n, _, _)| n == "Note").collect();
+    assert_eq!(notes.len(), 4, "three memos and the settings: {xml}");
+    let mut names = HashSet::new();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap()).unwrap();
+    for (_, attrs, _) in &notes {
+        let date = attr(attrs, "creationDateTime").expect("every note has a date");
+        let shape: String = date
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '0' } else { c })
+            .collect();
+        assert_eq!(shape, "0000-00-00T00:00:00Z", "{date}");
+        let name = attr(attrs, "name").expect("every note has a name");
+        assert!(!name.is_empty());
+        assert!(names.insert(name.to_lowercase()), "note name {name} twice: {xml}");
+        let path = attr(attrs, "plainTextPath").unwrap();
+        let entry = format!("sources/{}", path.strip_prefix("internal://").unwrap());
+        assert!(zip.by_name(&entry).is_ok(), "{entry} is in the archive");
+    }
+    assert!(
+        names.contains("thematic.toml") && names.contains("thematic.toml-2"),
+        "{names:?}"
+    );
+    assert!(!xml.contains("Memo on"), "row memos are not notes: {xml}");
+    // The emoji's passage is exported in code points.
+    let text = std::fs::read_to_string(d.join("transcripts/S1.txt")).unwrap();
+    let cut = |s: &str, e: &str| -> String {
+        let (s, e): (usize, usize) = (s.parse().unwrap(), e.parse().unwrap());
+        text.chars().skip(s).take(e - s).collect()
+    };
+    let passages: Vec<String> = all
+        .iter()
+        .filter(|(n, _, _)| n == "PlainTextSelection")
+        .map(|(_, a, _)| cut(attr(a, "startPosition").unwrap(), attr(a, "endPosition").unwrap()))
+        .collect();
+    assert!(
+        passages.contains(&"Keeping the cost down matters.".to_string()),
+        "{passages:?}"
+    );
+    // Byte-identical run to run.
+    let again = d.join("again.qdpx");
+    d.run(&["export", "qdpx", "--out", again.to_str().unwrap()]).ok();
+    assert!(std::fs::read(&qdpx).unwrap() == std::fs::read(&again).unwrap());
+}
+
+#[test]
+fn memos_on_coded_passages_travel_as_coding_descriptions() {
+    // QualCoder reads a PlainTextSelection's <Description> as the coding memo; as notes the
+    // memos arrived as free-standing journals.
+    let d = project_with_memos();
+    let qdpx = export(&d);
+    let tmp = Dir::empty();
+    let xml = std::fs::read_to_string(unzip_qde(&qdpx, tmp.path())).unwrap();
+    let all = elements(&xml);
+    let mut descriptions = Vec::new();
+    for (i, (name, _, _)) in all.iter().enumerate() {
+        if name == "PlainTextSelection" {
+            if let Some((child, _, text)) = all.get(i + 1) {
+                if child == "Description" {
+                    descriptions.push(text.clone());
+                }
+            }
+        }
+    }
+    assert_eq!(
+        descriptions,
+        [
+            "Said with a smile.",
+            "Ask how often they meet.\n\nSecond paragraph.",
+            "Same words as S1."
+        ]
+    );
+    let notes_on_selections = all
+        .windows(2)
+        .filter(|w| w[0].0 == "PlainTextSelection" && w[1].0 == "NoteRef")
+        .count();
+    assert_eq!(notes_on_selections, 0, "{xml}");
+    let back = tmp.join("back");
+    let out = import(&qdpx, &back).ok();
+    assert!(
+        out.stdout.contains("memos:    3 in memos/, 3 in coding sheets"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(back.join("coding/amira.csv")).unwrap(),
+        d.read("coding/amira.csv")
+    );
+    let memos = folder(&back.join("memos"));
+    let names: Vec<&str> = memos.keys().map(String::as_str).collect();
+    // Export gave the memo named like the settings note a name of its own.
+    assert_eq!(names, ["Journal.md", "journal-2.md", "thematic.toml-2.md"]);
+    assert_eq!(
+        memos["thematic.toml-2.md"],
+        b"Not the settings: a memo that happens to have this name.\n"
+    );
+    assert_eq!(thematic(&back, &["check"]).code, 0);
+}
+
+#[test]
+fn thematic_toml_survives_a_round_trip() {
+    // Group labels, `approach` and the title were lost in every round trip, even thematic →
+    // thematic.
+    let d = project_with_memos();
+    let qdpx = export(&d);
+    let tmp = Dir::empty();
+    let back = tmp.join("back");
+    import(&qdpx, &back).ok();
+    let read = |p: &Path| {
+        let mut diags = Diagnostics::default();
+        let c = Config::parse(
+            &std::fs::read_to_string(p.join("thematic.toml")).unwrap(),
+            "thematic.toml",
+            &mut diags,
+        );
+        assert_eq!(diags.errors(), 0);
+        c
+    };
+    let (before, after) = (read(d.path()), read(&back));
+    assert_eq!(after.project.title.as_deref(), Some("Life Rooms evaluation"));
+    assert_eq!(after.project.approach, Approach::Reflexive);
+    assert_eq!(after.groups, before.groups);
+    // A project with no settings gets none back: no title made up from the folder's name.
+    let bare = project_with_memos();
+    bare.write("thematic.toml", "");
+    let qdpx = export(&bare);
+    let back = tmp.join("bare");
+    import(&qdpx, &back).ok();
+    let toml = std::fs::read_to_string(back.join("thematic.toml")).unwrap();
+    assert!(!toml.contains("title") && !toml.contains("approach"), "{toml}");
+    assert!(toml.contains("[groups]\nstaff = \"staff\"\n"), "{toml}");
+    // And the whole folder comes back the same through a second export.
+    assert_round_trip(&qdpx);
+}
+
+/// QualCoder 3.x writes notes like this (refi.py `create_note_xml` for journals): a date, a
+/// user, a name and a text file. Other tools leave the date out (this one has none), and
+/// QualCoder itself gives two journals the same name when a project was merged.
+const NOTES_AS_TOOLS_WRITE_THEM: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Notes" origin="QualCoder 3.6">
+  <Users><User guid="00000000-0000-0000-0000-0000000000a1" name="colin"/></Users>
+  <Sources>
+    <TextSource guid="00000000-0000-0000-0000-0000000000d1" name="Anna.txt" plainTextPath="internal://d1.txt"/>
+  </Sources>
+  <Notes>
+    <Note guid="00000000-0000-0000-0000-0000000000e1" creatingUser="00000000-0000-0000-0000-0000000000a1" creationDateTime="2021-05-04T10:11:12Z" name="Memo" plainTextPath="internal://e1.txt"><Description /></Note>
+    <Note guid="00000000-0000-0000-0000-0000000000e2" name="Memo" plainTextPath="internal://e2.txt"/>
+    <Note guid="00000000-0000-0000-0000-0000000000e3" name="memo"><PlainTextContent>Third.</PlainTextContent></Note>
+  </Notes>
+</Project>"#;
+
+#[test]
+fn notes_without_a_date_or_with_the_same_name_import() {
+    let tmp = Dir::empty();
+    let file = tmp.join("notes.qdpx");
+    std::fs::write(
+        &file,
+        zip_of(&[
+            ("project.qde", NOTES_AS_TOOLS_WRITE_THEM.as_bytes()),
+            ("sources/d1.txt", b"Anna: I liked it."),
+            ("sources/e1.txt", b"First."),
+            ("sources/e2.txt", b"Second."),
+        ]),
+    )
+    .unwrap();
+    let into = tmp.join("n");
+    let out = import(&file, &into).ok();
+    assert!(out.stdout.contains("memos:    3 in memos/"), "{}", out.stdout);
+    let memos = folder(&into.join("memos"));
+    assert_eq!(memos["Memo.md"], b"First.\n");
+    assert_eq!(memos["Memo-2.md"], b"Second.\n");
+    assert_eq!(memos["memo-3.md"], b"Third.\n");
+}
