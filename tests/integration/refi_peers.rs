@@ -300,3 +300,107 @@ fn notes_without_a_date_or_with_the_same_name_import() {
     assert_eq!(memos["Memo-2.md"], b"Second.\n");
     assert_eq!(memos["memo-3.md"], b"Third.\n");
 }
+
+/// A QualCoder interview: an emoji early on, passages after it, one across a line break.
+const ANNA: &str = "Interviewer: How is the service?\nAnna: I love it 😀 honestly. Keeping the cost down is hard.\nWe share values 🤝🏽 and\ntrust each other.\nAnna: It was better last year.\n";
+
+/// UTF-16 code units before `find` in `text`, as QualCoder's coding view (a Qt text edit)
+/// counts them.
+fn utf16_at(text: &str, find: &str) -> (usize, usize) {
+    let at = text.find(find).unwrap();
+    let start = text[..at].encode_utf16().count();
+    (start, start + find.encode_utf16().count())
+}
+
+/// A project as QualCoder's `RefiExport` writes it (refi.py: `text_selection_xml` and
+/// `create_note_xml`): one PlainTextSelection per coding with the coded text in `name`
+/// (html-escaped, line breaks as they are, which XML reads as spaces), the coding memo as its
+/// Description before the Coding, positions as the coding view stored them.
+fn qualcoder_project() -> String {
+    let sel = |guid: u32, at: &str, name: &str, code: u32, memo: &str| -> String {
+        let (s, e) = utf16_at(ANNA, at);
+        let memo = if memo.is_empty() {
+            String::new()
+        } else {
+            format!("<Description>{memo}</Description>\n")
+        };
+        format!(
+            "<PlainTextSelection guid=\"00000000-0000-0000-0000-0000000001{guid:02}\" startPosition=\"{s}\" endPosition=\"{e}\" name=\"{name}\" creatingUser=\"00000000-0000-0000-0000-0000000000a1\" creationDateTime=\"2024-03-01T10:00:00Z\">\n{memo}<Coding guid=\"00000000-0000-0000-0000-0000000002{guid:02}\" creatingUser=\"00000000-0000-0000-0000-0000000000a1\" >\n<CodeRef targetGUID=\"00000000-0000-0000-0000-0000000000c{code}\" />\n</Coding>\n</PlainTextSelection>\n"
+        )
+    };
+    let mut selections = String::new();
+    selections += &sel(1, "How is the service?", "How is the service?", 1, "");
+    selections += &sel(
+        2,
+        "Keeping the cost down is hard.",
+        "Keeping the cost down is hard.",
+        2,
+        "Cost &amp; access",
+    );
+    selections += &sel(
+        3,
+        "We share values 🤝🏽 and\ntrust each other.",
+        "We share values 🤝🏽 and\ntrust each other.",
+        1,
+        "",
+    );
+    // Coded before six characters went in ahead of it: its text is no longer at its
+    // positions in any unit.
+    selections += &sel(4, "Anna: It was better last", "It was better last year.", 2, "");
+    format!(
+        r##"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="Harbour" origin="QualCoder 3.6" creatingUserGUID="00000000-0000-0000-0000-0000000000ff" creationDateTime="2024-03-01T09:00:00Z" xmlns="urn:QDA-XML:project:1.0">
+<Users>
+<User guid="00000000-0000-0000-0000-0000000000a1" name="colin" />
+</Users>
+<CodeBook>
+<Codes>
+<Code guid="00000000-0000-0000-0000-0000000000c1" name="values" isCodable="true" color="#F28E2B">
+<Description />
+</Code>
+<Code guid="00000000-0000-0000-0000-0000000000c2" name="cost" isCodable="true" color="#4E79A7">
+<Description />
+</Code>
+</Codes>
+</CodeBook>
+<Sources>
+<TextSource plainTextPath="internal://00000000-0000-0000-0000-0000000000d1.txt" creatingUser="00000000-0000-0000-0000-0000000000a1" creationDateTime="2024-03-01T09:30:00Z" guid="00000000-0000-0000-0000-0000000000d1" name="Anna.txt">
+{selections}</TextSource>
+</Sources>
+</Project>"##
+    )
+}
+
+#[test]
+fn qualcoder_utf16_positions_after_an_emoji_import_onto_the_right_text() {
+    // QualCoder's coding view stores positions in UTF-16 code units and its export writes
+    // them as they are: `thematic import` counted code points and took "Keeping the cost…"
+    // as "eeping the cost…", and `check` passed on the shifted quote.
+    let tmp = Dir::empty();
+    let file = tmp.join("harbour.qdpx");
+    std::fs::write(
+        &file,
+        zip_of(&[
+            ("project.qde", qualcoder_project().as_bytes()),
+            (
+                "sources/00000000-0000-0000-0000-0000000000d1.txt",
+                ANNA.as_bytes(),
+            ),
+        ]),
+    )
+    .unwrap();
+    let into = tmp.join("h");
+    let out = import(&file, &into).ok();
+    assert_eq!(
+        std::fs::read_to_string(into.join("coding/colin.csv")).unwrap(),
+        "document,quote,codes,memo\nAnna.txt,How is the service?,values,\nAnna.txt,Keeping the cost down is hard.,cost,Cost & access\nAnna.txt,\"We share values 🤝🏽 and\ntrust each other.\",values,\n"
+    );
+    for line in [
+        "note: 2 selections in `Anna.txt` count UTF-16 code units, not code points as the origin implies: their own text (`name`) is there\n",
+        "  codings:  3 of 4 -> 3 rows in coding/colin.csv\n",
+        "  - 1 × selections whose own text (their `name`) is at none of their positions, in any unit (their codings are left out, not imported shifted): `Anna.txt` ",
+    ] {
+        assert!(out.stdout.contains(line), "{line}\n{}", out.stdout);
+    }
+    assert_eq!(thematic(&into, &["check"]).code, 0);
+}
