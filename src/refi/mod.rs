@@ -8,7 +8,8 @@
 //!   tool's positions, `placing` checks them against a selection's own text, `tree` maps the code tree onto themes, categories and codes, `people`
 //!   makes participants, `quotes` writes coding-sheet rows that anchor, `memos` keeps notes,
 //!   [`settings`] carries what thematic.toml holds that REFI-QDA has no element for);
-//! - [`export`] writes a loaded [`crate::project::Project`] back out.
+//! - [`export`] writes a loaded [`crate::project::Project`] back out, and [`taguette`] its
+//!   codebook as the CSV Taguette imports.
 //!
 //! An import writes nothing until the whole folder is built and checked, and then writes it
 //! beside its destination and moves it into place ([`write_folder`]).
@@ -27,6 +28,7 @@ pub mod settings;
 mod sheets;
 mod sources;
 pub mod summary;
+pub mod taguette;
 mod tree;
 pub mod xml;
 

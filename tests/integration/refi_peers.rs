@@ -404,3 +404,104 @@ fn qualcoder_utf16_positions_after_an_emoji_import_onto_the_right_text() {
     }
     assert_eq!(thematic(&into, &["check"]).code, 0);
 }
+
+/// Taguette 1.5's `list_tags_csv` (taguette/import_codebook.py), step by step: the header
+/// read as UTF-8 with no byte-order mark handling, exactly one of `tag`, `name`, `path`, an
+/// optional `description`, every row as long as those columns and with a tag name.
+fn taguette_reads(csv_bytes: &[u8]) -> Result<Vec<(String, String)>, String> {
+    let text = std::str::from_utf8(csv_bytes).map_err(|_| "Invalid file: CSV expected")?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = reader.records();
+    let header = rows.next().ok_or("Invalid file: CSV expected")?.unwrap();
+    let header: Vec<&str> = header.iter().collect();
+    let found: Vec<usize> = ["tag", "name", "path"]
+        .iter()
+        .filter_map(|c| header.iter().position(|h| h == c))
+        .collect();
+    let path = match found.as_slice() {
+        [one] => *one,
+        [] => return Err("No 'tag', 'name', or 'path' column".into()),
+        _ => return Err("Not sure which column to use for tag name".into()),
+    };
+    let description = header.iter().position(|h| *h == "description");
+    let needed = path.max(description.unwrap_or(0)) + 1;
+    let mut tags = Vec::new();
+    for (nb, row) in rows.enumerate() {
+        let row = row.unwrap();
+        if row.len() < needed {
+            return Err(format!("Not enough columns (row {})", nb + 2));
+        }
+        if row.iter().all(str::is_empty) {
+            continue;
+        }
+        let tag = row[path].trim().to_string();
+        if tag.is_empty() {
+            return Err(format!("Empty tag name (row {})", nb + 2));
+        }
+        tags.push((tag, description.map_or("", |d| row[d].trim()).to_string()));
+    }
+    Ok(tags)
+}
+
+#[test]
+fn taguette_imports_the_codebook_csv() {
+    // Taguette refused thematic's codebook: its import reads CSV only ("No 'tag', 'name', or
+    // 'path' column" for anything else).
+    let d = Dir::project();
+    let out = d.join("book.csv");
+    let said = d
+        .run(&["export", "codebook", "--csv", "--out", out.to_str().unwrap()])
+        .ok();
+    assert!(
+        said.stdout.contains("exported 5 codes as Taguette tags"),
+        "{}",
+        said.stdout
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    let tags = taguette_reads(&bytes).unwrap();
+    let names: Vec<&str> = tags.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        names,
+        ["shared-values", "trust", "communication", "funding", "kindness"]
+    );
+    assert_eq!(tags[0].1, "values that fit.");
+    // Without --csv it is the .qdc, as `export qdc` writes it.
+    let qdc = d.join("book.qdc");
+    d.run(&["export", "codebook", "--out", qdc.to_str().unwrap()])
+        .ok();
+    let same = d.join("same.qdc");
+    d.run(&["export", "qdc", "--out", same.to_str().unwrap()]).ok();
+    assert!(std::fs::read(&qdc).unwrap() == std::fs::read(&same).unwrap());
+}
+
+/// Taguette 1.5.2's `.qdc` export: flat codes, dotted names for its tag paths, no
+/// descriptions and an empty (schema-invalid) `<Sets/>`, all on one line.
+const TAGUETTE_QDC: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="Taguette 1.5.2"><Codes><Code guid="B88598DC-A7F4-5B20-B898-C3961A3D2021" name="housing" isCodable="true"/><Code guid="69664B19-CBB7-5BE6-9BD0-E2B947242DB6" name="emotion.positive" isCodable="true"/><Code guid="15A98100-F0CE-5B9D-A6E1-644CE2A139CF" name="shared-values" isCodable="true"/></Codes><Sets/></CodeBook>"#;
+
+#[test]
+fn taguettes_flat_qdc_imports_as_codes_under_no_theme() {
+    let d = Dir::project();
+    d.write("taguette.qdc", TAGUETTE_QDC);
+    let out = d
+        .run(&[
+            "import",
+            "qdc",
+            d.join("taguette.qdc").to_str().unwrap(),
+            "--replace",
+        ])
+        .ok();
+    assert!(
+        out.stdout
+            .contains("3 of 3 -> codebook.md: 0 themes, 0 categories, 3 codes"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        d.read("codebook.md"),
+        "- `housing`\n- `emotion-positive` — emotion.positive\n- `shared-values`\n"
+    );
+}
