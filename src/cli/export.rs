@@ -1,13 +1,13 @@
 //! `thematic export`: the project as a REFI-QDA project or codebook, for NVivo, ATLAS.ti,
-//! MAXQDA, QualCoder, qc and others.
+//! MAXQDA, QualCoder, qc and others, and the codebook as the CSV Taguette imports.
 
 use super::{emit, Global, Outcome};
 use crate::fsutil::write_atomic;
-use crate::refi::export;
+use crate::refi::{self, export};
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 
-/// Export to REFI-QDA (.qdpx, .qdc) for NVivo, ATLAS.ti, MAXQDA...
+/// Export to REFI-QDA (.qdpx, .qdc) for NVivo, ATLAS.ti, MAXQDA..., or Taguette (CSV)
 ///
 /// The same project always gives the same
 /// bytes. A project with errors (`thematic check`) is not exported.
@@ -24,6 +24,17 @@ enum What {
     Qdpx(OutArgs),
     /// The codebook alone (.qdc)
     Qdc(OutArgs),
+    /// The codebook as .qdc, or with --csv as the CSV Taguette imports (tag,description)
+    Codebook(CodebookArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CodebookArgs {
+    /// Write `tag,description` CSV, one row per code, for Taguette's codebook import
+    #[arg(long)]
+    csv: bool,
+    #[command(flatten)]
+    out: OutArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -74,7 +85,17 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
                 out.display()
             ))?;
         }
-        What::Qdc(a) => {
+        What::Codebook(a) if a.csv => {
+            let out = a.out.out.unwrap_or_else(|| default_name("csv"));
+            write_atomic(&out, &refi::taguette::codebook_csv(&project.codebook))?;
+            emit(&format!(
+                "exported {} code{} as Taguette tags to {}\n",
+                project.codebook.codes.len(),
+                plural(project.codebook.codes.len()),
+                out.display()
+            ))?;
+        }
+        What::Qdc(a) | What::Codebook(CodebookArgs { out: a, .. }) => {
             let out = a.out.unwrap_or_else(|| default_name("qdc"));
             let bytes = export::qdc(&project)?;
             write_atomic(&out, &bytes)?;

@@ -10,11 +10,14 @@
 //! not codable, each code nests under its theme or category (and under the code its id's
 //! path names), a code's rules follow its description as `include: ...` lines,
 //! participants become cases with variables `id`, `group`, (`aliases`) and their
-//! attributes, coders become users and memos become notes.
+//! attributes, coders become users and memos become notes (dated [`NOTE_DATE`], names made
+//! unique). A memo on a coded passage is its selection's `<Description>`. What thematic.toml
+//! holds that REFI-QDA has no element for travels in one more note, [`settings::NOTE_NAME`].
 
 use super::archive::write_zip;
 use super::memos;
-use super::names::name_and_description;
+use super::names::{name_and_description, Unique};
+use super::settings;
 use super::xml::Writer;
 use crate::codebook::Codebook;
 use crate::corpus::{turns, Format};
@@ -41,6 +44,10 @@ pub fn guid(kind: &str, parts: &[&str]) -> String {
     }
     Uuid::new_v5(&namespace, name.as_bytes()).to_string()
 }
+
+/// The date every note carries: REFI-QDA readers such as QualCoder need one, and a fixed
+/// date (that of the archive's entries) keeps exports byte-identical.
+pub const NOTE_DATE: &str = "1980-01-01T00:00:00Z";
 
 fn origin() -> String {
     format!("thematic {}", env!("CARGO_PKG_VERSION"))
@@ -275,7 +282,6 @@ pub fn project_xml(
 ) -> (String, Vec<(String, Vec<u8>)>, Counts) {
     let mut counts = Counts::default();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut notes: Vec<(String, String, String)> = Vec::new(); // guid, name, text
     let mut w = Writer::new();
     let name = project_name(project);
     let origin = origin();
@@ -351,6 +357,11 @@ pub fn project_xml(
                             ("creatingUser", user),
                         ],
                     );
+                    // The memo on a coded passage is the selection's description, which
+                    // QualCoder, MAXQDA and ATLAS.ti read as the coding's memo.
+                    if !s.memo.trim().is_empty() {
+                        w.text("Description", &lf(s.memo.trim()));
+                    }
                     for &c in &s.codes {
                         let id = &project.codebook.codes[c].id;
                         w.start(
@@ -363,11 +374,6 @@ pub fn project_xml(
                         w.empty("CodeRef", &[("targetGUID", &code_guid(id))]);
                         w.end("Coding");
                     }
-                    if !s.memo.trim().is_empty() {
-                        let note = guid("memo", &[&selection]);
-                        w.empty("NoteRef", &[("targetGUID", &note)]);
-                        notes.push((note, format!("Memo on {}", doc.id), lf(s.memo.trim())));
-                    }
                     w.end("PlainTextSelection");
                     counts.selections += 1;
                 }
@@ -378,28 +384,34 @@ pub fn project_xml(
         counts.documents = project.documents.len();
     }
 
-    let project_notes: Vec<String> = memos.iter().map(|(stem, _)| guid("note", &[stem])).collect();
-    for ((stem, text), g) in memos.iter().zip(&project_notes) {
-        notes.push((g.clone(), stem.clone(), text.clone()));
+    // The settings note first, so that it keeps its name; every note has a date and a name
+    // of its own (QualCoder's import stops at a note without either).
+    let mut names = Unique::files();
+    let mut notes: Vec<(String, String, String)> = vec![(
+        guid("settings", &[]),
+        names.take(settings::NOTE_NAME),
+        settings::note_text(&project.config),
+    )];
+    for (stem, text) in memos {
+        notes.push((guid("note", &[stem]), names.take(stem), text.clone()));
     }
-    if !notes.is_empty() {
-        w.start("Notes", &[]);
-        for (g, name, text) in &notes {
-            let path = format!("{g}.txt");
-            w.empty(
-                "Note",
-                &[
-                    ("guid", g),
-                    ("name", name),
-                    ("plainTextPath", &format!("internal://{path}")),
-                ],
-            );
-            files.push((format!("sources/{path}"), text.as_bytes().to_vec()));
-        }
-        w.end("Notes");
-        counts.notes = notes.len();
+    w.start("Notes", &[]);
+    for (g, name, text) in &notes {
+        let path = format!("{g}.txt");
+        w.empty(
+            "Note",
+            &[
+                ("guid", g),
+                ("name", name),
+                ("creationDateTime", NOTE_DATE),
+                ("plainTextPath", &format!("internal://{path}")),
+            ],
+        );
+        files.push((format!("sources/{path}"), text.as_bytes().to_vec()));
     }
-    for g in &project_notes {
+    w.end("Notes");
+    counts.notes = notes.len() - 1;
+    for (g, _, _) in &notes {
         w.empty("NoteRef", &[("targetGUID", g)]);
     }
     w.end("Project");

@@ -13,7 +13,7 @@ use super::sheets::{coding_sheets, Inputs};
 use super::sources::{link_notes, read_notes, read_sources, Doc};
 use super::summary::Summary;
 use super::tree::{plan, render, unfold};
-use super::{memos, xml};
+use super::{memos, settings, xml};
 use anyhow::{anyhow, bail, Result};
 use std::collections::{HashMap, HashSet};
 
@@ -96,6 +96,10 @@ pub fn project(container: &mut Container) -> Result<(Folder, Summary)> {
         links: &links,
     };
     let mut sheets = coding_sheets(&inputs, &mut summary);
+    let saved = settings::read(&q, &notes, &mut summary.notes);
+    if let Some(s) = &saved {
+        sheets.consumed.insert(s.guid.clone());
+    }
     let doc_ids = docs_ids(&docs, &who);
     let memo_files = memos::imported(
         &q,
@@ -108,9 +112,10 @@ pub fn project(container: &mut Container) -> Result<(Folder, Summary)> {
     );
     summary.memos = memo_files.len();
 
-    folder
-        .files
-        .push((crate::config::CONFIG_FILE.into(), settings(&q, &who)));
+    folder.files.push((
+        crate::config::CONFIG_FILE.into(),
+        config_file(&q, &who, saved.as_ref()),
+    ));
     folder
         .files
         .push(("participants.csv".into(), participants_csv(&who)));
@@ -232,36 +237,13 @@ fn docs_ids(docs: &[Doc], who: &People) -> HashMap<String, String> {
         .collect()
 }
 
-/// thematic.toml: the project's title and its groups.
-fn settings(q: &Qde, who: &People) -> Vec<u8> {
-    let title = if q.name.trim().is_empty() {
-        "Imported project"
-    } else {
-        q.name.trim()
-    };
-    let mut s = String::from(
-        "# thematic settings: every key is optional. See the README for all of them.\n\n[project]\n",
-    );
-    s.push_str(&format!("title = {}\n", toml::Value::String(title.to_string())));
+/// thematic.toml: the project's title, approach and groups.
+fn config_file(q: &Qde, who: &People, saved: Option<&settings::Saved>) -> Vec<u8> {
     let mut groups: Vec<&str> = Vec::new();
     for p in &who.people {
         if !groups.contains(&p.group.as_str()) {
             groups.push(&p.group);
         }
     }
-    if !groups.is_empty() {
-        s.push_str("\n[groups]\n");
-        for g in groups {
-            let bare = !g.is_empty()
-                && g.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-            let key = if bare {
-                g.to_string()
-            } else {
-                toml::Value::String(g.to_string()).to_string()
-            };
-            s.push_str(&format!("{key} = {}\n", toml::Value::String(g.to_string())));
-        }
-    }
-    s.into_bytes()
+    settings::imported_toml(q, &groups, saved)
 }

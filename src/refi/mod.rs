@@ -5,9 +5,11 @@
 //! - [`xml`] reads XML by local names (refusing DTDs and unknown entities) and writes it;
 //! - [`qde`] turns the XML into plain structs;
 //! - [`import`] builds an analysis folder in memory from them ([`offsets`] converts each
-//!   tool's positions, `tree` maps the code tree onto themes, categories and codes, `people`
-//!   makes participants, `quotes` writes coding-sheet rows that anchor, `memos` keeps notes);
-//! - [`export`] writes a loaded [`crate::project::Project`] back out.
+//!   tool's positions, `placing` checks them against a selection's own text, `tree` maps the code tree onto themes, categories and codes, `people`
+//!   makes participants, `quotes` writes coding-sheet rows that anchor, `memos` keeps notes,
+//!   [`settings`] carries what thematic.toml holds that REFI-QDA has no element for);
+//! - [`export`] writes a loaded [`crate::project::Project`] back out, and [`taguette`] its
+//!   codebook as the CSV Taguette imports.
 //!
 //! An import writes nothing until the whole folder is built and checked, and then writes it
 //! beside its destination and moves it into place ([`write_folder`]).
@@ -19,11 +21,14 @@ pub mod memos;
 pub mod names;
 pub mod offsets;
 mod people;
+mod placing;
 pub mod qde;
 mod quotes;
+pub mod settings;
 mod sheets;
 mod sources;
 pub mod summary;
+pub mod taguette;
 mod tree;
 pub mod xml;
 

@@ -17,6 +17,10 @@ pub enum Unit {
     /// Code points, with CRLF counted once.
     CodePointLf,
     Utf8Byte,
+    /// UTF-16 code units, with CRLF counted once.
+    Utf16Lf,
+    /// UTF-8 bytes, with CRLF counted once.
+    Utf8ByteLf,
 }
 
 impl Unit {
@@ -34,21 +38,39 @@ impl Unit {
         }
     }
 
+    /// Every unit a tool has been seen to count in, the standard's first: the ones a
+    /// selection that carries its text is tried in when the origin's unit does not find it.
+    pub const ALL: [Unit; 6] = [
+        Unit::CodePoint,
+        Unit::Utf16,
+        Unit::Utf8Byte,
+        Unit::CodePointLf,
+        Unit::Utf16Lf,
+        Unit::Utf8ByteLf,
+    ];
+
     pub fn describe(self) -> &'static str {
         match self {
             Unit::Utf16 => "UTF-16 code units",
             Unit::CodePoint => "code points",
             Unit::CodePointLf => "code points, CRLF counted once",
             Unit::Utf8Byte => "UTF-8 bytes",
+            Unit::Utf16Lf => "UTF-16 code units, CRLF counted once",
+            Unit::Utf8ByteLf => "UTF-8 bytes, CRLF counted once",
         }
     }
 
     fn width(self, c: char) -> usize {
         match self {
-            Unit::Utf16 => c.len_utf16(),
+            Unit::Utf16 | Unit::Utf16Lf => c.len_utf16(),
             Unit::CodePoint | Unit::CodePointLf => 1,
-            Unit::Utf8Byte => c.len_utf8(),
+            Unit::Utf8Byte | Unit::Utf8ByteLf => c.len_utf8(),
         }
+    }
+
+    /// Whether CRLF counts once.
+    pub fn crlf_once(self) -> bool {
+        matches!(self, Unit::CodePointLf | Unit::Utf16Lf | Unit::Utf8ByteLf)
     }
 }
 
@@ -65,6 +87,9 @@ pub struct SourceText {
     pub unit: Unit,
     /// Set when the bytes were not UTF-8 and were read as Windows-1252.
     pub windows_1252: bool,
+    /// The text as the tool stored it (without a byte-order mark), to count it in another
+    /// unit.
+    raw: String,
 }
 
 impl SourceText {
@@ -94,7 +119,7 @@ impl SourceText {
                 map.push(at);
                 if chars.peek() == Some(&'\n') {
                     chars.next();
-                    if unit != Unit::CodePointLf {
+                    if !unit.crlf_once() {
                         map.push(at | MID);
                     }
                 }
@@ -112,7 +137,19 @@ impl SourceText {
             map,
             unit,
             windows_1252,
+            raw: raw.to_string(),
         }
+    }
+
+    /// The same text, its positions counted in another unit.
+    pub fn in_unit(&self, unit: Unit) -> SourceText {
+        SourceText::new(&self.raw, unit, self.windows_1252)
+    }
+
+    /// Whether the text as stored has CRLF line ends (where counting them once or twice
+    /// differs).
+    pub fn has_crlf(&self) -> bool {
+        self.raw.contains("\r\n")
     }
 
     /// How many positions the text has in the tool's unit.
@@ -207,6 +244,10 @@ mod tests {
         assert_eq!(cut(&t, 4, 6), "c😀");
         let t = SourceText::decode("é😀x".as_bytes(), Unit::Utf8Byte).unwrap();
         assert_eq!(cut(&t, 2, 7), "😀x");
+        let t = SourceText::decode("😀\r\nab".as_bytes(), Unit::CodePoint).unwrap();
+        assert_eq!(cut(&t.in_unit(Unit::Utf16Lf), 3, 5), "ab");
+        assert_eq!(cut(&t.in_unit(Unit::Utf8ByteLf), 5, 7), "ab");
+        assert!(t.has_crlf());
     }
 
     #[test]

@@ -86,6 +86,9 @@ pub struct Selection {
     pub guid: String,
     pub start: i128,
     pub end: i128,
+    /// The selection's name: QualCoder and ATLAS.ti write the selected text there (ATLAS.ti
+    /// cut to 100 characters and `…`), NVivo leaves it empty, qc writes a label.
+    pub name: String,
     pub user: Option<String>,
     pub description: String,
     pub codings: Vec<Coding>,
@@ -369,6 +372,7 @@ fn read_source(s: &Element) -> Result<Source, Invalid> {
             guid: attr_guid(sel, "guid"),
             start: position("startPosition")?,
             end: position("endPosition")?,
+            name: sel.attr("name").unwrap_or("").to_string(),
             user: sel.attr("creatingUser").map(guid),
             description: sel.child_text("Description").to_string(),
             codings: sel.children("Coding").map(read_coding).collect(),

@@ -4,6 +4,7 @@
 
 use super::archive::{is_external, Container};
 use super::offsets::{SourceText, Unit};
+use super::placing::{Placed, Placer};
 use super::qde::{self, Qde, TextRef};
 use super::summary::Summary;
 use anyhow::{anyhow, Result};
@@ -80,6 +81,7 @@ pub fn read_sources(
     summary: &mut Summary,
 ) -> Result<Vec<Doc>> {
     let mut docs = Vec::new();
+    let mut counted_otherwise: Vec<(Unit, String)> = Vec::new();
     for s in &q.sources {
         let name = source_name(s);
         let codings = s.codings.len() + s.selections.iter().map(|x| x.codings.len()).sum::<usize>();
@@ -131,14 +133,30 @@ pub fn read_sources(
             continue;
         }
         let mut spans = Vec::new();
+        let mut placer = Placer::new(&text);
         for sel in &s.selections {
-            let range = text.range(sel.start, sel.end).map_err(|why| {
+            let placed = placer.place(sel.start, sel.end, &sel.name).map_err(|why| {
                 anyhow!(
                     "{qde_file}:{}: PlainTextSelection {} of source `{name}`: {why}; the project does not match its sources, nothing was imported",
                     sel.line,
                     sel.guid
                 )
             })?;
+            let range = match placed {
+                Placed::At(range, found) => {
+                    if found != unit {
+                        counted_otherwise.push((found, name.clone()));
+                    }
+                    range
+                }
+                Placed::Nowhere => {
+                    summary.skip(
+                        "selections whose own text (their `name`) is at none of their positions, in any unit (their codings are left out, not imported shifted)",
+                        format!("`{name}` {}..{} \"{}\"", sel.start, sel.end, crate::text::excerpt(&sel.name, 40)),
+                    );
+                    continue;
+                }
+            };
             spans.push(Span {
                 range,
                 guid: sel.guid.clone(),
@@ -171,7 +189,36 @@ pub fn read_sources(
             spans,
         });
     }
+    note_units(summary, unit, &counted_otherwise);
     Ok(docs)
+}
+
+/// Says which selections counted in another unit than the origin implies, by unit.
+fn note_units(summary: &mut Summary, origin: Unit, counted: &[(Unit, String)]) {
+    for unit in Unit::ALL {
+        let mut sources: Vec<&str> = Vec::new();
+        let mut n = 0;
+        for (_, source) in counted.iter().filter(|(u, _)| *u == unit) {
+            n += 1;
+            if !sources.contains(&source.as_str()) {
+                sources.push(source);
+            }
+        }
+        if n == 0 {
+            continue;
+        }
+        let shown: Vec<String> = sources.iter().take(5).map(|s| format!("`{s}`")).collect();
+        summary.notes.push(format!(
+            "{n} selection{} in {}{} count{} {}, not {} as the origin implies: {} own text (`name`) is there",
+            if n == 1 { "" } else { "s" },
+            shown.join(", "),
+            if sources.len() > shown.len() { ", ..." } else { "" },
+            if n == 1 { "s" } else { "" },
+            unit.describe(),
+            origin.describe(),
+            if n == 1 { "its" } else { "their" },
+        ));
+    }
 }
 
 /// A source's name: its `name`, else the stem of its text file, else its GUID.

@@ -15,6 +15,7 @@ mod findings;
 mod layouts;
 mod privacy;
 mod refi;
+mod refi_peers;
 mod report;
 mod search;
 mod sheets;

@@ -17,11 +17,11 @@ fn kept_sample(name: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("{name} is kept in tests/fixtures/refi-qda/samples"))
 }
 
-fn thematic(cwd: &Path, args: &[&str]) -> Output {
+pub(crate) fn thematic(cwd: &Path, args: &[&str]) -> Output {
     run_in(cwd, args)
 }
 
-fn import(file: &Path, into: &Path) -> Output {
+pub(crate) fn import(file: &Path, into: &Path) -> Output {
     thematic(
         into.parent().unwrap(),
         &[
@@ -517,7 +517,7 @@ fn nvivo_positions_count_utf16_units_on_crlf_text_with_a_bom() {
 
 /// Validates a file against a REFI-QDA schema with xmllint, when it is installed (in CI it
 /// must be).
-fn assert_valid(xml: &Path, schema: &str) {
+pub(crate) fn assert_valid(xml: &Path, schema: &str) {
     let ok = std::process::Command::new("xmllint")
         .arg("--version")
         .output()
@@ -547,7 +547,7 @@ fn assert_valid(xml: &Path, schema: &str) {
     );
 }
 
-fn unzip_qde(qdpx: &Path, to: &Path) -> PathBuf {
+pub(crate) fn unzip_qde(qdpx: &Path, to: &Path) -> PathBuf {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(qdpx).unwrap()).unwrap();
     let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
     assert_eq!(names[0], "project.qde", "project.qde comes first");
@@ -618,7 +618,7 @@ fn the_bundled_example_exports_valid_and_identical_files() {
 }
 
 /// Every file under a folder, by relative path.
-fn folder(root: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn folder(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -635,7 +635,7 @@ fn folder(root: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-fn assert_round_trip(file: &Path) {
+pub(crate) fn assert_round_trip(file: &Path) {
     let tmp = Dir::empty();
     let first = tmp.join("first");
     import(file, &first).ok();
@@ -760,7 +760,7 @@ const PROJECT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   </Sources>
 </Project>"#;
 
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, bytes) in entries {
