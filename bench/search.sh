@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Benchmark of `thematic search` on the generated N = 3,000 folder (about 58 MB, 9 million
-# words): building the index from nothing, a warm query as a whole process beside
-# `rg -c` for the same phrase over the same files (one run, side by side), and bringing the
-# index up to date after one transcript changes.
+# Benchmark of working inside the data on the generated folders (N = 3,000: about 56 MB of
+# transcripts, 9 million words): building the search index from nothing, a warm query as a
+# whole process beside `rg -c` for the same phrase over the same files (one run, side by
+# side), bringing the index up to date after one transcript changes, autocode with 60 rules,
+# and `stats` with the cache of the loaded folder warm and off.
 #
-#   bash bench/search.sh              # N = 3000 (SIZES="300 3000" for more)
+#   bash bench/search.sh              # N = 300 and 3000 (SIZES="3000" for one)
 #
 # Uses the folders bench/run.sh generates (bench/data/nN, made here if missing), copied to
 # bench/data/search-nN so the index never touches them. Prints a Markdown table.
@@ -13,7 +14,7 @@ set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
 DATA="$BENCH/data"
-SIZES="${SIZES:-3000}"
+SIZES="${SIZES:-300 3000}"
 RUNS="${RUNS:-20}"
 cd "$ROOT"
 for tool in hyperfine rg; do
@@ -67,4 +68,26 @@ for n in $SIZES; do
   /usr/bin/time -f "%e %M" -o "$DATA/search-update.txt" "$T" search "\"${phrases[0]}\"" --count -p "$dir" >/dev/null
   read -r upd urss < "$DATA/search-update.txt"
   echo "| $n | after one transcript changed | ${upd} s | loads the folder, re-indexes 1 document; peak RSS $((urss / 1024)) MiB |"
+
+  # 4. autocode: a search: rule on every one of the 60 codes (bench/rules.py), sentence units.
+  python3 "$BENCH/rules.py" "$dir" >/dev/null
+  "$T" autocode -p "$dir" >/dev/null 2>&1 # the index follows the new codebook first
+  for i in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$DATA/search-auto-$i.txt" "$T" autocode -p "$dir" >/dev/null 2>&1
+  done
+  read -r auto arss < <(sort -n "$DATA"/search-auto-*.txt | sed -n 2p)
+  rows=$(($(wc -l < "$dir/coding/autocode.csv") - 1))
+  echo "| $n | \`autocode\`, 60 rules, sentence units | ${auto} s (median of 3) | $rows rows of suggestions written; peak RSS $((arss / 1024)) MiB |"
+
+  # 5. stats with the cache of the loaded folder: warm, and off (THEMATIC_CACHE=off).
+  rm -f "$dir/coding/autocode.csv"
+  touch -d "1 hour ago" "$dir"/*.toml "$dir"/*.csv "$dir"/*.md "$dir"/transcripts/* "$dir"/coding/* 2>/dev/null || true
+  "$T" stats --level theme --by group -p "$dir" >/dev/null
+  hyperfine --warmup 3 --runs "$RUNS" -N --export-json "$DATA/search-stats-n$n.json" \
+    "$T stats --level theme --by group -p $dir" >/dev/null
+  THEMATIC_CACHE=off hyperfine --warmup 1 --runs 5 -N --export-json "$DATA/search-stats-off-n$n.json" \
+    "$T stats --level theme --by group -p $dir" >/dev/null
+  read -r warm < <(mean "$DATA/search-stats-n$n.json")
+  read -r off < <(mean "$DATA/search-stats-off-n$n.json")
+  echo "| $n | \`stats --level theme --by group\`, cache warm | $warm ms | cache off: $off ms |"
 done
