@@ -67,9 +67,16 @@ fn qdpx(global: &Global, args: QdpxArgs) -> Result<Outcome> {
         }
     };
     refi::check_target(&target)?;
+    // Three steps, shown only when they take longer than a second on a terminal.
+    let bar = crate::progress::Bar::new("importing: read, convert, write");
+    bar.start(3);
     let mut container = refi::open(&args.file, Limits::default())?;
+    bar.inc();
     let (folder, summary) = refi::import::project(&mut container)?;
+    bar.inc();
     refi::write_folder(&target, &folder)?;
+    bar.inc();
+    bar.finish();
     let into = target.display().to_string();
     let mut out = summary.render_project(&into);
     out.push_str(&format!("next: thematic check -p {}\n", shell_word(&into)));

@@ -70,7 +70,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let out = args
         .out
         .unwrap_or_else(|| project.root.join(&project.config.report.out));
+    let bar = crate::progress::Bar::new("writing the report: build, write");
+    bar.start(2);
     let report = crate::report::build(&project, errors);
+    bar.inc();
     let shown = |rel: &str| {
         let p = out.join(rel);
         p.strip_prefix(&project.root)
@@ -109,6 +112,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .map(|(p, (_, bytes))| (p.as_path(), bytes.clone()))
         .collect();
     write_all_atomic(&files)?;
+    bar.inc();
+    bar.finish();
     emit(&format!("wrote {} files to {}\n", report.files.len(), shown("")))?;
     Ok(Outcome::Done)
 }

@@ -184,8 +184,21 @@ fn terminal(hits: &[Hit], config: &Config) -> String {
     }
     let interviewer = hits.iter().any(|h| h.participant.is_empty());
     let documents: std::collections::BTreeSet<&str> = hits.iter().map(|h| h.document.as_str()).collect();
-    let mut groups: Vec<&str> = hits.iter().map(|h| h.group.as_str()).filter(|g| !g.is_empty()).collect();
-    groups.sort_by_key(|g| (config.groups.iter().position(|(id, _)| id == g).unwrap_or(usize::MAX), *g));
+    let mut groups: Vec<&str> = hits
+        .iter()
+        .map(|h| h.group.as_str())
+        .filter(|g| !g.is_empty())
+        .collect();
+    groups.sort_by_key(|g| {
+        (
+            config
+                .groups
+                .iter()
+                .position(|(id, _)| id == g)
+                .unwrap_or(usize::MAX),
+            *g,
+        )
+    });
     groups.dedup();
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     let _ = writeln!(
