@@ -271,6 +271,46 @@ impl Project {
     pub fn coder(&self, name: &str) -> Option<usize> {
         self.coders.iter().position(|c| c == name)
     }
+
+    /// A document by id, or an error naming the nearest one: what a command line gives.
+    pub fn document_named(&self, id: &str) -> Result<usize> {
+        self.document(id).ok_or_else(|| {
+            anyhow::anyhow!(
+                "unknown document `{id}`{}",
+                crate::diagnostics::did_you_mean(id, self.documents.iter().map(|d| d.id.as_str()))
+            )
+        })
+    }
+
+    /// A coder (sheet) by name, or an error listing the sheets there are.
+    pub fn coder_named(&self, name: &str) -> Result<CoderIdx> {
+        coder_index(&self.coders, name).map_err(anyhow::Error::msg)
+    }
+
+    /// A code by id, or an error naming the nearest one.
+    pub fn code_named(&self, id: &str) -> Result<crate::codebook::CodeIdx> {
+        self.codebook.code(id).ok_or_else(|| {
+            anyhow::anyhow!(
+                "unknown code `{id}`{}",
+                crate::diagnostics::did_you_mean(id, self.codebook.codes.iter().map(|c| c.id.as_str()))
+            )
+        })
+    }
+}
+
+/// A coder's index among the sheets' coders, or a message listing them.
+fn coder_index(coders: &[String], name: &str) -> std::result::Result<CoderIdx, String> {
+    coders.iter().position(|c| c == name).ok_or_else(|| {
+        format!(
+            "no coding sheet for coder `{name}` (sheets: {}){}",
+            if coders.is_empty() {
+                "none".to_string()
+            } else {
+                coders.join(", ")
+            },
+            crate::diagnostics::did_you_mean(name, coders.iter().map(String::as_str))
+        )
+    })
 }
 
 /// Whose coding counts when `[coding] analysis` does not say: every sheet but those of
@@ -287,23 +327,10 @@ fn resolve_coders(names: &[String], coders: &[String]) -> std::result::Result<Ve
             "names no coder: list the sheets whose coding makes the findings, such as [\"amira\"]".into(),
         );
     }
-    let mut out = Vec::new();
-    for name in names {
-        match coders.iter().position(|c| c == name) {
-            Some(i) => out.push(i),
-            None => {
-                return Err(format!(
-                    "no coding sheet for coder `{name}` (sheets: {}){}",
-                    if coders.is_empty() {
-                        "none".to_string()
-                    } else {
-                        coders.join(", ")
-                    },
-                    crate::diagnostics::did_you_mean(name, coders.iter().map(String::as_str))
-                ))
-            }
-        }
-    }
+    let mut out = names
+        .iter()
+        .map(|name| coder_index(coders, name))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     out.sort_unstable();
     out.dedup();
     Ok(out)

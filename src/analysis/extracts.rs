@@ -271,42 +271,35 @@ pub fn context(text: &str, bytes: &Range<usize>, n: usize) -> Range<usize> {
     if n == 0 {
         return bytes.clone();
     }
-    let before = &text[..bytes.start];
-    let mut start = bytes.start;
-    let mut words = 0;
-    let mut in_word = false;
-    for (i, c) in before.char_indices().rev() {
-        if c.is_whitespace() {
-            if in_word {
-                words += 1;
-                if words == n {
-                    break;
-                }
-            }
-            in_word = false;
-        } else {
-            in_word = true;
-            start = i;
-        }
-    }
-    let after = &text[bytes.end..];
-    let mut end = bytes.end;
-    let (mut words, mut in_word) = (0, false);
-    for (i, c) in after.char_indices() {
-        if c.is_whitespace() {
-            if in_word {
-                words += 1;
-                if words == n {
-                    break;
-                }
-            }
-            in_word = false;
-        } else {
-            in_word = true;
-            end = bytes.end + i + c.len_utf8();
-        }
-    }
+    let start = reach(text[..bytes.start].char_indices().rev(), n, bytes.start, |i, _| i);
+    let end = reach(text[bytes.end..].char_indices(), n, bytes.end, |i, c| {
+        bytes.end + i + c.len_utf8()
+    });
     start..end
+}
+
+/// Walks `chars` away from a passage (whose edge is at `from`) over up to `n` words; returns
+/// the offset past the last of them, as `edge` gives it for a character of a word.
+fn reach(
+    chars: impl Iterator<Item = (usize, char)>,
+    n: usize,
+    from: usize,
+    edge: impl Fn(usize, char) -> usize,
+) -> usize {
+    let (mut at, mut words, mut in_word) = (from, 0, false);
+    for (i, c) in chars {
+        if !c.is_whitespace() {
+            in_word = true;
+            at = edge(i, c);
+        } else if in_word {
+            words += 1;
+            if words == n {
+                break;
+            }
+            in_word = false;
+        }
+    }
+    at
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 use super::{emit, Global, Outcome};
 use crate::analysis::agreement::{compare, Agreement, Options, UnitKind};
 use crate::config::Approach;
-use crate::diagnostics::did_you_mean;
 use crate::output::{Cell, Format, Table};
 use crate::project::Project;
 use anyhow::{bail, Result};
@@ -111,15 +110,7 @@ fn options(project: &Project, args: &Args) -> Result<Options> {
     } else {
         args.coders
             .iter()
-            .map(|c| {
-                project.coder(c).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "no coding sheet for coder `{c}`{} (coders: {})",
-                        did_you_mean(c, project.coders.iter().map(String::as_str)),
-                        project.coders.join(", ")
-                    )
-                })
-            })
+            .map(|c| project.coder_named(c))
             .collect::<Result<_>>()?
     };
     if coders.len() < 2 {
@@ -144,14 +135,7 @@ fn options(project: &Project, args: &Args) -> Result<Options> {
         let mut docs = args
             .documents
             .iter()
-            .map(|d| {
-                project.document(d).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "unknown document `{d}`{}",
-                        did_you_mean(d, project.documents.iter().map(|x| x.id.as_str()))
-                    )
-                })
-            })
+            .map(|d| project.document_named(d))
             .collect::<Result<Vec<_>>>()?;
         docs.sort_unstable();
         docs.dedup();
@@ -163,14 +147,7 @@ fn options(project: &Project, args: &Args) -> Result<Options> {
         Some(
             args.codes
                 .iter()
-                .map(|c| {
-                    project.codebook.code(c).ok_or_else(|| {
-                        anyhow::anyhow!(
-                            "unknown code `{c}`{}",
-                            did_you_mean(c, project.codebook.codes.iter().map(|x| x.id.as_str()))
-                        )
-                    })
-                })
+                .map(|c| project.code_named(c))
                 .collect::<Result<Vec<_>>>()?,
         )
     };

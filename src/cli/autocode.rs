@@ -2,7 +2,7 @@
 
 use super::{emit, Global, Outcome};
 use crate::coding::anchor::{is_nfc, Pattern as Quote};
-use crate::diagnostics::{did_you_mean, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::edit::write_record;
 use crate::fsutil::write_atomic;
 use crate::output::{Cell, Format, Table};
@@ -49,15 +49,7 @@ pub struct Args {
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let project = global.load()?;
-    let book = &project.codebook;
-    let code = |id: &str| {
-        book.code(id).ok_or_else(|| {
-            anyhow::anyhow!(
-                "unknown code `{id}`{}",
-                did_you_mean(id, book.codes.iter().map(|c| c.id.as_str()))
-            )
-        })
-    };
+    let code = |id: &str| project.code_named(id);
     let rules: Vec<Rule> = match (&args.query, &args.code) {
         (Some(q), Some(c)) => vec![Rule::ad_hoc(code(c)?, q)?],
         _ => {

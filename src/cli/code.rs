@@ -69,13 +69,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             did_you_mean(&coder, project.coders.iter().map(String::as_str))
         );
     }
-    let Some(doc_idx) = project.document(&args.document) else {
-        bail!(
-            "unknown document `{}`{}",
-            args.document,
-            did_you_mean(&args.document, project.documents.iter().map(|d| d.id.as_str()))
-        );
-    };
+    let doc_idx = project.document_named(&args.document)?;
     let doc = &project.documents[doc_idx];
     let codes = split_codes(&args.codes);
     if codes.is_empty() {

@@ -79,14 +79,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
 /// The arguments resolved against the project: unknown names are errors with suggestions.
 fn query(project: &Project, args: &Args) -> Result<Query> {
     let book = &project.codebook;
-    let code = |id: &str| -> Result<usize> {
-        book.code(id).ok_or_else(|| {
-            anyhow::anyhow!(
-                "unknown code `{id}`{}",
-                did_you_mean(id, book.codes.iter().map(|c| c.id.as_str()))
-            )
-        })
-    };
+    let code = |id: &str| project.code_named(id);
     let mut nodes: Vec<Node> = Vec::new();
     for id in &args.code {
         nodes.push(extracts::code_node(project, code(id)?));
@@ -126,14 +119,7 @@ fn query(project: &Project, args: &Args) -> Result<Query> {
     let documents = args
         .document
         .iter()
-        .map(|d| {
-            project.document(d).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "unknown document `{d}`{}",
-                    did_you_mean(d, project.documents.iter().map(|x| x.id.as_str()))
-                )
-            })
-        })
+        .map(|d| project.document_named(d))
         .collect::<Result<Vec<_>>>()?;
     let people = &project.participants;
     let participants = args
@@ -175,15 +161,7 @@ fn query(project: &Project, args: &Args) -> Result<Query> {
         Some(
             args.coder
                 .iter()
-                .map(|c| {
-                    project.coder(c).ok_or_else(|| {
-                        anyhow::anyhow!(
-                            "no coding sheet for coder `{c}` (sheets: {}){}",
-                            project.coders.join(", "),
-                            did_you_mean(c, project.coders.iter().map(String::as_str))
-                        )
-                    })
-                })
+                .map(|c| project.coder_named(c))
                 .collect::<Result<Vec<_>>>()?,
         )
     };

@@ -162,7 +162,7 @@ fn errors_and_the_reflexive_note() {
     let out = d.run(&["agree", "--coders", "c1,c3"]);
     assert_eq!(
         out.stderr,
-        "error: no coding sheet for coder `c3` (coders: c1, c2)\n"
+        "error: no coding sheet for coder `c3` (sheets: c1, c2)\n"
     );
     let out = d.run(&["agree", "--unit", "segment", "--overlap", "1.5"]);
     assert_eq!(
