@@ -231,6 +231,11 @@ impl Project {
         Ok(())
     }
 
+    /// The names of the coders whose coding makes the findings.
+    pub fn analysis_coders(&self) -> Vec<&str> {
+        self.analysis.iter().map(|&c| self.coders[c].as_str()).collect()
+    }
+
     /// The coders whose sheets are for agreement only.
     pub fn agreement_only(&self) -> Vec<&str> {
         (0..self.coders.len())

@@ -23,11 +23,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         out.push('\n');
     }
     if project.coders.len() > 1 {
-        let analysis: Vec<&str> = project
-            .analysis
-            .iter()
-            .map(|&c| project.coders[c].as_str())
-            .collect();
+        let analysis = project.analysis_coders();
         let others = project.agreement_only();
         out.push_str(&format!(
             "findings rest on the coding of {}{}\n",

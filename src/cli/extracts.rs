@@ -1,6 +1,6 @@
 //! `thematic extracts`: every coded extract at a node, attributed, for review.
 
-use super::{emit, Global, Outcome};
+use super::{emit, Global, Outcome, Who};
 use crate::analysis::extracts::{self, Extract, Node, Query};
 use crate::diagnostics::did_you_mean;
 use crate::output::{Format, Table};
@@ -33,15 +33,8 @@ pub struct Args {
     /// Leave out passages that overlap a passage coded with this code (repeatable)
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     not: Vec<String>,
-    /// Only passages where someone of this group speaks (id or label; repeatable)
-    #[arg(long, value_name = "GROUP", value_delimiter = ',')]
-    group: Vec<String>,
-    /// Only passages where this participant speaks (id, label or alias; repeatable)
-    #[arg(long, value_name = "ID", value_delimiter = ',')]
-    participant: Vec<String>,
-    /// Only this document (repeatable)
-    #[arg(long, value_name = "ID", value_delimiter = ',')]
-    document: Vec<String>,
+    #[command(flatten)]
+    who: Who,
     /// Only this coder's coding [default: the coders whose coding makes the findings]
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     coder: Vec<String>,
@@ -117,12 +110,14 @@ fn query(project: &Project, args: &Args) -> Result<Query> {
     let all_of = args.all_of.iter().map(|c| code(c)).collect::<Result<Vec<_>>>()?;
     let not = args.not.iter().map(|c| code(c)).collect::<Result<Vec<_>>>()?;
     let documents = args
+        .who
         .document
         .iter()
         .map(|d| project.document_named(d))
         .collect::<Result<Vec<_>>>()?;
     let people = &project.participants;
     let participants = args
+        .who
         .participant
         .iter()
         .map(|p| {
@@ -135,6 +130,7 @@ fn query(project: &Project, args: &Args) -> Result<Query> {
         })
         .collect::<Result<Vec<_>>>()?;
     let groups = args
+        .who
         .group
         .iter()
         .map(|g| {

@@ -123,6 +123,20 @@ fn emit(text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Who and where, for the commands that list passages (`extracts`, `search`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct Who {
+    /// Only where someone of this group speaks (group id or label; repeatable)
+    #[arg(long, value_name = "GROUP", value_delimiter = ',')]
+    group: Vec<String>,
+    /// Only where this participant speaks (id, label or alias; repeatable)
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    participant: Vec<String>,
+    /// Only this document (repeatable)
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    document: Vec<String>,
+}
+
 /// Whose coding counts, for the commands that count and quote.
 #[derive(Debug, Args, Clone, Default)]
 pub struct Findings {

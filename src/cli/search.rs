@@ -1,6 +1,6 @@
 //! `thematic search`: full-text search of the turns, with keyword-in-context.
 
-use super::{emit, Global, Outcome};
+use super::{emit, Global, Outcome, Who};
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostics::Diagnostics;
 use crate::output::{Format, Table};
@@ -22,15 +22,8 @@ use std::fmt::Write as _;
 pub struct Args {
     /// What to look for (put it in quotes in the shell)
     query: String,
-    /// Only what someone of this group says (id or label; repeatable)
-    #[arg(long, value_name = "GROUP", value_delimiter = ',')]
-    group: Vec<String>,
-    /// Only what this participant says (id, label or alias; repeatable)
-    #[arg(long, value_name = "ID", value_delimiter = ',')]
-    participant: Vec<String>,
-    /// Only this document (repeatable)
-    #[arg(long, value_name = "ID", value_delimiter = ',')]
-    document: Vec<String>,
+    #[command(flatten)]
+    who: Who,
     /// Only text coded with this code (repeatable: every one of them)
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     code: Vec<String>,
@@ -62,9 +55,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let config = Config::parse(&config_text, CONFIG_FILE, &mut diags);
     let request = Request {
         query: args.query.clone(),
-        groups: args.group.clone(),
-        participants: args.participant.clone(),
-        documents: args.document.clone(),
+        groups: args.who.group.clone(),
+        participants: args.who.participant.clone(),
+        documents: args.who.document.clone(),
         codes: args.code.clone(),
         uncoded: args.uncoded,
         context: args.context,

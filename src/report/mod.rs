@@ -483,11 +483,7 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
         }
     );
     if !project.coders.is_empty() {
-        let analysis: Vec<&str> = project
-            .analysis
-            .iter()
-            .map(|&c| project.coders[c].as_str())
-            .collect();
+        let analysis = project.analysis_coders();
         let others = project.agreement_only();
         let _ = writeln!(
             out,
