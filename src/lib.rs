@@ -15,6 +15,8 @@ pub mod corpus;
 pub mod diagnostics;
 pub mod edit;
 pub mod fsutil;
+pub mod gitsetup;
+pub mod merge;
 pub mod output;
 pub mod participants;
 pub mod progress;
