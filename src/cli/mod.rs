@@ -7,6 +7,7 @@ mod autocode;
 mod check;
 mod code;
 mod codebook;
+mod diff;
 mod export;
 mod extracts;
 mod git_setup;
@@ -67,6 +68,7 @@ enum Command {
     Triangulate(triangulate::Args),
     Agree(agree::Args),
     Report(report::Args),
+    Diff(diff::Args),
     Import(import::Args),
     MergeSheet(merge_sheet::Args),
     GitSetup(git_setup::Args),
@@ -105,6 +107,7 @@ pub fn run() -> i32 {
         Command::MergeSheet(a) => merge_sheet::run(&cli.global, a),
         Command::GitSetup(a) => git_setup::run(&cli.global, a),
         Command::Report(a) => report::run(&cli.global, a),
+        Command::Diff(a) => diff::run(&cli.global, a),
         Command::Search(a) => search::run(&cli.global, a),
         Command::Completions(a) => shell::completions(a),
         Command::Man(a) => shell::man(a),

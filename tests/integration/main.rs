@@ -8,6 +8,7 @@ mod check;
 mod cli;
 mod coding;
 mod corpus;
+mod diff;
 mod edit;
 mod extracts;
 mod findings;
