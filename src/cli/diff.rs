@@ -1,7 +1,7 @@
 //! `thematic diff`: what changed in the analysis between two git revisions.
 
 use super::{emit, Global, Outcome};
-use crate::diff::render::{document, json, Sides};
+use crate::diff::render::{document, json, Sides, WORKING_TREE};
 use crate::project::Project;
 use crate::revision::{checkout, ensure_repository};
 use anyhow::Result;
@@ -44,7 +44,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let diff = crate::diff::diff(&old, &new);
     let sides = Sides {
         from: &args.from,
-        to: args.to.as_deref().unwrap_or("working tree"),
+        to: args.to.as_deref().unwrap_or(WORKING_TREE),
     };
     emit(&match args.format {
         DiffFormat::Text => document(&diff, &sides, false),

@@ -5,6 +5,9 @@ use super::{CodeChange, Diff};
 use crate::output::{Format, Table};
 use crate::report::markdown::text as md;
 
+/// How the working tree is named as a side.
+pub const WORKING_TREE: &str = "working tree";
+
 /// What the two sides were, for the heading: revisions or "the working tree".
 pub struct Sides<'a> {
     pub from: &'a str,
@@ -47,7 +50,18 @@ pub fn document(diff: &Diff, sides: &Sides, markdown: bool) -> String {
     let mut out = String::new();
     let title = format!("What changed in the analysis: {} → {}", sides.from, sides.to);
     if markdown {
-        out.push_str(&format!("## {}\n\n", md(&title)));
+        let side = |s: &str| {
+            if s == WORKING_TREE {
+                s.to_string()
+            } else {
+                format!("`{s}`")
+            }
+        };
+        out.push_str(&format!(
+            "## What changed in the analysis: {} → {}\n\n",
+            side(sides.from),
+            side(sides.to)
+        ));
     } else {
         out.push_str(&format!("{title}\n\n"));
     }

@@ -5,6 +5,7 @@ mod agree;
 mod agree_statistics;
 mod autocode;
 mod check;
+mod ci;
 mod cli;
 mod coding;
 mod corpus;
