@@ -17,6 +17,7 @@ mod gitrepo;
 mod layouts;
 mod merge;
 mod privacy;
+mod readme;
 mod refi;
 mod report;
 mod search;
