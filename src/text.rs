@@ -62,6 +62,7 @@ impl CsvTable {
         // Lines are counted here from each record's start: the csv crate counts a record that
         // follows a CRLF as starting on the line before.
         let (mut counted_to, mut line) = (0, 1);
+        let mut conflict: Option<usize> = None;
         for record in records {
             let record = match record {
                 Ok(r) => r,
@@ -95,6 +96,23 @@ impl CsvTable {
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
+            // A merge conflict left in the file: one error at its first line; the rows inside
+            // are not read until someone chooses.
+            if let Some(marker) = conflict_marker(&record) {
+                match marker {
+                    b'<' if conflict.is_none() => conflict = Some(line),
+                    b'>' => {
+                        if let Some(from) = conflict.take() {
+                            diags.error(file, Some(from), conflict_message(from, line));
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            if conflict.is_some() {
+                continue;
+            }
             if record.len() != table.headers.len() {
                 diags.error(
                     file,
@@ -104,6 +122,9 @@ impl CsvTable {
                 continue;
             }
             pending = Some((line, record.iter().map(str::to_string).collect(), start));
+        }
+        if let Some(from) = conflict {
+            diags.error(file, Some(from), conflict_message(from, line));
         }
         if let Some((line, fields, s)) = pending {
             table.rows.push(CsvRow {
@@ -160,6 +181,25 @@ impl CsvTable {
     pub fn column(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)
     }
+}
+
+/// `<`, `=` or `>` when a record is one of git's conflict lines (`<<<<<<< ours`, `=======`,
+/// `>>>>>>> theirs`).
+fn conflict_marker(record: &csv::StringRecord) -> Option<u8> {
+    if record.len() != 1 {
+        return None;
+    }
+    let f = record.get(0)?.as_bytes();
+    let c = *f.first()?;
+    let run = f.iter().take_while(|&&b| b == c).count();
+    (matches!(c, b'<' | b'=' | b'>') && run == 7 && (f.len() == 7 || f[7] == b' ' || f[7] == b':'))
+        .then_some(c)
+}
+
+fn conflict_message(from: usize, to: usize) -> String {
+    format!(
+        "merge conflict (lines {from}-{to}): the two sides changed this row differently; keep the row as it should be and delete the `<<<<<<<`, `=======` and `>>>>>>>` lines"
+    )
 }
 
 /// What a row with the wrong number of fields means, in a spreadsheet user's words.

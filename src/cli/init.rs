@@ -14,7 +14,9 @@ pub const CODEBOOKS: &[(&str, &str)] = &[
 /// Create a new analysis folder
 ///
 /// Writes thematic.toml, participants.csv, transcripts/, codebook.md,
-/// coding/ and redactions.csv. Files that exist already are left as they are.
+/// coding/ and redactions.csv; makes the folder a git repository (unless it is in one
+/// already) with the merge driver for coding sheets registered, a .gitignore, and CI files
+/// (GitHub Actions, GitLab CI, pre-commit). Files that exist already are left as they are.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The folder to create [default: the --project folder, else the current folder]
@@ -88,7 +90,11 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             created.push(name);
         }
     }
+    let in_git = crate::gitsetup::ensure_repository(&dir)?;
+    let git = crate::gitsetup::setup(&dir, "coding", "participants.csv")?;
+    created.extend(git.files.iter().map(String::as_str));
     println!("created {} in {}", created.join(", "), display(&dir));
+    super::git_setup::explain(&git, in_git);
     println!("next: put transcripts in transcripts/, people in participants.csv, then run `thematic check`");
     Ok(Outcome::Done)
 }

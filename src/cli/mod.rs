@@ -7,10 +7,13 @@ mod autocode;
 mod check;
 mod code;
 mod codebook;
+mod diff;
 mod export;
 mod extracts;
+mod git_setup;
 mod import;
 mod init;
+mod merge_sheet;
 mod report;
 mod search;
 mod shell;
@@ -27,13 +30,21 @@ use std::path::PathBuf;
 /// Qualitative thematic analysis for evaluations: transcripts, participants, codebook and
 /// coding sheets as plain files, checked, searched, counted and reported.
 #[derive(Debug, Parser)]
-#[command(name = "thematic", version, propagate_version = true, max_term_width = 100)]
+#[command(name = "thematic", version = VERSION, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     global: Global,
     #[command(subcommand)]
     command: Command,
 }
+
+/// The version and the commit it was built from (`build.rs`; "unknown" without git).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("THEMATIC_COMMIT"),
+    ")"
+);
 
 /// Flags every command takes.
 #[derive(Debug, Args, Clone)]
@@ -57,7 +68,10 @@ enum Command {
     Triangulate(triangulate::Args),
     Agree(agree::Args),
     Report(report::Args),
+    Diff(diff::Args),
     Import(import::Args),
+    MergeSheet(merge_sheet::Args),
+    GitSetup(git_setup::Args),
     Export(export::Args),
     Completions(shell::CompletionsArgs),
     Man(shell::ManArgs),
@@ -90,7 +104,10 @@ pub fn run() -> i32 {
         Command::Export(a) => export::run(&cli.global, a),
         Command::Extracts(a) => extracts::run(&cli.global, a),
         Command::Import(a) => import::run(&cli.global, a),
+        Command::MergeSheet(a) => merge_sheet::run(&cli.global, a),
+        Command::GitSetup(a) => git_setup::run(&cli.global, a),
         Command::Report(a) => report::run(&cli.global, a),
+        Command::Diff(a) => diff::run(&cli.global, a),
         Command::Search(a) => search::run(&cli.global, a),
         Command::Completions(a) => shell::completions(a),
         Command::Man(a) => shell::man(a),
