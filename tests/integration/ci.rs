@@ -4,9 +4,9 @@
 
 use crate::gitrepo::{commit_all, git, init_repo, path_with_bin};
 use crate::util::{run_in, Dir};
-use serde_yaml::Value;
 use std::path::Path;
 use std::process::Command;
+use yaml_rust2::{Yaml as Value, YamlLoader};
 
 const FILES: [&str; 3] = [
     ".github/workflows/thematic.yml",
@@ -18,7 +18,10 @@ const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/partnership
 
 fn yaml(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
+    let mut docs = YamlLoader::load_from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()));
+    assert_eq!(docs.len(), 1, "{} holds one YAML document", path.display());
+    docs.remove(0)
 }
 
 /// A clean analysis repository (no warnings, the report written) with two commits.
@@ -92,9 +95,7 @@ fn init_and_the_example_have_the_ci_files_as_valid_yaml() {
 fn the_github_workflow_runs_and_writes_the_job_summary() {
     let d = repo();
     let workflow = yaml(&d.join(".github/workflows/thematic.yml"));
-    let steps = workflow["jobs"]["analysis"]["steps"]
-        .as_sequence()
-        .expect("steps");
+    let steps = workflow["jobs"]["analysis"]["steps"].as_vec().expect("steps");
     let summary = d.join("summary.md");
     let mut ran = Vec::new();
     for step in steps {
@@ -136,7 +137,7 @@ fn the_gitlab_job_runs_and_keeps_the_diff() {
     for part in ["before_script", "script", "after_script"] {
         // GitLab runs a part's lines in one shell, one after another.
         let lines: Vec<&str> = job[part]
-            .as_sequence()
+            .as_vec()
             .expect(part)
             .iter()
             .map(|l| l.as_str().expect("a command"))
@@ -152,7 +153,7 @@ fn the_gitlab_job_runs_and_keeps_the_diff() {
 fn the_pre_commit_hooks_run() {
     let d = repo();
     let config = yaml(&d.join(".pre-commit-config.yaml"));
-    let hooks = config["repos"][0]["hooks"].as_sequence().expect("hooks");
+    let hooks = config["repos"][0]["hooks"].as_vec().expect("hooks");
     assert_eq!(hooks.len(), 2);
     for hook in hooks {
         assert_eq!(hook["language"].as_str(), Some("system"));
