@@ -109,8 +109,13 @@ pub fn stamps_under(root: &Path, dir: &str, out: &mut BTreeMap<String, Stamp>) {
 /// not match is not used.
 const MAGIC: &[u8; 8] = b"THEMATIC";
 
+/// Which build wrote a cache file: the version and the commit it was built from. A cache from
+/// any other build is not read (see also each cached value's own format number).
 fn header_version() -> u64 {
-    Hasher::default().str(env!("CARGO_PKG_VERSION")).finish()
+    Hasher::default()
+        .str(env!("CARGO_PKG_VERSION"))
+        .str(env!("THEMATIC_COMMIT"))
+        .finish()
 }
 
 /// The value kept under `name` for inputs with this `key`, when there is one, intact.

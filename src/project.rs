@@ -388,6 +388,10 @@ struct Read {
 }
 
 const READ_CACHE: &str = "project.bin";
+
+/// The layout of [`Read`] in the cache. Bump it whenever a type kept there changes (a test
+/// fails until it is: `the_cached_layout_is_what_cache_format_says`).
+const CACHE_FORMAT: u64 = 1;
 const TEXTS_CACHE: &str = "texts.bin";
 
 /// The documents' texts from the cache, or, should that file have gone or been damaged since
@@ -459,6 +463,7 @@ fn read_key(root: &Path, config: &Config) -> (u64, bool) {
     stamps_under(root, &config.coding.sheets, &mut stamps);
     let mut h = Hasher::default();
     h.str("project")
+        .number(CACHE_FORMAT)
         .str(&config.corpus.transcripts)
         .str(&config.coding.sheets);
     for (path, s) in &stamps {
@@ -591,4 +596,83 @@ fn read_verdicts(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{text::Text, Format, Speaker, Turn};
+
+    /// One of each type the cache keeps, built field by field: a new field does not compile
+    /// until it is added here, and a changed type changes the bytes below.
+    fn sample() -> Read {
+        let mut problems = Diagnostics::default();
+        problems.warning("a.csv", Some(2), "w");
+        let mut d = Diagnostics::default();
+        let codebook = Codebook::parse("# T\n## C\n- `a` — A.\n  - polarity: positive\n", "c.md", &mut d);
+        Read {
+            documents: vec![Document {
+                id: "D".into(),
+                path: "transcripts/D.txt".into(),
+                format: Format::Text,
+                encoding: corpus::decode::Encoding::Utf8,
+                text: Text::from("R: hi".to_string()),
+                chars: 5,
+                meta: vec![("wave".into(), "1".into())],
+                front_matter: 1,
+                participant: Some(0),
+                turns: vec![Turn {
+                    label: "R".into(),
+                    speaker: Speaker::Participant(0),
+                    time: Some("00:01".into()),
+                    line: 1,
+                    bytes: 3..5,
+                    chars: 3..5,
+                }],
+            }],
+            codebook,
+            sheets: vec![Sheet {
+                coder: "x".into(),
+                path: "coding/x.csv".into(),
+                format: crate::coding::SheetFormat::Xlsx,
+                rows: vec![crate::coding::SheetRow {
+                    line: 2,
+                    document: "D".into(),
+                    quote: "hi".into(),
+                    codes: vec!["a".into()],
+                    memo: String::new(),
+                    occurrence: None,
+                    exemplar: false,
+                    quotable: true,
+                }],
+                suggestions: false,
+            }],
+            segments: vec![CodedSegment {
+                document: 0,
+                bytes: 3..5,
+                chars: 3..5,
+                turns: 0..1,
+                participants: vec![0],
+                codes: vec![0],
+                coder: 0,
+                memo: String::new(),
+                exemplar: false,
+                quotable: true,
+                line: 2,
+            }],
+            problems,
+        }
+    }
+
+    #[test]
+    fn the_cached_layout_is_what_cache_format_says() {
+        let bytes = postcard::to_stdvec(&sample()).unwrap();
+        let layout = crate::cache::Hasher::default().bytes(&bytes).finish();
+        // When this fails, a type the cache keeps has changed: bump CACHE_FORMAT, then put the
+        // new layout here, so that no cache written by an older build is read as this one.
+        assert_eq!((CACHE_FORMAT, layout), (1, 0x3f3ee793dbdbede5), "layout {layout:#x}");
+        let back: Read = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(&*back.documents[0].text, "", "texts are kept apart");
+        assert_eq!(back.codebook.code("a"), Some(0), "the codebook's index is made again");
+    }
 }

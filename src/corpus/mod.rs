@@ -103,8 +103,11 @@ pub struct Document {
     pub text: text::Text,
     /// Length of `text` in characters.
     pub chars: usize,
-    /// Front matter, keys lower-cased.
+    /// Front matter, keys lower-cased, then the header lines' `Key: value` pairs whose key the
+    /// front matter does not set.
     pub meta: Vec<(String, String)>,
+    /// How many of `meta`'s pairs come from the front matter: those are document attributes.
+    pub front_matter: usize,
     /// The document's participant in a one-to-one interview.
     pub participant: Option<ParticipantIdx>,
     pub turns: Vec<Turn>,
@@ -287,6 +290,7 @@ pub fn read_document(
         return None;
     }
     let mut meta = front.pairs.clone();
+    let front_matter = meta.len();
     for (key, value, _) in &split.headers {
         let key = label_key(key);
         if !meta.iter().any(|(k, _)| *k == key) {
@@ -303,6 +307,7 @@ pub fn read_document(
         encoding,
         text: text.into(),
         meta,
+        front_matter,
     };
     doc.participant = document_participant(&doc, front.line("participant"), speakers.participants, diags);
     let labels = DocLabels { speakers, map: &map };
