@@ -17,6 +17,7 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
         Some(&[
             "transcripts",
             "participants",
+            "documents",
             "interviewer",
             "generic",
             "headers",
@@ -76,6 +77,8 @@ pub struct ProjectSettings {
 pub struct CorpusSettings {
     pub transcripts: String,
     pub participants: String,
+    /// Document attributes: `document` then any columns (`documents.csv`, optional).
+    pub documents: String,
     /// Speaker labels that are the interviewer or facilitator, never a participant.
     pub interviewer: Vec<String>,
     /// Speaker labels that mean "this document's participant" in one-to-one interviews.
@@ -144,6 +147,7 @@ impl Default for CorpusSettings {
         CorpusSettings {
             transcripts: "transcripts".into(),
             participants: "participants.csv".into(),
+            documents: crate::documents::FILE.into(),
             interviewer: strings(&["Interviewer", "I", "Int", "Facilitator", "Moderator"]),
             generic: strings(&["P", "R", "Participant", "Respondent", "Interviewee"]),
             headers: strings(DEFAULT_HEADERS),

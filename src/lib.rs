@@ -14,6 +14,7 @@ pub mod config;
 pub mod corpus;
 pub mod diagnostics;
 pub mod diff;
+pub mod documents;
 pub mod edit;
 pub mod fsutil;
 pub mod gitsetup;

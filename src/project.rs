@@ -7,6 +7,7 @@ use crate::coding::{self, CodedSegment, CoderIdx, Sheet};
 use crate::config::{Config, CONFIG_FILE};
 use crate::corpus::{self, Document, Speakers};
 use crate::diagnostics::Diagnostics;
+use crate::documents::DocumentAttributes;
 use crate::participants::{Attribution, Participants};
 use crate::redact::Redactions;
 use crate::text::CsvTable;
@@ -39,6 +40,8 @@ pub struct Project {
     pub analysis: Vec<CoderIdx>,
     /// `[report] attribution`, resolved.
     pub attribution: Attribution,
+    /// The documents' attributes (`documents.csv` and front matter), `source` among them.
+    pub document_attributes: DocumentAttributes,
 }
 
 /// A row of `triangulation.csv`: the analyst's verdict on a theme, category or code.
@@ -164,6 +167,14 @@ impl Project {
             &known_names(&participants, &documents),
             &config.report.name_replacement,
         );
+        let documents_file = config.corpus.documents.clone();
+        let document_attributes = DocumentAttributes::build(
+            read_text(root, &documents_file, false, &mut diags).as_deref(),
+            &documents_file,
+            &documents,
+            &participants,
+            &mut diags,
+        );
         let redactions_file = config.report.redactions.clone();
         let redactions = match read_text(root, &redactions_file, false, &mut diags) {
             Some(text) => Redactions::parse(&text, &redactions_file, &mut diags),
@@ -188,6 +199,7 @@ impl Project {
             names,
             analysis,
             attribution,
+            document_attributes,
         };
         Ok((project, diags))
     }
@@ -670,9 +682,17 @@ mod tests {
         let layout = crate::cache::Hasher::default().bytes(&bytes).finish();
         // When this fails, a type the cache keeps has changed: bump CACHE_FORMAT, then put the
         // new layout here, so that no cache written by an older build is read as this one.
-        assert_eq!((CACHE_FORMAT, layout), (1, 0x3f3ee793dbdbede5), "layout {layout:#x}");
+        assert_eq!(
+            (CACHE_FORMAT, layout),
+            (1, 0x3f3ee793dbdbede5),
+            "layout {layout:#x}"
+        );
         let back: Read = postcard::from_bytes(&bytes).unwrap();
         assert_eq!(&*back.documents[0].text, "", "texts are kept apart");
-        assert_eq!(back.codebook.code("a"), Some(0), "the codebook's index is made again");
+        assert_eq!(
+            back.codebook.code("a"),
+            Some(0),
+            "the codebook's index is made again"
+        );
     }
 }

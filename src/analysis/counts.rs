@@ -1,5 +1,5 @@
 //! References, participants and documents per node of the code tree, overall or broken down
-//! by group, participant, document or any participant attribute.
+//! by any participant or document attribute, or two crossed (see [`super::breakdown`]).
 //!
 //! A reference is a distinct coded passage (document and character range): when two coders
 //! code the same passage with the same node it counts once.
@@ -7,53 +7,10 @@
 use super::nodes::{Level, Nodes};
 use crate::output::Table;
 use crate::project::Project;
-use anyhow::{bail, Result};
 use std::collections::{HashMap, HashSet};
 
-/// What the counts are broken down by.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum By {
-    All,
-    Group,
-    Participant,
-    Document,
-    /// A participant attribute column, such as `site`.
-    Attribute(String),
-}
-
-impl By {
-    /// Reads `--by`; an unknown attribute is an error naming those there are.
-    pub fn parse(s: &str, project: &Project) -> Result<By> {
-        Ok(match s {
-            "all" => By::All,
-            "group" => By::Group,
-            "participant" => By::Participant,
-            "document" => By::Document,
-            attr if project.participants.attributes.iter().any(|a| a == attr) => {
-                By::Attribute(attr.to_string())
-            }
-            other => {
-                let mut known = vec!["group", "participant", "document"];
-                known.extend(project.participants.attributes.iter().map(String::as_str));
-                bail!(
-                    "cannot break down by `{other}`: use one of {}{}",
-                    known.join(", "),
-                    crate::diagnostics::did_you_mean(other, known.iter().copied())
-                )
-            }
-        })
-    }
-
-    pub fn name(&self) -> &str {
-        match self {
-            By::All => "all",
-            By::Group => "group",
-            By::Participant => "participant",
-            By::Document => "document",
-            By::Attribute(a) => a,
-        }
-    }
-}
+pub use super::breakdown::By;
+use super::breakdown::{Breakdown, Where};
 
 /// The counts for one node and one value of the breakdown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -82,70 +39,34 @@ struct Acc {
 
 /// Counts every node of `level`, broken down `by`.
 pub fn count(project: &Project, level: Level, by: &By) -> Stats {
+    count_where(project, level, by, &[])
+}
+
+/// [`count`] of the evidence that passes `filters` (`--where`).
+pub fn count_where(project: &Project, level: Level, by: &By, filters: &[Where]) -> Stats {
     let nodes = Nodes::new(&project.codebook, level);
-    let people = &project.participants;
-    // The value of each participant under the breakdown, and the list of values.
-    let (values, value_of_participant): (Vec<String>, Vec<usize>) = match by {
-        By::All => (vec!["all".into()], vec![0; people.len()]),
-        By::Document => (
-            project.documents.iter().map(|d| d.id.clone()).collect(),
-            Vec::new(),
-        ),
-        By::Participant => (
-            people.list.iter().map(|p| p.id.clone()).collect(),
-            (0..people.len()).collect(),
-        ),
-        By::Group => {
-            let groups = people.groups.clone();
-            let of = people
-                .list
-                .iter()
-                .map(|p| groups.iter().position(|g| *g == p.group).unwrap_or(0))
-                .collect();
-            (groups, of)
-        }
-        By::Attribute(name) => {
-            let raw: Vec<String> = (0..people.len())
-                .map(|i| match people.attribute(i, name) {
-                    Some(v) if !v.is_empty() => v.to_string(),
-                    _ => "(none)".to_string(),
-                })
-                .collect();
-            let mut values = raw.clone();
-            values.sort();
-            values.dedup();
-            let of = raw.iter().map(|v| values.binary_search(v).unwrap_or(0)).collect();
-            (values, of)
-        }
-    };
+    let breakdown = Breakdown::new(project, by, filters);
     let mut acc: HashMap<(usize, usize), Acc> = HashMap::new();
     for seg in project.findings() {
         let key = (seg.document, seg.chars.start, seg.chars.end);
+        let values: Vec<(Option<usize>, usize)> = Breakdown::units(&seg.participants)
+            .into_iter()
+            .filter_map(|p| breakdown.value(project, p, seg.document).map(|v| (p, v)))
+            .collect();
         for node in nodes.of_codes(&seg.codes) {
-            if let By::Document | By::All = by {
-                let value = if *by == By::All { 0 } else { seg.document };
+            for &(p, value) in &values {
                 let a = acc.entry((node, value)).or_default();
-                a.refs.insert(key);
-                a.participants.extend(&seg.participants);
-                a.documents.insert(seg.document);
-                continue;
-            }
-            let mut seen_values: Vec<usize> = Vec::new();
-            for &p in &seg.participants {
-                let value = value_of_participant[p];
-                let a = acc.entry((node, value)).or_default();
-                a.participants.insert(p);
-                if !seen_values.contains(&value) {
-                    seen_values.push(value);
-                    a.refs.insert(key);
-                    a.documents.insert(seg.document);
+                if let Some(p) = p {
+                    a.participants.insert(p);
                 }
+                a.refs.insert(key);
+                a.documents.insert(seg.document);
             }
         }
     }
     let counts = (0..nodes.names.len())
         .map(|n| {
-            (0..values.len())
+            (0..breakdown.values.len())
                 .map(|v| match acc.get(&(n, v)) {
                     Some(a) => Count {
                         references: a.refs.len(),
@@ -160,7 +81,7 @@ pub fn count(project: &Project, level: Level, by: &By) -> Stats {
     Stats {
         nodes,
         by: by.clone(),
-        values,
+        values: breakdown.values,
         counts,
     }
 }

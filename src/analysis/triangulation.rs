@@ -11,7 +11,7 @@
 //!
 //! An analyst's own verdict for a row overrides the computed one and is marked as such.
 
-use super::counts::By;
+use super::breakdown::{Breakdown, By, Where};
 use super::nodes::{Level, Nodes};
 use crate::codebook::Polarity;
 use crate::output::{Cell as TableCell, Table};
@@ -125,41 +125,32 @@ struct Acc {
     polarity: HashMap<Passage, i64>,
 }
 
-/// Triangulates every node of `level` across the values of `by` (group or an attribute).
+/// Triangulates every node of `level` across the values of `by` (groups, or any attribute).
 pub fn triangulate(project: &Project, level: Level, by: &By, thresholds: Thresholds) -> Triangulation {
+    triangulate_where(project, level, by, &[], thresholds)
+}
+
+/// [`triangulate`] on the evidence that passes `filters` (`--where`).
+pub fn triangulate_where(
+    project: &Project,
+    level: Level,
+    by: &By,
+    filters: &[Where],
+    thresholds: Thresholds,
+) -> Triangulation {
     let nodes = Nodes::new(&project.codebook, level);
-    let people = &project.participants;
-    let value_of = |p: usize| -> String {
-        match by {
-            By::Attribute(a) => people.attribute(p, a).unwrap_or("").to_string(),
-            _ => people.get(p).group.clone(),
-        }
-    };
-    let groups: Vec<String> = match by {
-        By::Attribute(_) => {
-            let mut v: Vec<String> = (0..people.len())
-                .map(value_of)
-                .filter(|v| !v.is_empty())
-                .collect();
-            v.sort();
-            v.dedup();
-            v
-        }
-        _ => people.groups.clone(),
-    };
-    let group_of: Vec<Option<usize>> = (0..people.len())
-        .map(|p| groups.iter().position(|g| *g == value_of(p)))
-        .collect();
-    let mut size = vec![0; groups.len()];
-    for g in group_of.iter().flatten() {
-        size[*g] += 1;
-    }
+    let breakdown = Breakdown::new(project, by, filters);
+    let n_values = breakdown.values.len();
     let n_nodes = nodes.names.len();
     let mut acc: Vec<Vec<Acc>> = (0..n_nodes)
-        .map(|_| (0..groups.len()).map(|_| Acc::default()).collect())
+        .map(|_| (0..n_values).map(|_| Acc::default()).collect())
         .collect();
     for seg in project.findings() {
         let key = (seg.document, seg.chars.start, seg.chars.end);
+        let values: Vec<(Option<usize>, usize)> = Breakdown::units(&seg.participants)
+            .into_iter()
+            .filter_map(|p| breakdown.value(project, p, seg.document).map(|v| (p, v)))
+            .collect();
         for node in nodes.of_codes(&seg.codes) {
             // +1 if any of the node's codes here is positive, -1 if negative; a passage
             // coded both ways counts for neither.
@@ -171,10 +162,11 @@ pub fn triangulate(project: &Project, level: Level, by: &By, thresholds: Thresho
                     _ => {}
                 }
             }
-            for &p in &seg.participants {
-                let Some(g) = group_of[p] else { continue };
-                let a = &mut acc[node][g];
-                a.participants.insert(p);
+            for &(p, v) in &values {
+                let a = &mut acc[node][v];
+                if let Some(p) = p {
+                    a.participants.insert(p);
+                }
                 a.refs.insert(key);
                 if positive || negative {
                     a.polarity.insert(key, positive as i64 - negative as i64);
@@ -184,12 +176,12 @@ pub fn triangulate(project: &Project, level: Level, by: &By, thresholds: Thresho
     }
     let rows = (0..n_nodes)
         .map(|n| {
-            let cells: Vec<Cell> = (0..groups.len())
+            let cells: Vec<Cell> = (0..n_values)
                 .map(|g| {
                     let a = &acc[n][g];
                     Cell {
                         participants: a.participants.len(),
-                        of: size[g],
+                        of: breakdown.population[g].len(),
                         references: a.refs.len(),
                         net_polarity: a.polarity.values().sum(),
                         has_polarity: !a.polarity.is_empty(),
@@ -213,7 +205,7 @@ pub fn triangulate(project: &Project, level: Level, by: &By, thresholds: Thresho
     Triangulation {
         level,
         by: by.clone(),
-        groups,
+        groups: breakdown.values,
         rows,
     }
 }

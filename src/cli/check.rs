@@ -36,6 +36,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             }
         ));
     }
+    out.push_str(&format!(
+        "attributes for --by and --where: {}\n",
+        crate::analysis::breakdown::known(&project).join(", ")
+    ));
     let unsorted = project.codebook.unsorted_codes().count();
     out.push_str(&format!(
         "{} participants, {} documents, {} codes ({} unsorted), {} coders, {} coded segments: {} error{}, {} warning{}\n",

@@ -114,9 +114,9 @@ fn apply(plan: &Plan, what: &str) -> Result<Outcome> {
 /// The code tree as an indented outline (terminal) or as records.
 fn tree(project: &Project, counts: bool, format: Format) -> String {
     let book = &project.codebook;
-    let code_stats = count(project, Level::Code, &By::All);
-    let cat_stats = count(project, Level::Category, &By::All);
-    let theme_stats = count(project, Level::Theme, &By::All);
+    let code_stats = count(project, Level::Code, &By::all());
+    let cat_stats = count(project, Level::Category, &By::all());
+    let theme_stats = count(project, Level::Theme, &By::all());
     let mut t = Table::new(&[
         "level",
         "theme",

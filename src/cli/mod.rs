@@ -154,6 +154,24 @@ pub struct Who {
     document: Vec<String>,
 }
 
+/// Which evidence counts: `--where KEY=VALUE` (or `KEY!=VALUE`), repeatable.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Filters {
+    /// Only evidence where KEY=VALUE (or KEY!=VALUE): any participant or document attribute,
+    /// such as --where level=strategic --where wave!=1 (repeatable: all must hold)
+    #[arg(long = "where", value_name = "KEY=VALUE")]
+    conditions: Vec<String>,
+}
+
+impl Filters {
+    fn resolve(&self, project: &Project) -> Result<Vec<crate::analysis::breakdown::Where>> {
+        self.conditions
+            .iter()
+            .map(|c| crate::analysis::breakdown::Where::parse(c, project))
+            .collect()
+    }
+}
+
 /// Whose coding counts, for the commands that count and quote.
 #[derive(Debug, Args, Clone, Default)]
 pub struct Findings {

@@ -1,9 +1,9 @@
 //! `thematic triangulate`: the convergence matrix across stakeholder groups.
 
-use super::{emit, Findings, Global, Outcome};
-use crate::analysis::counts::By;
+use super::{emit, Filters, Findings, Global, Outcome};
+use crate::analysis::breakdown::{By, Key};
 use crate::analysis::nodes::Level;
-use crate::analysis::triangulation::{triangulate, Thresholds};
+use crate::analysis::triangulation::{triangulate_where, Thresholds};
 use crate::output::Format;
 use anyhow::{bail, Result};
 
@@ -15,8 +15,9 @@ use anyhow::{bail, Result};
 /// (`row,verdict,note`) replaces the computed one and is marked `*`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Compare by `group` or by a participants.csv column such as `site`
-    /// [default: [triangulation] by in thematic.toml, else group]
+    /// Compare by `group`, a participants.csv column such as `site`, a document attribute
+    /// such as `source` (methods triangulation) or `case`, `participant` or `document` (case
+    /// by case), or two crossed (`site,wave`) [default: [triangulation] by, else group]
     #[arg(long, value_name = "BY")]
     by: Option<String>,
     /// The level of the code tree [default: [triangulation] level, else theme]
@@ -26,6 +27,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     #[command(flatten)]
+    filters: Filters,
+    #[command(flatten)]
     findings: Findings,
 }
 
@@ -33,8 +36,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let project = global.load_findings(&args.findings)?;
     let settings = &project.config.triangulation;
     let by = By::parse(args.by.as_deref().unwrap_or(&settings.by), &project)?;
-    if matches!(by, By::All | By::Participant | By::Document) {
-        bail!("triangulate compares groups: use --by group or a participant attribute");
+    if by.keys.contains(&Key::All) {
+        bail!("triangulate compares groups: use --by group, or any attribute (such as --by site, --by source, --by site,wave)");
     }
     let level = match args.level {
         Some(l) => l,
@@ -48,13 +51,17 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let thresholds = Thresholds {
         prominence_ratio: settings.prominence_ratio,
     };
-    let tri = triangulate(&project, level, &by, thresholds);
+    let filters = args.filters.resolve(&project)?;
+    let tri = triangulate_where(&project, level, &by, &filters, thresholds);
     let text = match args.format {
         Format::Csv | Format::Json => tri.table().render(args.format),
         f => {
-            let label = |g: &str| match by {
-                By::Group => project.config.group_label(g).to_string(),
-                _ => g.to_string(),
+            let label = |g: &str| {
+                if by.is(&Key::Group) {
+                    project.config.group_label(g).to_string()
+                } else {
+                    g.to_string()
+                }
             };
             let mut out = tri.matrix(label).render(f);
             let notes: Vec<String> = tri

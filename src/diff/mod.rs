@@ -322,7 +322,10 @@ type BeforeAfter = ((usize, usize), (usize, usize));
 fn count_changes(before: &Project, after: &Project) -> Vec<CountChange> {
     let mut out = Vec::new();
     for level in [Level::Theme, Level::Category, Level::Code] {
-        let (old, new) = (count(before, level, &By::Group), count(after, level, &By::Group));
+        let (old, new) = (
+            count(before, level, &By::group()),
+            count(after, level, &By::group()),
+        );
         let mut table: BTreeMap<(usize, String, String), BeforeAfter> = BTreeMap::new();
         // Nodes in the after version's order, then those only the before version had.
         let order = |name: &str| {
@@ -376,7 +379,7 @@ fn count_changes(before: &Project, after: &Project) -> Vec<CountChange> {
 fn verdicts(project: &Project) -> Vec<(String, String)> {
     let settings = &project.config.triangulation;
     let level = Level::from_str(&settings.level, true).unwrap_or(Level::Theme);
-    let by = By::parse(&settings.by, project).unwrap_or(By::Group);
+    let by = By::parse(&settings.by, project).unwrap_or_else(|_| By::group());
     let tri = triangulate(
         project,
         level,

@@ -40,7 +40,7 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
     let tri = triangulate(
         project,
         Level::Theme,
-        &By::Group,
+        &By::group(),
         Thresholds {
             prominence_ratio: project.config.triangulation.prominence_ratio,
         },
@@ -253,7 +253,7 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
     }
     let mut tri_table = tri.table();
     redact_table(&mut tri_table, &redact);
-    let mut stats_table = count(project, Level::Theme, &By::Group).table();
+    let mut stats_table = count(project, Level::Theme, &By::group()).table();
     redact_table(&mut stats_table, &redact);
     let html = html::page(
         &redact(&title),
@@ -430,14 +430,14 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
     }
     let mut formats: BTreeMap<&str, usize> = BTreeMap::new();
     let mut types: BTreeMap<String, usize> = BTreeMap::new();
-    for d in &project.documents {
+    for (i, d) in project.documents.iter().enumerate() {
         *formats.entry(d.format.name()).or_default() += 1;
-        let kind = match d.meta("type") {
-            Some(t) => t.to_lowercase(),
-            None if d.participants().len() > 2 => "focus group".into(),
-            None => "interview".into(),
-        };
-        *types.entry(kind).or_default() += 1;
+        let source = project
+            .document_attributes
+            .get(i, "source")
+            .unwrap_or("")
+            .to_lowercase();
+        *types.entry(source).or_default() += 1;
     }
     let list = |m: &mut dyn Iterator<Item = (String, usize)>| {
         m.map(|(k, n)| {
@@ -551,7 +551,7 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
 fn warnings(project: &Project, placed: &[Placed], tri: &Triangulation) -> Vec<String> {
     let mut out = Vec::new();
     let book = &project.codebook;
-    let code_stats = count(project, Level::Code, &By::All);
+    let code_stats = count(project, Level::Code, &By::all());
     let unsorted: Vec<String> = book
         .unsorted_codes()
         .map(|(i, c)| {
@@ -573,7 +573,7 @@ fn warnings(project: &Project, placed: &[Placed], tri: &Triangulation) -> Vec<St
         ));
     }
     // Themes are the first nodes of the theme level, in codebook order.
-    let theme_stats = count(project, Level::Theme, &By::All);
+    let theme_stats = count(project, Level::Theme, &By::all());
     for (t, theme) in book.themes.iter().enumerate() {
         let n = theme_stats.total(t).participants;
         let row = &tri.rows[t];

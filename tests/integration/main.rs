@@ -10,6 +10,7 @@ mod ci;
 mod cli;
 mod coding;
 mod corpus;
+mod designs;
 mod diff;
 mod edit;
 mod extracts;

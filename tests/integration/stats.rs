@@ -138,7 +138,8 @@ fn unknown_breakdown_is_a_usage_error() {
     let out = Dir::project().run(&["stats", "--by", "sitee"]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("cannot break down by `sitee`"),
+        out.stderr
+            .contains("error: no attribute `sitee`: use one of group, participant, document, site, source"),
         "{}",
         out.stderr
     );

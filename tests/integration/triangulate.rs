@@ -145,7 +145,24 @@ fn an_attribute_stands_in_for_group() {
         "{}",
         out.stdout
     );
-    let out = d.run(&["triangulate", "--by", "participant"]);
+    // Individual cases compare too (paired interviews, case studies).
+    let out = d
+        .run(&[
+            "triangulate",
+            "--by",
+            "participant",
+            "--level",
+            "code",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    assert!(
+        out.stdout.contains("code,topic,a1,1,1,1,silence,silence,\n"),
+        "{}",
+        out.stdout
+    );
+    let out = d.run(&["triangulate", "--by", "all"]);
     assert_eq!(out.code, 2);
 }
 

@@ -1,0 +1,307 @@
+//! What counts are broken down by (`--by`) and filtered on (`--where`): participant attributes
+//! (group, id, any `participants.csv` column) and document attributes (id, `source`, any
+//! `documents.csv` column or front-matter key) alike, one or two at once (`--by site,wave`).
+//!
+//! Evidence is attributed through *units*: each speaker of a passage, in the passage's
+//! document; a passage nobody speaks in (field notes, minutes) is one unit with no participant.
+//! A unit's value under the breakdown comes from its participant's attributes and its
+//! document's attributes. So counted by a document attribute, a participant counts under each
+//! value of the documents they speak in, and a value's N is the participants who speak in
+//! documents with that value; evidence with no participant counts (references, documents) for
+//! its document's attributes only. A blank value is `(none)`, in every command.
+
+use crate::project::Project;
+use anyhow::{bail, Result};
+use std::collections::HashSet;
+
+/// One attribute a breakdown or filter reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    All,
+    Group,
+    Participant,
+    Document,
+    /// A `participants.csv` column.
+    ParticipantAttribute(String),
+    /// A document attribute (`source`, a `documents.csv` column, a front-matter key).
+    DocumentAttribute(String),
+}
+
+/// The blank value's name.
+pub const NONE: &str = "(none)";
+
+impl Key {
+    /// Reads an attribute name; an unknown one is an error naming those there are.
+    pub fn parse(s: &str, project: &Project) -> Result<Key> {
+        let s = s.trim();
+        Ok(match s {
+            "all" => Key::All,
+            "group" => Key::Group,
+            "participant" => Key::Participant,
+            "document" => Key::Document,
+            // A name both kinds have is the documents' (check warns about it).
+            a if project.document_attributes.has(a) => Key::DocumentAttribute(a.to_string()),
+            a if project.participants.attributes.iter().any(|x| x == a) => {
+                Key::ParticipantAttribute(a.to_string())
+            }
+            other => {
+                let known = known(project);
+                bail!(
+                    "no attribute `{other}`: use one of {}{}",
+                    known.join(", "),
+                    crate::diagnostics::did_you_mean(other, known.iter().map(String::as_str))
+                )
+            }
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Key::All => "all",
+            Key::Group => "group",
+            Key::Participant => "participant",
+            Key::Document => "document",
+            Key::ParticipantAttribute(a) | Key::DocumentAttribute(a) => a,
+        }
+    }
+
+    /// Whether the key reads a participant (not a document).
+    fn of_participants(&self) -> bool {
+        matches!(self, Key::Group | Key::Participant | Key::ParticipantAttribute(_))
+    }
+
+    /// The key's value for a unit; `None` where the unit has no participant to ask.
+    fn value<'a>(&self, project: &'a Project, p: Option<usize>, d: Option<usize>) -> Option<&'a str> {
+        let people = &project.participants;
+        let blank = |v: &'a str| if v.trim().is_empty() { NONE } else { v };
+        match self {
+            Key::All => Some("all"),
+            Key::Group => p.map(|p| blank(&people.get(p).group)),
+            Key::Participant => p.map(|p| people.get(p).id.as_str()),
+            Key::ParticipantAttribute(a) => p.map(|p| blank(people.attribute(p, a).unwrap_or(""))),
+            Key::Document => d.map(|d| project.documents[d].id.as_str()),
+            Key::DocumentAttribute(a) => {
+                d.map(|d| blank(project.document_attributes.get(d, a).unwrap_or("")))
+            }
+        }
+    }
+}
+
+/// Every attribute name `--by` and `--where` take.
+pub fn known(project: &Project) -> Vec<String> {
+    let mut known: Vec<String> = ["group", "participant", "document"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    known.extend(project.participants.attributes.iter().cloned());
+    for a in &project.document_attributes.names {
+        if !known.contains(a) {
+            known.push(a.clone());
+        }
+    }
+    known
+}
+
+/// What the counts are broken down by: one key, or two crossed (`site,wave`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct By {
+    pub keys: Vec<Key>,
+}
+
+impl By {
+    pub fn all() -> By {
+        By { keys: vec![Key::All] }
+    }
+
+    pub fn group() -> By {
+        By {
+            keys: vec![Key::Group],
+        }
+    }
+
+    /// `--by`: one attribute or two, comma-separated.
+    pub fn parse(s: &str, project: &Project) -> Result<By> {
+        let keys = s
+            .split(',')
+            .filter(|k| !k.trim().is_empty())
+            .map(|k| Key::parse(k, project))
+            .collect::<Result<Vec<_>>>()?;
+        match keys.len() {
+            0 => bail!("--by needs an attribute, such as --by group"),
+            1 | 2 => Ok(By { keys }),
+            _ => bail!("--by crosses two attributes at most (such as --by site,wave)"),
+        }
+    }
+
+    /// `group`, `site,wave`.
+    pub fn name(&self) -> String {
+        self.keys.iter().map(Key::name).collect::<Vec<_>>().join(",")
+    }
+
+    pub fn is(&self, key: &Key) -> bool {
+        self.keys.len() == 1 && self.keys[0] == *key
+    }
+
+    /// Whether every key reads a participant: then a value's N is every participant with it,
+    /// whether or not they speak in a document.
+    fn of_participants(&self) -> bool {
+        self.keys.iter().all(Key::of_participants)
+    }
+}
+
+/// `--where KEY=VALUE` or `KEY!=VALUE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Where {
+    pub key: Key,
+    pub value: String,
+    pub negate: bool,
+}
+
+impl Where {
+    pub fn parse(s: &str, project: &Project) -> Result<Where> {
+        let (key, value, negate) = match s.split_once("!=") {
+            Some((k, v)) => (k, v, true),
+            None => match s.split_once('=') {
+                Some((k, v)) => (k, v, false),
+                None => {
+                    bail!("--where `{s}`: write KEY=VALUE or KEY!=VALUE, such as --where level=strategic")
+                }
+            },
+        };
+        let key = Key::parse(key, project)?;
+        if key == Key::All {
+            bail!("--where `{s}`: `all` is not an attribute");
+        }
+        Ok(Where {
+            key,
+            value: value.trim().to_string(),
+            negate,
+        })
+    }
+
+    /// Whether a unit passes; a unit the key cannot ask (no participant) does not.
+    fn passes(&self, project: &Project, p: Option<usize>, d: Option<usize>) -> bool {
+        match self.key.value(project, p, d) {
+            Some(v) => (v == self.value || (v == NONE && self.value.is_empty())) != self.negate,
+            None => false,
+        }
+    }
+}
+
+/// A breakdown resolved against a project: its values, in order, and each unit's value.
+#[derive(Debug, Clone)]
+pub struct Breakdown {
+    pub by: By,
+    /// The values (for two keys, `a / b`), in report order.
+    pub values: Vec<String>,
+    /// For each value, the participants it counts out of (N).
+    pub population: Vec<HashSet<usize>>,
+    filters: Vec<Where>,
+}
+
+impl Breakdown {
+    pub fn new(project: &Project, by: &By, filters: &[Where]) -> Breakdown {
+        let mut b = Breakdown {
+            by: by.clone(),
+            values: Vec::new(),
+            population: Vec::new(),
+            filters: filters.to_vec(),
+        };
+        // Every unit there is: participants in the documents they speak in, documents with no
+        // participant, and (for breakdowns by participants alone) participants as they are.
+        let mut units: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+        for (d, doc) in project.documents.iter().enumerate() {
+            let people = doc.participants();
+            if people.is_empty() {
+                units.push((None, Some(d)));
+            }
+            units.extend(people.into_iter().map(|p| (Some(p), Some(d))));
+        }
+        if by.of_participants() && filters.iter().all(|f| f.key.of_participants()) {
+            units.extend((0..project.participants.len()).map(|p| (Some(p), None)));
+        }
+        let mut raw: Vec<(Vec<String>, Option<usize>)> = Vec::new();
+        for (p, d) in units {
+            if !b.passes(project, p, d) {
+                continue;
+            }
+            if let Some(values) = b.key_values(project, p, d) {
+                raw.push((values, p));
+            }
+        }
+        // Values in order: groups in report order, ids as listed, other values sorted.
+        let mut combos: Vec<Vec<String>> = raw.iter().map(|(v, _)| v.clone()).collect();
+        combos.sort_by_cached_key(|vals| -> Vec<(usize, String)> {
+            by.keys
+                .iter()
+                .zip(vals)
+                .map(|(k, v)| order(project, k, v))
+                .collect()
+        });
+        combos.dedup();
+        if by.is(&Key::Group) {
+            // Every declared group is a column, coded or not.
+            for g in &project.participants.groups {
+                if !combos.iter().any(|c| c[0] == *g) {
+                    combos.push(vec![g.clone()]);
+                }
+            }
+            combos.sort_by_key(|c| order(project, &Key::Group, &c[0]));
+        }
+        b.values = combos.iter().map(|c| c.join(" / ")).collect();
+        b.population = vec![HashSet::new(); b.values.len()];
+        for (values, p) in raw {
+            if let (Some(p), Some(i)) = (p, b.values.iter().position(|v| *v == values.join(" / "))) {
+                b.population[i].insert(p);
+            }
+        }
+        b
+    }
+
+    fn passes(&self, project: &Project, p: Option<usize>, d: Option<usize>) -> bool {
+        self.filters.iter().all(|f| f.passes(project, p, d))
+    }
+
+    fn key_values(&self, project: &Project, p: Option<usize>, d: Option<usize>) -> Option<Vec<String>> {
+        self.by
+            .keys
+            .iter()
+            .map(|k| k.value(project, p, d).map(str::to_string))
+            .collect()
+    }
+
+    /// The value (an index into `values`) of a unit that passes the filters.
+    pub fn value(&self, project: &Project, p: Option<usize>, d: usize) -> Option<usize> {
+        if !self.passes(project, p, Some(d)) {
+            return None;
+        }
+        let values = self.key_values(project, p, Some(d))?;
+        let joined = values.join(" / ");
+        self.values.iter().position(|v| *v == joined)
+    }
+
+    /// The units of a coded passage: each of its speakers, or the document alone.
+    pub fn units(participants: &[usize]) -> Vec<Option<usize>> {
+        if participants.is_empty() {
+            vec![None]
+        } else {
+            participants.iter().map(|&p| Some(p)).collect()
+        }
+    }
+}
+
+/// A value's place in report order: groups as `[groups]` lists them, participants and
+/// documents as listed, anything else by its text (then `(none)` last).
+fn order(project: &Project, key: &Key, value: &str) -> (usize, String) {
+    let at = match key {
+        Key::Group => project.participants.groups.iter().position(|g| g == value),
+        Key::Participant => project.participants.by_id(value),
+        Key::Document => project.document(value),
+        _ => None,
+    };
+    match at {
+        Some(i) => (i, String::new()),
+        None if value == NONE => (usize::MAX, String::new()),
+        None => (usize::MAX - 1, value.to_string()),
+    }
+}

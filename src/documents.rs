@@ -1,0 +1,194 @@
+//! Document attributes: `documents.csv` (`document`, then any columns such as `source`,
+//! `wave`, `site`, `case`, `date`, `team`) and the same keys in a document's front matter. A
+//! key set in both places to different values is an error.
+//!
+//! `source` is always an attribute: from `documents.csv` or the front matter (`type:` is read as
+//! `source:`), else `interview` for a document with one or two participants, `focus group` for
+//! one with three or more, and `document` for one with none (field notes, minutes, papers).
+
+use crate::corpus::Document;
+use crate::diagnostics::{did_you_mean, Diagnostics};
+use crate::participants::Participants;
+use crate::text::CsvTable;
+use std::collections::HashMap;
+
+/// The file's name when `[corpus] documents` does not say.
+pub const FILE: &str = "documents.csv";
+
+/// Front-matter keys that are settings of the document, not attributes.
+const SETTINGS: [&str; 3] = ["participant", "speakers", "turns"];
+
+/// The attributes of every document.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentAttributes {
+    /// Attribute names: `source` first, then `documents.csv`'s columns, then front-matter keys
+    /// in alphabetical order.
+    pub names: Vec<String>,
+    /// `values[document][attribute]`, empty where a document does not set one.
+    values: Vec<Vec<String>>,
+}
+
+impl DocumentAttributes {
+    /// Reads `documents.csv` (when there is one: `csv` is its text) and the front matter of
+    /// `documents`, in the same order as they are.
+    pub fn build(
+        csv: Option<&str>,
+        file: &str,
+        documents: &[Document],
+        participants: &Participants,
+        diags: &mut Diagnostics,
+    ) -> DocumentAttributes {
+        let mut names: Vec<String> = vec!["source".into()];
+        let index: HashMap<&str, usize> = documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
+        // From documents.csv: (document, attribute) → (value, line).
+        let mut from_csv: HashMap<(usize, String), (String, usize)> = HashMap::new();
+        if let Some(text) = csv {
+            if let Some(table) = CsvTable::parse(text, file, &["document"], diags) {
+                let doc_col = table.column("document").unwrap_or(0);
+                let columns: Vec<(usize, String)> = table
+                    .headers
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, h)| *i != doc_col && !h.is_empty())
+                    .map(|(i, h)| (i, attribute_name(h)))
+                    .collect();
+                for (_, name) in &columns {
+                    if SETTINGS.contains(&name.as_str()) {
+                        diags.error(
+                            file,
+                            Some(1),
+                            format!("`{name}` is a setting of a document's front matter, not an attribute: set it there"),
+                        );
+                    } else if !names.contains(name) {
+                        names.push(name.clone());
+                    }
+                }
+                let mut seen: HashMap<usize, usize> = HashMap::new();
+                for row in &table.rows {
+                    let id = row.fields[doc_col].trim();
+                    let Some(&d) = index.get(id) else {
+                        diags.error(
+                            file,
+                            Some(row.line),
+                            format!(
+                                "no document `{id}` in the transcripts folder{}",
+                                did_you_mean(id, documents.iter().map(|d| d.id.as_str()))
+                            ),
+                        );
+                        continue;
+                    };
+                    if let Some(first) = seen.insert(d, row.line) {
+                        diags.error(
+                            file,
+                            Some(row.line),
+                            format!("a second row for `{id}` (first on line {first})"),
+                        );
+                        continue;
+                    }
+                    for (c, name) in &columns {
+                        let value = row.fields[*c].trim();
+                        if !value.is_empty() && !SETTINGS.contains(&name.as_str()) {
+                            from_csv.insert((d, name.clone()), (value.to_string(), row.line));
+                        }
+                    }
+                }
+            }
+        }
+        // Front-matter keys, in alphabetical order after the CSV's columns.
+        let mut front_keys: Vec<String> = documents
+            .iter()
+            .flat_map(|d| d.meta[..d.front_matter].iter().map(|(k, _)| attribute_name(k)))
+            .filter(|k| !SETTINGS.contains(&k.as_str()))
+            .collect();
+        front_keys.sort();
+        front_keys.dedup();
+        for k in front_keys {
+            if !names.contains(&k) {
+                names.push(k);
+            }
+        }
+        let mut values = vec![vec![String::new(); names.len()]; documents.len()];
+        for (d, doc) in documents.iter().enumerate() {
+            for (key, value) in &doc.meta[..doc.front_matter] {
+                let name = attribute_name(key);
+                let Some(a) = names.iter().position(|n| *n == name) else {
+                    continue;
+                };
+                let value = value.trim();
+                if let Some((csv_value, line)) = from_csv.get(&(d, name.clone())) {
+                    if csv_value != value {
+                        diags.error(
+                            file,
+                            Some(*line),
+                            format!(
+                                "`{name}` of `{}` is `{csv_value}` here but `{value}` in its front matter ({}): keep one",
+                                doc.id, doc.path
+                            ),
+                        );
+                    }
+                }
+                values[d][a] = value.to_string();
+            }
+            for (a, name) in names.iter().enumerate() {
+                if let Some((v, _)) = from_csv.get(&(d, name.clone())) {
+                    values[d][a] = v.clone();
+                }
+            }
+            if values[d][0].is_empty() {
+                values[d][0] = match doc.participants().len() {
+                    0 => "document",
+                    1 | 2 => "interview",
+                    _ => "focus group",
+                }
+                .to_string();
+            }
+        }
+        for name in &names {
+            if participants.has_attribute(name) && name != "source" {
+                diags.warning(
+                    file,
+                    None,
+                    format!(
+                        "`{name}` is both a participants.csv column and a document attribute: `--by {name}` and `--where {name}=...` use the documents' values"
+                    ),
+                );
+            }
+        }
+        DocumentAttributes { names, values }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    /// A document's value of attribute `a` (an index into `names`); empty where unset.
+    pub fn value(&self, document: usize, a: usize) -> &str {
+        self.values
+            .get(document)
+            .and_then(|v| v.get(a))
+            .map_or("", String::as_str)
+    }
+
+    /// A document's value of an attribute by name.
+    pub fn get(&self, document: usize, name: &str) -> Option<&str> {
+        self.position(name).map(|a| self.value(document, a))
+    }
+}
+
+/// An attribute's name as keys are compared: lower case, `type` read as `source`.
+fn attribute_name(key: &str) -> String {
+    let k = key.trim().to_lowercase();
+    if k == "type" {
+        "source".into()
+    } else {
+        k
+    }
+}

@@ -1,0 +1,154 @@
+//! Evaluation designs: document attributes (`documents.csv` and front matter), a person
+//! interviewed in two waves, a field note with no participant, `--by` two attributes, and
+//! `--where`. Every count below is worked out by hand from the fixture.
+
+use crate::util::*;
+
+fn fixture() -> Dir {
+    let d = Dir::empty();
+    d.write(
+        "thematic.toml",
+        "[groups]\nstaff = \"Staff\"\npartner = \"Partners\"\n",
+    );
+    d.write(
+        "participants.csv",
+        "id,group,label,site\nA,staff,Staff A,north\nB,partner,Partner B,south\n",
+    );
+    d.write(
+        "codebook.md",
+        "# Relations\n- `trust` — trust.\n  - polarity: positive\n",
+    );
+    d.write(
+        "transcripts/A-w1.txt",
+        "---\nparticipant: A\nwave: 1\n---\nInterviewer: Q?\nR: Trust is good.\n",
+    );
+    d.write(
+        "transcripts/A-w2.txt",
+        "---\nparticipant: A\nwave: 2\n---\nInterviewer: Q?\nR: Trust is gone.\n",
+    );
+    d.write(
+        "transcripts/B-w1.txt",
+        "---\nparticipant: B\nwave: 1\n---\nInterviewer: Q?\nR: Trust is fine.\n",
+    );
+    d.write(
+        "transcripts/notes.md",
+        "---\nturns: false\nteam: red\n---\nObserved: trust was discussed at the meeting.\n",
+    );
+    d.write("documents.csv", "document,team\nA-w1,red\nA-w2,blue\nB-w1,blue\n");
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes\nA-w1,Trust is good.,trust\nA-w2,Trust is gone.,trust\nB-w1,Trust is fine.,trust\nnotes,trust was discussed,trust\n",
+    );
+    d
+}
+
+fn stats(d: &Dir, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["stats", "--format", "csv"];
+    all.extend_from_slice(args);
+    let out = d.run(&all).ok();
+    out.stdout.lines().skip(1).map(str::to_string).collect()
+}
+
+#[test]
+fn a_person_in_two_waves_counts_once_per_wave_and_once_overall() {
+    let d = fixture();
+    assert_eq!(d.run(&["check"]).code, 0, "{:#?}", d.run(&["check"]));
+    assert_eq!(stats(&d, &["--by", "all"]), ["code,trust,all,all,4,2,4"]);
+    assert_eq!(
+        stats(&d, &["--by", "wave"]),
+        [
+            "code,trust,wave,1,2,2,2",
+            "code,trust,wave,2,1,1,1",
+            "code,trust,wave,(none),1,0,1"
+        ]
+    );
+    // N per wave: the participants who speak in that wave's documents.
+    let out = d
+        .run(&[
+            "triangulate",
+            "--by",
+            "wave",
+            "--level",
+            "code",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    assert!(out.stdout.contains("code,trust,1,2,2,2,"), "{}", out.stdout);
+    assert!(out.stdout.contains("code,trust,2,1,1,1,"), "{}", out.stdout);
+}
+
+#[test]
+fn a_field_note_with_no_participant_counts_for_its_documents_attributes() {
+    let d = fixture();
+    assert_eq!(
+        stats(&d, &["--by", "team"]),
+        ["code,trust,team,blue,2,2,2", "code,trust,team,red,2,1,2"]
+    );
+    assert_eq!(
+        stats(&d, &["--by", "source"]),
+        [
+            "code,trust,source,document,1,0,1",
+            "code,trust,source,interview,3,2,3"
+        ]
+    );
+    // By a participant attribute it counts for no one.
+    assert_eq!(
+        stats(&d, &["--by", "site"]),
+        ["code,trust,site,north,2,1,2", "code,trust,site,south,1,1,1"]
+    );
+}
+
+#[test]
+fn two_attributes_cross_and_where_filters() {
+    let d = fixture();
+    assert_eq!(
+        stats(&d, &["--by", "site,wave"]),
+        [
+            "code,trust,\"site,wave\",north / 1,1,1,1",
+            "code,trust,\"site,wave\",north / 2,1,1,1",
+            "code,trust,\"site,wave\",south / 1,1,1,1"
+        ]
+    );
+    assert_eq!(
+        stats(&d, &["--by", "group", "--where", "wave=1"]),
+        ["code,trust,group,staff,1,1,1", "code,trust,group,partner,1,1,1"]
+    );
+    assert_eq!(
+        stats(&d, &["--by", "all", "--where", "team!=red"]),
+        ["code,trust,all,all,2,2,2"]
+    );
+    let out = d.run(&["stats", "--where", "wav=1"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("no attribute `wav`") && out.stderr.contains("did you mean `wave`?"),
+        "{out:#?}"
+    );
+    let out = d.run(&["stats", "--where", "wave"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("write KEY=VALUE"), "{out:#?}");
+}
+
+#[test]
+fn document_attributes_in_two_places_must_agree() {
+    let d = fixture();
+    d.write(
+        "documents.csv",
+        "document,team,wave\nA-w1,red,2\nA-w9,blue,1\nB-w1,blue,\nB-w1,red,\n",
+    );
+    let out = d.run(&["check"]);
+    assert_eq!(out.code, 1);
+    let errors: Vec<&str> = out
+        .problems()
+        .into_iter()
+        .filter(|p| p.starts_with("error"))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error: documents.csv:2: `wave` of `A-w1` is `2` here but `1` in its front matter (transcripts/A-w1.txt): keep one",
+            "error: documents.csv:3: no document `A-w9` in the transcripts folder (did you mean `A-w1`?)",
+            "error: documents.csv:5: a second row for `B-w1` (first on line 4)",
+        ]
+    );
+}
