@@ -1,7 +1,6 @@
 //! The loaded analysis folder: one model of participants, documents, codebook and coded
 //! segments. Loading is the only place that reads the folder; everything else works on this.
 
-use crate::analysis::triangulation::Verdict;
 use crate::codebook::Codebook;
 use crate::coding::{self, CodedSegment, CoderIdx, Sheet};
 use crate::config::{Config, CONFIG_FILE};
@@ -44,10 +43,44 @@ pub struct Project {
     pub document_attributes: DocumentAttributes,
 }
 
-/// A row of `triangulation.csv`: the analyst's verdict on a theme, category or code.
+/// A triangulation verdict (Farmer et al.): the model holds the analyst's, the analysis
+/// computes its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Agreement,
+    Partial,
+    Silence,
+    Dissonance,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Agreement => "agreement",
+            Verdict::Partial => "partial",
+            Verdict::Silence => "silence",
+            Verdict::Dissonance => "dissonance",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Verdict> {
+        match s.trim().to_lowercase().replace(' ', "-").as_str() {
+            "agreement" => Some(Verdict::Agreement),
+            "partial" | "partial-agreement" => Some(Verdict::Partial),
+            "silence" => Some(Verdict::Silence),
+            "dissonance" => Some(Verdict::Dissonance),
+            _ => None,
+        }
+    }
+}
+
+/// A row of `triangulation.csv`: the analyst's verdict on a theme, category or code, in one
+/// comparison (`by`: `group` unless the row says).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnalystVerdict {
     pub row: String,
+    /// The comparison it belongs to, as `--by` names it (`group`, `site`, `site,wave`).
+    pub by: String,
     pub verdict: Verdict,
     pub note: String,
     pub line: usize,
@@ -182,7 +215,15 @@ impl Project {
         };
         let verdicts_file = config.triangulation.overrides.clone();
         let verdicts = match read_text(root, &verdicts_file, false, &mut diags) {
-            Some(text) => read_verdicts(&text, &verdicts_file, &codebook, &mut diags),
+            Some(text) => {
+                let mut attributes: Vec<String> = ["group", "participant", "document"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+                attributes.extend(participants.attributes.iter().cloned());
+                attributes.extend(document_attributes.names.iter().cloned());
+                read_verdicts(&text, &verdicts_file, &codebook, &attributes, &mut diags)
+            }
             None => Vec::new(),
         };
         let project = Project {
@@ -549,15 +590,17 @@ fn read_verdicts(
     text: &str,
     file: &str,
     codebook: &Codebook,
+    attributes: &[String],
     diags: &mut Diagnostics,
 ) -> Vec<AnalystVerdict> {
     let Some(table) = CsvTable::parse(text, file, &["row", "verdict"], diags) else {
         return Vec::new();
     };
-    let (row_col, verdict_col, note_col) = (
+    let (row_col, verdict_col, note_col, by_col) = (
         table.column("row").unwrap_or(0),
         table.column("verdict").unwrap_or(1),
         table.column("note"),
+        table.column("by"),
     );
     let names: Vec<&str> = codebook
         .themes
@@ -589,11 +632,30 @@ fn read_verdicts(
             );
             continue;
         };
-        if let Some(first) = out.iter().find(|v| v.row == row) {
+        let by: String = match by_col.map(|c| r.fields[c].trim()).filter(|b| !b.is_empty()) {
+            None => "group".into(),
+            Some(b) => b.split(',').map(str::trim).collect::<Vec<_>>().join(","),
+        };
+        if let Some(bad) = by.split(',').find(|k| !attributes.contains(&k.to_string())) {
             diags.error(
                 file,
                 Some(r.line),
-                format!("a second verdict for `{row}` (first on line {})", first.line),
+                format!(
+                    "`by` names `{bad}`, which is no attribute (use one of {}){}",
+                    attributes.join(", "),
+                    crate::diagnostics::did_you_mean(bad, attributes.iter().map(String::as_str))
+                ),
+            );
+            continue;
+        }
+        if let Some(first) = out.iter().find(|v| v.row == row && v.by == by) {
+            diags.error(
+                file,
+                Some(r.line),
+                format!(
+                    "a second verdict for `{row}` by {by} (first on line {})",
+                    first.line
+                ),
             );
             continue;
         }
@@ -602,6 +664,7 @@ fn read_verdicts(
             .unwrap_or_default();
         out.push(AnalystVerdict {
             row,
+            by,
             verdict,
             note,
             line: r.line,

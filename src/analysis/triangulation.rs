@@ -18,34 +18,7 @@ use crate::output::{Cell as TableCell, Table};
 use crate::project::Project;
 use std::collections::{HashMap, HashSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Verdict {
-    Agreement,
-    Partial,
-    Silence,
-    Dissonance,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Agreement => "agreement",
-            Verdict::Partial => "partial",
-            Verdict::Silence => "silence",
-            Verdict::Dissonance => "dissonance",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Verdict> {
-        match s.trim().to_lowercase().replace(' ', "-").as_str() {
-            "agreement" => Some(Verdict::Agreement),
-            "partial" | "partial-agreement" => Some(Verdict::Partial),
-            "silence" => Some(Verdict::Silence),
-            "dissonance" => Some(Verdict::Dissonance),
-            _ => None,
-        }
-    }
-}
+pub use crate::project::Verdict;
 
 /// One group's part in a row.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -189,10 +162,11 @@ pub fn triangulate_where(
                 })
                 .collect();
             let node = nodes.names[n].clone();
+            // An analyst's verdict belongs to the comparison it was made in (`by`).
             let analyst = project
                 .verdicts
                 .iter()
-                .find(|v| v.row == node)
+                .find(|v| v.row == node && v.by == by.name())
                 .map(|v| (v.verdict, v.note.clone()));
             Row {
                 computed: verdict(&cells, thresholds),

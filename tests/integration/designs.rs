@@ -152,3 +152,41 @@ fn document_attributes_in_two_places_must_agree() {
         ]
     );
 }
+
+#[test]
+fn an_analysts_verdict_applies_only_to_its_comparison() {
+    let d = fixture();
+    d.write(
+        "triangulation.csv",
+        "row,verdict,note,by\ntrust,dissonance,waves differ,wave\ntrust,agreement,,\n",
+    );
+    let verdict = |by: &str| {
+        let out = d
+            .run(&["triangulate", "--by", by, "--level", "code", "--format", "csv"])
+            .ok();
+        out.stdout
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .skip(6)
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    assert_eq!(verdict("wave"), "dissonance,silence,waves differ");
+    assert_eq!(verdict("group"), "agreement,agreement,");
+    assert_eq!(
+        verdict("site"),
+        "agreement,agreement,",
+        "no override for site: the computed verdict"
+    );
+    d.write("triangulation.csv", "row,verdict,by\ntrust,partial,wav\n");
+    let out = d.run(&["check"]);
+    assert!(
+        out.problems().iter().any(|p| p
+            .starts_with("error: triangulation.csv:2: `by` names `wav`, which is no attribute")
+            && p.ends_with("(did you mean `wave`?)")),
+        "{out:#?}"
+    );
+}
