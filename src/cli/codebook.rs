@@ -125,21 +125,27 @@ fn tree(project: &Project, counts: bool, format: Format) -> String {
         "definition",
         "references",
         "participants",
+        "polarity",
+        "search",
+        "regex",
     ]);
     let mut row = |level: &str,
                    theme: &str,
                    category: &str,
-                   code: &str,
-                   definition: &str,
+                   code: Option<&crate::codebook::Code>,
                    c: crate::analysis::counts::Count| {
+        let rule = |r: Option<&String>| r.map_or("", |s| s.as_str()).into();
         t.push(vec![
             level.into(),
             theme.into(),
             category.into(),
-            code.into(),
-            definition.into(),
+            code.map_or("", |c| c.id.as_str()).into(),
+            code.map_or("", |c| c.definition.as_str()).into(),
             c.references.into(),
             c.participants.into(),
+            code.and_then(|c| c.polarity).map_or("", |p| p.as_str()).into(),
+            rule(code.and_then(|c| c.search.as_ref())),
+            rule(code.and_then(|c| c.regex.as_ref())),
         ]);
     };
     let find = |stats: &crate::analysis::counts::Stats, name: &str| {
@@ -163,14 +169,13 @@ fn tree(project: &Project, counts: bool, format: Format) -> String {
     }
     for theme in theme_ids {
         let theme_name = theme.map_or(crate::analysis::nodes::NO_THEME, |t| book.themes[t].name.as_str());
-        row("theme", theme_name, "", "", "", find(&theme_stats, theme_name));
+        row("theme", theme_name, "", None, find(&theme_stats, theme_name));
         for (i, c) in codes_in(theme, None) {
             row(
                 "code",
                 theme_name,
                 "",
-                &c.id,
-                &c.definition,
+                Some(c),
                 code_stats.total(code_stats.nodes.of_code[i]),
             );
         }
@@ -180,14 +185,13 @@ fn tree(project: &Project, counts: bool, format: Format) -> String {
             .enumerate()
             .filter(|(_, c)| c.theme == theme)
         {
-            row("category", theme_name, &cat.name, "", "", cat_stats.total(ci));
+            row("category", theme_name, &cat.name, None, cat_stats.total(ci));
             for (i, c) in codes_in(theme, Some(ci)) {
                 row(
                     "code",
                     theme_name,
                     &cat.name,
-                    &c.id,
-                    &c.definition,
+                    Some(c),
                     code_stats.total(code_stats.nodes.of_code[i]),
                 );
             }
@@ -196,23 +200,23 @@ fn tree(project: &Project, counts: bool, format: Format) -> String {
     let unsorted: Vec<_> = book.unsorted_codes().collect();
     if !unsorted.is_empty() {
         let name = crate::analysis::nodes::UNSORTED;
-        row("theme", name, "", "", "", find(&theme_stats, name));
+        row("theme", name, "", None, find(&theme_stats, name));
         for (i, c) in unsorted {
             row(
                 "code",
                 name,
                 "",
-                &c.id,
-                "",
+                Some(c),
                 code_stats.total(code_stats.nodes.of_code[i]),
             );
         }
     }
     if format != Format::Table {
         if !counts {
-            t.columns.truncate(5);
+            // Without --counts: the tree, the definitions and the rules.
+            t.columns.drain(5..7);
             for r in &mut t.rows {
-                r.truncate(5);
+                r.drain(5..7);
             }
         }
         return t.render(format);

@@ -76,7 +76,7 @@ fn codebook_tree_with_counts() {
         "Relationships          7 refs    5 participants\n  Values               7 refs    5 participants\n    shared-values      3 refs    3 participants\n    trust              4 refs    3 participants\n  Talk                 2 refs    1 participants\n    communication      2 refs    1 participants\nResources              2 refs    2 participants\n  funding              2 refs    2 participants\n(unsorted)             1 refs    1 participants\n  kindness             1 refs    1 participants\n"
     );
     let out = Dir::project().run(&["codebook", "--format", "csv"]).ok();
-    assert!(out.stdout.starts_with("level,theme,category,code,definition\ntheme,Relationships,,,\ncategory,Relationships,Values,,\ncode,Relationships,Values,shared-values,values that fit.\n"), "{}", out.stdout);
+    assert!(out.stdout.starts_with("level,theme,category,code,definition,polarity,search,regex\ntheme,Relationships,,,,,,\ncategory,Relationships,Values,,,,,\ncode,Relationships,Values,shared-values,values that fit.,positive,,\n"), "{}", out.stdout);
 }
 
 #[test]
