@@ -2,6 +2,7 @@
 //! data, no I/O.
 
 pub mod agreement;
+pub mod cooccur;
 pub mod counts;
 pub mod extracts;
 pub mod nodes;

@@ -7,6 +7,7 @@ mod autocode;
 mod check;
 mod code;
 mod codebook;
+mod cooccur;
 mod export;
 mod extracts;
 mod import;
@@ -55,6 +56,7 @@ enum Command {
     Autocode(autocode::Args),
     Stats(stats::Args),
     Triangulate(triangulate::Args),
+    Cooccur(cooccur::Args),
     Agree(agree::Args),
     Report(report::Args),
     Import(import::Args),
@@ -96,6 +98,7 @@ pub fn run() -> i32 {
         Command::Man(a) => shell::man(a),
         Command::Stats(a) => stats::run(&cli.global, a),
         Command::Triangulate(a) => triangulate::run(&cli.global, a),
+        Command::Cooccur(a) => cooccur::run(&cli.global, a),
     };
     match result {
         Ok(Outcome::Done) => 0,

@@ -5,6 +5,10 @@
 
 use std::fmt::Write as _;
 
+pub mod cooccur;
+pub mod map;
+pub mod saturation;
+
 /// Okabe–Ito, without black and yellow (too light on white).
 const GROUP_COLOURS: [&str; 6] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"];
 

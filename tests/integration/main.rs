@@ -8,6 +8,7 @@ mod cache;
 mod check;
 mod cli;
 mod coding;
+mod cooccur;
 mod corpus;
 mod edit;
 mod extracts;
