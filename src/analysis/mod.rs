@@ -6,4 +6,5 @@ pub mod cooccur;
 pub mod counts;
 pub mod extracts;
 pub mod nodes;
+pub mod saturation;
 pub mod triangulation;

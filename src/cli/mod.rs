@@ -13,6 +13,7 @@ mod extracts;
 mod import;
 mod init;
 mod report;
+mod saturation;
 mod search;
 mod shell;
 mod stats;
@@ -57,6 +58,7 @@ enum Command {
     Stats(stats::Args),
     Triangulate(triangulate::Args),
     Cooccur(cooccur::Args),
+    Saturation(saturation::Args),
     Agree(agree::Args),
     Report(report::Args),
     Import(import::Args),
@@ -99,6 +101,7 @@ pub fn run() -> i32 {
         Command::Stats(a) => stats::run(&cli.global, a),
         Command::Triangulate(a) => triangulate::run(&cli.global, a),
         Command::Cooccur(a) => cooccur::run(&cli.global, a),
+        Command::Saturation(a) => saturation::run(&cli.global, a),
     };
     match result {
         Ok(Outcome::Done) => 0,

@@ -18,6 +18,7 @@ mod privacy;
 mod refi;
 mod refi_peers;
 mod report;
+mod saturation;
 mod search;
 mod sheets;
 mod stats;
