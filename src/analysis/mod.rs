@@ -5,6 +5,7 @@ pub mod agreement;
 pub mod cooccur;
 pub mod counts;
 pub mod extracts;
+pub mod map;
 pub mod nodes;
 pub mod saturation;
 pub mod triangulation;

@@ -12,6 +12,7 @@ mod export;
 mod extracts;
 mod import;
 mod init;
+mod map;
 mod report;
 mod saturation;
 mod search;
@@ -59,6 +60,7 @@ enum Command {
     Triangulate(triangulate::Args),
     Cooccur(cooccur::Args),
     Saturation(saturation::Args),
+    Map(map::Args),
     Agree(agree::Args),
     Report(report::Args),
     Import(import::Args),
@@ -102,6 +104,7 @@ pub fn run() -> i32 {
         Command::Triangulate(a) => triangulate::run(&cli.global, a),
         Command::Cooccur(a) => cooccur::run(&cli.global, a),
         Command::Saturation(a) => saturation::run(&cli.global, a),
+        Command::Map(a) => map::run(&cli.global, a),
     };
     match result {
         Ok(Outcome::Done) => 0,

@@ -10,7 +10,8 @@ pub mod map;
 pub mod saturation;
 
 /// Okabe–Ito, without black and yellow (too light on white).
-const GROUP_COLOURS: [&str; 6] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"];
+pub(crate) const GROUP_COLOURS: [&str; 6] =
+    ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"];
 
 /// Viridis at 0, .25, .5, .75, 1.
 const VIRIDIS: [(u8, u8, u8); 5] = [

@@ -14,6 +14,7 @@ mod edit;
 mod extracts;
 mod findings;
 mod layouts;
+mod map;
 mod privacy;
 mod refi;
 mod refi_peers;

@@ -43,7 +43,10 @@ fn folder(reverse_dates: bool) -> Dir {
     d.write("participants.csv", people);
     d.write("coding/amira.csv", sheet);
     // An uncoded interview (with no date either) is left out, with a note.
-    d.write("transcripts/I13.txt", "Interviewer: Tell me.\nI13: Nothing yet.\n");
+    d.write(
+        "transcripts/I13.txt",
+        "Interviewer: Tell me.\nI13: Nothing yet.\n",
+    );
     d
 }
 
