@@ -7,6 +7,7 @@ mod autocode;
 mod cache;
 mod check;
 mod cli;
+mod codebooks;
 mod coding;
 mod cooccur;
 mod corpus;
