@@ -3,7 +3,10 @@
 
 pub mod agreement;
 pub mod breakdown;
+pub mod cooccur;
 pub mod counts;
 pub mod extracts;
+pub mod map;
 pub mod nodes;
+pub mod saturation;
 pub mod triangulation;

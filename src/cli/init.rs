@@ -6,9 +6,37 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 /// The codebooks `init` can start from (the files in `codebooks/`).
-pub const CODEBOOKS: &[(&str, &str)] = &[
-    ("starter", include_str!("../../codebooks/starter.md")),
-    ("blank", include_str!("../../codebooks/blank.md")),
+pub const CODEBOOKS: &[(&str, &str, &str)] = &[
+    (
+        "starter",
+        "a small general codebook for an evaluation: implementation, working together, outcomes",
+        include_str!("../../codebooks/starter.md"),
+    ),
+    (
+        "blank",
+        "one theme, one category and one code to fill in",
+        include_str!("../../codebooks/blank.md"),
+    ),
+    (
+        "cfir",
+        "CFIR 2.0 (Damschroder et al. 2022): enablers of and barriers to implementation",
+        include_str!("../../codebooks/cfir.md"),
+    ),
+    (
+        "npt",
+        "Normalisation Process Theory (May & Finch 2009): how a practice becomes routine",
+        include_str!("../../codebooks/npt.md"),
+    ),
+    (
+        "partnership",
+        "partnership working: the Partnership Assessment Tool's six principles (Hardy et al. 2003)",
+        include_str!("../../codebooks/partnership.md"),
+    ),
+    (
+        "partnership-evaluation",
+        "a partnership evaluation modelled on the five themes of the Life Rooms evaluation (2021)",
+        include_str!("../../codebooks/partnership-evaluation.md"),
+    ),
 ];
 
 /// Create a new analysis folder
@@ -21,13 +49,26 @@ pub const CODEBOOKS: &[(&str, &str)] = &[
 pub struct Args {
     /// The folder to create [default: the --project folder, else the current folder]
     dir: Option<PathBuf>,
-    /// The codebook to start from
-    #[arg(long, value_name = "NAME", default_value = "starter", value_parser = codebook_names())]
+    /// The codebook to start from (`--codebook` alone lists them)
+    #[arg(long, value_name = "NAME", default_value = "starter", num_args = 0..=1, default_missing_value = "", value_parser = codebook_names())]
     codebook: String,
 }
 
 fn codebook_names() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(CODEBOOKS.iter().map(|(name, _)| *name))
+    let names = CODEBOOKS
+        .iter()
+        .map(|(name, help, _)| clap::builder::PossibleValue::new(*name).help(*help));
+    clap::builder::PossibleValuesParser::new(names.chain([clap::builder::PossibleValue::new("").hide(true)]))
+}
+
+/// The codebooks, one a line with what each is for.
+fn list_codebooks() -> String {
+    let width = CODEBOOKS.iter().map(|(name, _, _)| name.len()).max().unwrap_or(0);
+    let mut out = String::from("codebooks to start from (thematic init --codebook NAME):\n");
+    for (name, help, _) in CODEBOOKS {
+        out.push_str(&format!("  {name:width$}  {help}\n"));
+    }
+    out
 }
 
 const CONFIG: &str = r#"# thematic settings: every key is optional. See the README for all of them.
@@ -56,6 +97,10 @@ attribution = "({label})"
 "#;
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    if args.codebook.is_empty() {
+        print!("{}", list_codebooks());
+        return Ok(Outcome::Done);
+    }
     let dir = args
         .dir
         .or_else(|| global.project.clone())
@@ -68,8 +113,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     }
     let codebook = CODEBOOKS
         .iter()
-        .find(|(name, _)| *name == args.codebook)
-        .map(|(_, text)| *text)
+        .find(|(name, _, _)| *name == args.codebook)
+        .map(|(_, _, text)| *text)
         .expect("clap checks the codebook name");
     for sub in ["transcripts", "coding"] {
         std::fs::create_dir_all(dir.join(sub))

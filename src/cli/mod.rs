@@ -7,14 +7,17 @@ mod autocode;
 mod check;
 mod code;
 mod codebook;
+mod cooccur;
 mod diff;
 mod export;
 mod extracts;
 mod git_setup;
 mod import;
 mod init;
+mod map;
 mod merge_sheet;
 mod report;
+mod saturation;
 mod search;
 mod shell;
 mod stats;
@@ -66,6 +69,9 @@ enum Command {
     Autocode(autocode::Args),
     Stats(stats::Args),
     Triangulate(triangulate::Args),
+    Cooccur(cooccur::Args),
+    Saturation(saturation::Args),
+    Map(map::Args),
     Agree(agree::Args),
     Report(report::Args),
     Diff(diff::Args),
@@ -113,6 +119,9 @@ pub fn run() -> i32 {
         Command::Man(a) => shell::man(a),
         Command::Stats(a) => stats::run(&cli.global, a),
         Command::Triangulate(a) => triangulate::run(&cli.global, a),
+        Command::Cooccur(a) => cooccur::run(&cli.global, a),
+        Command::Saturation(a) => saturation::run(&cli.global, a),
+        Command::Map(a) => map::run(&cli.global, a),
     };
     match result {
         Ok(Outcome::Done) => 0,

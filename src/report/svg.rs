@@ -5,8 +5,13 @@
 
 use std::fmt::Write as _;
 
+pub mod cooccur;
+pub mod map;
+pub mod saturation;
+
 /// Okabe–Ito, without black and yellow (too light on white).
-const GROUP_COLOURS: [&str; 6] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"];
+pub(crate) const GROUP_COLOURS: [&str; 6] =
+    ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"];
 
 /// Viridis at 0, .25, .5, .75, 1.
 const VIRIDIS: [(u8, u8, u8); 5] = [

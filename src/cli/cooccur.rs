@@ -1,0 +1,125 @@
+//! `thematic cooccur`: which codes (categories, themes) travel together.
+
+use super::{emit, Findings, Global, Outcome};
+use crate::analysis::cooccur::{cooccurrence, Cooccurrence, Unit};
+use crate::analysis::nodes::Level;
+use crate::output::Format;
+use crate::report::svg::cooccur::{heatmap, HeatCell};
+use anyhow::Result;
+use clap::ValueEnum;
+
+/// Co-occurrence of codes: units coded with both, and the c-coefficient
+///
+/// For each pair of nodes: the units (passages, turns or documents) coded with both (n_ab),
+/// each one's units (n_a, n_b) and ATLAS.ti's c-coefficient n_ab / (n_a + n_b − n_ab).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The level of the code tree
+    #[arg(long, value_enum, default_value_t = Level::Code)]
+    level: Level,
+    /// The unit: a stretch of coded text (overlapping passages join), a speaker turn, or a
+    /// document
+    #[arg(long, value_enum, default_value_t = Unit::Passage)]
+    unit: Unit,
+    /// Output format: the table and md list the pairs that co-occur; csv and json every pair
+    #[arg(long, value_enum, default_value_t = FigureFormat::Table)]
+    format: FigureFormat,
+    #[command(flatten)]
+    findings: Findings,
+}
+
+/// A table format, or an SVG figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FigureFormat {
+    Table,
+    Csv,
+    Json,
+    Md,
+    Svg,
+}
+
+impl FigureFormat {
+    pub fn table(self) -> Option<Format> {
+        match self {
+            FigureFormat::Table => Some(Format::Table),
+            FigureFormat::Csv => Some(Format::Csv),
+            FigureFormat::Json => Some(Format::Json),
+            FigureFormat::Md => Some(Format::Md),
+            FigureFormat::Svg => None,
+        }
+    }
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let project = global.load_findings(&args.findings)?;
+    let co = cooccurrence(&project, args.level, args.unit);
+    let note = note(&co);
+    let text = match args.format {
+        FigureFormat::Svg => figure(&co, &note),
+        FigureFormat::Csv | FigureFormat::Json => co
+            .table(true)
+            .render(args.format.table().expect("a table format")),
+        FigureFormat::Table | FigureFormat::Md => {
+            let t = co.table(false);
+            let never = co.pairs.len() - t.rows.len();
+            let mut out = t.render(args.format.table().expect("a table format"));
+            out.push('\n');
+            if args.format == FigureFormat::Md {
+                out.push_str("Note: ");
+            } else {
+                out.push_str("note: ");
+            }
+            out.push_str(&format!(
+                "{never} pair{} never co-occur (--format csv lists every pair). {note}\n",
+                if never == 1 { "" } else { "s" }
+            ));
+            out
+        }
+    };
+    emit(&text)?;
+    Ok(Outcome::Done)
+}
+
+/// Where to read the passages behind a cell.
+fn note(co: &Cooccurrence) -> String {
+    let how = match co.nodes.level {
+        Level::Code => "`thematic extracts --all-of A,B` shows the passages behind a cell".to_string(),
+        level => format!(
+            "`thematic extracts --{} A` lists a node's passages; `--all-of A,B` takes codes",
+            level.as_str()
+        ),
+    };
+    format!(
+        "Units: {}; c = n_ab / (n_a + n_b - n_ab). {how}.",
+        co.unit.as_str()
+    )
+}
+
+/// The heat map over the nodes that are in at least one unit.
+fn figure(co: &Cooccurrence, note: &str) -> String {
+    let shown: Vec<usize> = (0..co.nodes.names.len()).filter(|&n| co.counts[n] > 0).collect();
+    let names: Vec<String> = shown.iter().map(|&n| co.nodes.names[n].clone()).collect();
+    let counts: Vec<usize> = shown.iter().map(|&n| co.counts[n]).collect();
+    let cells: Vec<Vec<HeatCell>> = shown
+        .iter()
+        .enumerate()
+        .map(|(r, &x)| {
+            shown[..r]
+                .iter()
+                .map(|&y| {
+                    let p = co.pair(x, y).expect("every pair is counted");
+                    HeatCell {
+                        n_ab: p.n_ab,
+                        c: p.c(),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let title = format!(
+        "Co-occurrence of {}s by {}: c-coefficient (units together)",
+        co.nodes.level.as_str(),
+        co.unit.as_str()
+    );
+    heatmap(&title, &names, &counts, &cells, note)
+}
