@@ -444,7 +444,7 @@ const READ_CACHE: &str = "project.bin";
 
 /// The layout of [`Read`] in the cache. Bump it whenever a type kept there changes (a test
 /// fails until it is: `the_cached_layout_is_what_cache_format_says`).
-const CACHE_FORMAT: u64 = 1;
+const CACHE_FORMAT: u64 = 2;
 const TEXTS_CACHE: &str = "texts.bin";
 
 /// The documents' texts from the cache, or, should that file have gone or been damaged since
@@ -719,6 +719,7 @@ mod tests {
                     occurrence: None,
                     exemplar: false,
                     quotable: true,
+                    polarity: Some(crate::codebook::Polarity::Negative),
                 }],
                 suggestions: false,
             }],
@@ -733,6 +734,7 @@ mod tests {
                 memo: String::new(),
                 exemplar: false,
                 quotable: true,
+                polarity: Some(crate::codebook::Polarity::Negative),
                 line: 2,
             }],
             problems,
@@ -747,7 +749,7 @@ mod tests {
         // new layout here, so that no cache written by an older build is read as this one.
         assert_eq!(
             (CACHE_FORMAT, layout),
-            (1, 0x3f3ee793dbdbede5),
+            (2, 0x75a3314c4c4dfa39),
             "layout {layout:#x}"
         );
         let back: Read = postcard::from_bytes(&bytes).unwrap();

@@ -30,6 +30,9 @@ pub struct Cell {
     pub references: usize,
     /// Passages with a positive code minus passages with a negative code.
     pub net_polarity: i64,
+    /// Passages leaning each way (a passage coded both ways counts for neither).
+    pub positive: usize,
+    pub negative: usize,
     /// Whether any passage carried a code with a polarity.
     pub has_polarity: bool,
 }
@@ -40,6 +43,16 @@ impl Cell {
             0.0
         } else {
             self.participants as f64 / self.of as f64
+        }
+    }
+
+    /// The lean as the matrix shows it: ` +5 -1` (passages leaning each way), or nothing when
+    /// no passage carries a polarity.
+    pub fn lean_text(&self) -> String {
+        if self.has_polarity {
+            format!(" +{} -{}", self.positive, self.negative)
+        } else {
+            String::new()
         }
     }
 
@@ -129,7 +142,8 @@ pub fn triangulate_where(
             // coded both ways counts for neither.
             let (mut positive, mut negative) = (false, false);
             for &c in seg.codes.iter().filter(|&&c| nodes.of_code[c] == node) {
-                match project.codebook.codes[c].polarity {
+                // A row's own polarity overrides its codes' (one code, enablers and barriers).
+                match seg.polarity.or(project.codebook.codes[c].polarity) {
                     Some(Polarity::Positive) => positive = true,
                     Some(Polarity::Negative) => negative = true,
                     _ => {}
@@ -157,6 +171,8 @@ pub fn triangulate_where(
                         of: breakdown.population[g].len(),
                         references: a.refs.len(),
                         net_polarity: a.polarity.values().sum(),
+                        positive: a.polarity.values().filter(|&&x| x > 0).count(),
+                        negative: a.polarity.values().filter(|&&x| x < 0).count(),
                         has_polarity: !a.polarity.is_empty(),
                     }
                 })
@@ -198,6 +214,9 @@ impl Triangulation {
             "verdict",
             "computed",
             "note",
+            "positive",
+            "negative",
+            "lean",
         ]);
         for row in &self.rows {
             for (g, cell) in self.groups.iter().zip(&row.cells) {
@@ -214,6 +233,9 @@ impl Triangulation {
                         .as_ref()
                         .map_or("", |(_, note)| note.as_str())
                         .into(),
+                    cell.positive.into(),
+                    cell.negative.into(),
+                    TableCell::Int(cell.net_polarity),
                 ]);
             }
         }
@@ -233,9 +255,9 @@ impl Triangulation {
         for row in &self.rows {
             let mut cells: Vec<TableCell> = vec![row.node.as_str().into()];
             cells.extend(
-                row.cells
-                    .iter()
-                    .map(|c| format!("{}/{} ({})", c.participants, c.of, c.references).into()),
+                row.cells.iter().map(|c| {
+                    format!("{}/{} ({}){}", c.participants, c.of, c.references, c.lean_text()).into()
+                }),
             );
             let mark = if row.override_.is_some() { "*" } else { "" };
             cells.push(format!("{}{mark}", row.verdict().as_str()).into());
@@ -278,6 +300,8 @@ mod tests {
             of,
             references: participants,
             net_polarity: net,
+            positive: net.max(0) as usize,
+            negative: (-net).max(0) as usize,
             has_polarity: net != 0,
         }
     }

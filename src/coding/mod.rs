@@ -22,7 +22,7 @@ use std::ops::Range;
 
 /// The columns a coding sheet must have, and those it may have.
 pub const REQUIRED: [&str; 3] = ["document", "quote", "codes"];
-pub const OPTIONAL: [&str; 5] = ["memo", "occurrence", "exemplar", "quotable", RULE];
+pub const OPTIONAL: [&str; 6] = ["memo", "occurrence", "exemplar", "quotable", "polarity", RULE];
 
 /// The column `autocode` writes: the rule that suggested the row. A sheet with it holds
 /// suggestions, not a coder's coding.
@@ -40,6 +40,8 @@ pub struct SheetRow {
     pub exemplar: bool,
     /// `quotable = no`: the passage counts but is never quoted.
     pub quotable: bool,
+    /// `polarity` (`+`, `-`, `0`): this passage's lean, whatever its codes' polarity.
+    pub polarity: Option<crate::codebook::Polarity>,
 }
 
 /// A coder's sheet.
@@ -77,6 +79,8 @@ pub struct CodedSegment {
     pub exemplar: bool,
     /// `quotable = no` on the row: counted, never quoted.
     pub quotable: bool,
+    /// The row's `polarity`, which overrides its codes' polarity for this passage.
+    pub polarity: Option<crate::codebook::Polarity>,
     /// The row's line in its sheet.
     pub line: usize,
 }
@@ -323,6 +327,7 @@ fn segment(
         memo: row.memo.clone(),
         exemplar: row.exemplar,
         quotable: row.quotable,
+        polarity: row.polarity,
         line: row.line,
     }
 }

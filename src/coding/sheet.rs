@@ -431,6 +431,7 @@ fn sheet_of(
     );
     let (memo_col, occ_col, ex_col) = (col("memo"), col("occurrence"), col("exemplar"));
     let quotable_col = col("quotable");
+    let polarity_col = col("polarity");
     for row in &table.rows {
         let get = |c: Option<usize>| c.map(|c| row.fields[c].trim()).unwrap_or("");
         let document = get(Some(doc_col)).to_string();
@@ -488,6 +489,20 @@ fn sheet_of(
                 false
             }
         };
+        let polarity = match get(polarity_col) {
+            "" => None,
+            p => match crate::codebook::Polarity::parse(p) {
+                Some(p) => Some(p),
+                None => {
+                    diags.error(
+                        file,
+                        Some(row.line),
+                        format!("polarity `{p}` is not +, - or 0 (positive, negative, neutral; empty: the code's own)"),
+                    );
+                    continue;
+                }
+            },
+        };
         sheet.rows.push(SheetRow {
             line: row.line,
             document,
@@ -497,6 +512,7 @@ fn sheet_of(
             occurrence,
             exemplar,
             quotable,
+            polarity,
         });
     }
     sheet

@@ -190,3 +190,41 @@ fn an_analysts_verdict_applies_only_to_its_comparison() {
         "{out:#?}"
     );
 }
+
+#[test]
+fn a_rows_own_polarity_changes_the_lean_and_the_verdict() {
+    let d = fixture();
+    let verdict = |d: &Dir| {
+        let out = d.run(&["triangulate", "--level", "code", "--format", "csv"]).ok();
+        out.stdout.lines().skip(1).map(str::to_string).collect::<Vec<_>>()
+    };
+    // `trust` is positive: staff (A) and partners (B) both lean positive.
+    assert_eq!(
+        verdict(&d),
+        [
+            "code,trust,staff,1,1,2,agreement,agreement,,2,0,2",
+            "code,trust,partner,1,1,1,agreement,agreement,,1,0,1"
+        ]
+    );
+    // B's passage is a barrier: the row says so, and the groups now lean opposite ways.
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes,polarity\nA-w1,Trust is good.,trust,\nA-w2,Trust is gone.,trust,0\nB-w1,Trust is fine.,trust,-\nnotes,trust was discussed,trust,\n",
+    );
+    assert_eq!(
+        verdict(&d),
+        [
+            "code,trust,staff,1,1,2,dissonance,dissonance,,1,0,1",
+            "code,trust,partner,1,1,1,dissonance,dissonance,,0,1,-1"
+        ]
+    );
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes,polarity\nA-w1,Trust is good.,trust,sideways\n",
+    );
+    let out = d.run(&["check"]);
+    assert!(
+        out.problems().contains(&"error: coding/amira.csv:2: polarity `sideways` is not +, - or 0 (positive, negative, neutral; empty: the code's own)"),
+        "{out:#?}"
+    );
+}

@@ -47,25 +47,25 @@ fn every_verdict_by_group() {
     let out = d.run(&["triangulate", "--format", "csv"]).ok();
     assert_eq!(
         out.stdout,
-        "level,node,group,participants,of,references,verdict,computed,note\n\
-         theme,Agree,A,1,3,1,agreement,agreement,\n\
-         theme,Agree,B,1,3,1,agreement,agreement,\n\
-         theme,Partial,A,3,3,3,partial,partial,\n\
-         theme,Partial,B,1,3,1,partial,partial,\n\
-         theme,Silence,A,1,3,1,silence,silence,\n\
-         theme,Silence,B,0,3,0,silence,silence,\n\
-         theme,Dissonance,A,1,3,1,dissonance,dissonance,\n\
-         theme,Dissonance,B,1,3,1,dissonance,dissonance,\n"
+        "level,node,group,participants,of,references,verdict,computed,note,positive,negative,lean\n\
+         theme,Agree,A,1,3,1,agreement,agreement,,1,0,1\n\
+         theme,Agree,B,1,3,1,agreement,agreement,,1,0,1\n\
+         theme,Partial,A,3,3,3,partial,partial,,0,0,0\n\
+         theme,Partial,B,1,3,1,partial,partial,,0,0,0\n\
+         theme,Silence,A,1,3,1,silence,silence,,0,0,0\n\
+         theme,Silence,B,0,3,0,silence,silence,,0,0,0\n\
+         theme,Dissonance,A,1,3,1,dissonance,dissonance,,1,0,1\n\
+         theme,Dissonance,B,1,3,1,dissonance,dissonance,,0,1,-1\n"
     );
     let out = d.run(&["triangulate"]).ok();
     assert_eq!(
         out.stdout,
-        "theme       Group A  Group B  verdict\n\
-         ----------  -------  -------  ----------\n\
-         Agree       1/3 (1)  1/3 (1)  agreement\n\
-         Partial     3/3 (3)  1/3 (1)  partial\n\
-         Silence     1/3 (1)  0/3 (0)  silence\n\
-         Dissonance  1/3 (1)  1/3 (1)  dissonance\n"
+        "theme       Group A        Group B        verdict\n\
+         ----------  -------------  -------------  ----------\n\
+         Agree       1/3 (1) +1 -0  1/3 (1) +1 -0  agreement\n\
+         Partial     3/3 (3)        1/3 (1)        partial\n\
+         Silence     1/3 (1)        0/3 (0)        silence\n\
+         Dissonance  1/3 (1) +1 -0  1/3 (1) +0 -1  dissonance\n"
     );
 }
 
@@ -79,13 +79,14 @@ fn the_analysts_verdict_overrides_and_says_so() {
     let out = d.run(&["triangulate", "--format", "csv"]).ok();
     assert!(
         out.stdout
-            .contains("theme,Silence,B,0,3,0,agreement,silence,B agreed off the record\n"),
+            .contains("theme,Silence,B,0,3,0,agreement,silence,B agreed off the record,0,0,0\n"),
         "{}",
         out.stdout
     );
     let out = d.run(&["triangulate"]).ok();
     assert!(
-        out.stdout.contains("Silence     1/3 (1)  0/3 (0)  agreement*\n"),
+        out.stdout
+            .contains("Silence     1/3 (1)        0/3 (0)        agreement*\n"),
         "{}",
         out.stdout
     );
@@ -130,18 +131,18 @@ fn an_attribute_stands_in_for_group() {
         .ok();
     // `topic`: site x has a1, a2, b1 (3/3); site y has a3 (1/3) → partial.
     assert!(
-        out.stdout.contains("code,topic,x,3,3,3,partial,partial,\n"),
+        out.stdout.contains("code,topic,x,3,3,3,partial,partial,,0,0,0\n"),
         "{}",
         out.stdout
     );
     assert!(
-        out.stdout.contains("code,topic,y,1,3,1,partial,partial,\n"),
+        out.stdout.contains("code,topic,y,1,3,1,partial,partial,,0,0,0\n"),
         "{}",
         out.stdout
     );
     // `plus` (a2, site x) and `minus` (b2, site y) are separate codes: each is silent somewhere.
     assert!(
-        out.stdout.contains("code,plus,y,0,3,0,silence,silence,\n"),
+        out.stdout.contains("code,plus,y,0,3,0,silence,silence,,0,0,0\n"),
         "{}",
         out.stdout
     );
@@ -158,7 +159,8 @@ fn an_attribute_stands_in_for_group() {
         ])
         .ok();
     assert!(
-        out.stdout.contains("code,topic,a1,1,1,1,silence,silence,\n"),
+        out.stdout
+            .contains("code,topic,a1,1,1,1,silence,silence,,0,0,0\n"),
         "{}",
         out.stdout
     );
@@ -177,7 +179,7 @@ fn thresholds_are_settings() {
     // 1/3 is no longer under 0.3 × 3/3.
     assert!(
         out.stdout
-            .contains("theme,Partial,B,1,3,1,agreement,agreement,\n"),
+            .contains("theme,Partial,B,1,3,1,agreement,agreement,,0,0,0\n"),
         "{}",
         out.stdout
     );
