@@ -16,6 +16,29 @@ pub enum Format {
     Md,
 }
 
+/// A table format, or an SVG figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FigureFormat {
+    #[default]
+    Table,
+    Csv,
+    Json,
+    Md,
+    Svg,
+}
+
+impl FigureFormat {
+    pub fn table(self) -> Option<Format> {
+        match self {
+            FigureFormat::Table => Some(Format::Table),
+            FigureFormat::Csv => Some(Format::Csv),
+            FigureFormat::Json => Some(Format::Json),
+            FigureFormat::Md => Some(Format::Md),
+            FigureFormat::Svg => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),

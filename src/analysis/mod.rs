@@ -8,5 +8,6 @@ pub mod counts;
 pub mod extracts;
 pub mod map;
 pub mod nodes;
+pub mod over;
 pub mod saturation;
 pub mod triangulation;

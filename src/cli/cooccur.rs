@@ -3,10 +3,9 @@
 use super::{emit, Findings, Global, Outcome};
 use crate::analysis::cooccur::{cooccurrence, Cooccurrence, Unit};
 use crate::analysis::nodes::Level;
-use crate::output::Format;
+use crate::output::FigureFormat;
 use crate::report::svg::cooccur::{heatmap, HeatCell};
 use anyhow::Result;
-use clap::ValueEnum;
 
 /// Co-occurrence of codes: units coded with both, and the c-coefficient
 ///
@@ -26,28 +25,6 @@ pub struct Args {
     format: FigureFormat,
     #[command(flatten)]
     findings: Findings,
-}
-
-/// A table format, or an SVG figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FigureFormat {
-    Table,
-    Csv,
-    Json,
-    Md,
-    Svg,
-}
-
-impl FigureFormat {
-    pub fn table(self) -> Option<Format> {
-        match self {
-            FigureFormat::Table => Some(Format::Table),
-            FigureFormat::Csv => Some(Format::Csv),
-            FigureFormat::Json => Some(Format::Json),
-            FigureFormat::Md => Some(Format::Md),
-            FigureFormat::Svg => None,
-        }
-    }
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {

@@ -1,9 +1,9 @@
 //! `thematic saturation`: new codes per document in interview order, and where they fall to
 //! the new-information threshold (Guest, Namey & Chen 2020).
 
-use super::cooccur::FigureFormat;
 use super::{emit, Findings, Global, Outcome};
 use crate::analysis::saturation::{assess, percent, Params};
+use crate::output::FigureFormat;
 use crate::project::Project;
 use crate::report::svg::saturation::{curve, Curve};
 use anyhow::{bail, Result};

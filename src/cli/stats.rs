@@ -3,7 +3,7 @@
 use super::{emit, Filters, Findings, Global, Outcome};
 use crate::analysis::counts::{count_where, By};
 use crate::analysis::nodes::Level;
-use crate::output::Format;
+use crate::output::FigureFormat;
 use anyhow::Result;
 
 /// References, participants and documents per node
@@ -20,9 +20,14 @@ pub struct Args {
     /// `site,wave`
     #[arg(long, value_name = "BY", default_value = "all")]
     by: String,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    /// Output format (`svg`: with --over, a small chart per node)
+    #[arg(long, value_enum, default_value_t = FigureFormat::Table)]
+    format: FigureFormat,
+    /// Change over time: each node's prominence at each value of an ordered attribute (such
+    /// as `wave`), the nodes that emerged and faded, and the panel of people present at every
+    /// value (`--format svg`: a small chart per node)
+    #[arg(long, value_name = "ATTR", conflicts_with = "by")]
+    over: Option<String>,
     #[command(flatten)]
     filters: Filters,
     #[command(flatten)]
@@ -31,9 +36,38 @@ pub struct Args {
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let project = global.load_findings(&args.findings)?;
-    let by = By::parse(&args.by, &project)?;
     let filters = args.filters.resolve(&project)?;
+    if let Some(attribute) = &args.over {
+        let key = crate::analysis::breakdown::Key::parse(attribute, &project)?;
+        let over = crate::analysis::over::over(&project, args.level, &key, &filters);
+        let text = match args.format {
+            FigureFormat::Csv | FigureFormat::Json => {
+                over.tidy().render(args.format.table().expect("a table format"))
+            }
+            FigureFormat::Svg => crate::report::svg::over::small_multiples(
+                &format!(
+                    "Participants coded per {} ({})",
+                    over.attribute,
+                    args.level.as_str()
+                ),
+                &over.rows.iter().map(|r| r.node.clone()).collect::<Vec<_>>(),
+                &over.values,
+                &over
+                    .rows
+                    .iter()
+                    .map(|r| r.cells.iter().map(|&(n, of, _)| (n, of)).collect())
+                    .collect::<Vec<_>>(),
+            ),
+            f => over.wide().render(f.table().expect("a table format")),
+        };
+        emit(&text)?;
+        return Ok(Outcome::Done);
+    }
+    let by = By::parse(&args.by, &project)?;
     let stats = count_where(&project, args.level, &by, &filters);
-    emit(&stats.table().render(args.format))?;
+    let Some(format) = args.format.table() else {
+        anyhow::bail!("--format svg draws change over time: add --over ATTR (such as --over wave), or use csv for the table");
+    };
+    emit(&stats.table().render(format))?;
     Ok(Outcome::Done)
 }

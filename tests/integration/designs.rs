@@ -228,3 +228,41 @@ fn a_rows_own_polarity_changes_the_lean_and_the_verdict() {
         "{out:#?}"
     );
 }
+
+#[test]
+fn change_over_waves_emerged_faded_and_the_panel() {
+    let d = fixture();
+    d.write(
+        "codebook.md",
+        "# Relations\n- `trust` — trust.\n  - polarity: positive\n- `change` — change.\n- `past` — the past.\n",
+    );
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes\nA-w1,Trust is good.,trust;past\nA-w2,Trust is gone.,trust;change\nB-w1,Trust is fine.,trust\nnotes,trust was discussed,trust\n",
+    );
+    let out = d.run(&["stats", "--over", "wave", "--format", "csv"]).ok();
+    // Wave 1: A and B speak (N = 2); wave 2: A only (N = 1). The panel (people in every wave):
+    // A. The field note has no wave: left out.
+    assert_eq!(
+        out.stdout,
+        "level,node,over,value,participants,of,references,panel,panel_of,trend\n\
+code,trust,wave,1,2,2,2,1,1,steady\n\
+code,trust,wave,2,1,1,1,1,1,steady\n\
+code,change,wave,1,0,2,0,0,1,emerged\n\
+code,change,wave,2,1,1,1,1,1,emerged\n\
+code,past,wave,1,1,2,1,1,1,faded\n\
+code,past,wave,2,0,1,0,0,1,faded\n"
+    );
+    let table = d.run(&["stats", "--over", "wave"]).ok().stdout;
+    assert!(
+        table.contains("trust   2/2 (2) 100%  1/1 (1) 100%  steady   1 → 1"),
+        "{table}"
+    );
+    let svg = d.run(&["stats", "--over", "wave", "--format", "svg"]).ok().stdout;
+    assert!(
+        svg.starts_with("<svg") && svg.contains(">change</text>") && svg.contains(">2/2</text>"),
+        "{svg}"
+    );
+    let out = d.run(&["stats", "--format", "svg"]);
+    assert_eq!(out.code, 2);
+}
