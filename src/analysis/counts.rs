@@ -85,22 +85,24 @@ pub fn count(project: &Project, level: Level, by: &By) -> Stats {
     let nodes = Nodes::new(&project.codebook, level);
     let people = &project.participants;
     // The value of each participant under the breakdown, and the list of values.
-    let (values, value_of_participant): (Vec<String>, Vec<usize>) = match by {
-        By::All => (vec!["all".into()], vec![0; people.len()]),
+    // A participant whose group is not one of the groups (an error `check` reports) is in no
+    // group's counts, as in `triangulate`.
+    let (values, value_of_participant): (Vec<String>, Vec<Option<usize>>) = match by {
+        By::All => (vec!["all".into()], vec![Some(0); people.len()]),
         By::Document => (
             project.documents.iter().map(|d| d.id.clone()).collect(),
             Vec::new(),
         ),
         By::Participant => (
             people.list.iter().map(|p| p.id.clone()).collect(),
-            (0..people.len()).collect(),
+            (0..people.len()).map(Some).collect(),
         ),
         By::Group => {
             let groups = people.groups.clone();
             let of = people
                 .list
                 .iter()
-                .map(|p| groups.iter().position(|g| *g == p.group).unwrap_or(0))
+                .map(|p| groups.iter().position(|g| *g == p.group))
                 .collect();
             (groups, of)
         }
@@ -114,7 +116,7 @@ pub fn count(project: &Project, level: Level, by: &By) -> Stats {
             let mut values = raw.clone();
             values.sort();
             values.dedup();
-            let of = raw.iter().map(|v| values.binary_search(v).unwrap_or(0)).collect();
+            let of = raw.iter().map(|v| values.binary_search(v).ok()).collect();
             (values, of)
         }
     };
@@ -132,7 +134,9 @@ pub fn count(project: &Project, level: Level, by: &By) -> Stats {
             }
             let mut seen_values: Vec<usize> = Vec::new();
             for &p in &seg.participants {
-                let value = value_of_participant[p];
+                let Some(value) = value_of_participant[p] else {
+                    continue;
+                };
                 let a = acc.entry((node, value)).or_default();
                 a.participants.insert(p);
                 if !seen_values.contains(&value) {

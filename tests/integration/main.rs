@@ -15,6 +15,7 @@ mod edit;
 mod extracts;
 mod findings;
 mod gitrepo;
+mod hostile;
 mod layouts;
 mod merge;
 mod privacy;
