@@ -140,7 +140,7 @@ impl Codebook {
         let mut options = comrak::Options::default();
         options.extension.front_matter_delimiter = Some("---".into());
         let root = comrak::parse_document(&arena, markdown, &options);
-        let lines: Vec<&str> = markdown.split('\n').collect();
+        let lines: Vec<&str> = source_lines(markdown).map(|(line, _)| line).collect();
         let mut book = Codebook::default();
         let mut parser = Parser {
             book: &mut book,
@@ -430,6 +430,36 @@ impl Parser<'_, '_, '_> {
     }
 }
 
+/// The lines of a codebook's text as comrak counts them: `\r\n`, a lone `\r` and `\n` each
+/// end a line. Each line comes with its line end (empty for a last line without one), so
+/// joining them gives the text back byte for byte. The one line table for parsing and for
+/// changing the codebook, whatever its line ends.
+pub fn source_lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = text;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        match rest.find(['\r', '\n']) {
+            Some(i) => {
+                let end = if rest[i..].starts_with("\r\n") {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                let item = (&rest[..i], &rest[i..end]);
+                rest = &rest[end..];
+                Some(item)
+            }
+            None => {
+                done = true;
+                Some((rest, ""))
+            }
+        }
+    })
+}
+
 /// The text after the leading `` `id` `` of a code's item, without the dash or colon.
 fn definition_after_code_span(source: &str) -> String {
     let ticks = source.len() - source.trim_start_matches('`').len();
@@ -513,6 +543,24 @@ mod tests {
                 "error: codebook.md:10: invalid `regex:` for `c`: unclosed group",
             ]
         );
+    }
+
+    #[test]
+    fn lone_cr_line_ends_count_as_comrak_counts_them() {
+        let (b, problems) = parse(&BOOK.replace('\n', "\r"));
+        assert!(problems.is_empty(), "{problems:?}");
+        let sv = &b.codes[b.code("shared-values").unwrap()];
+        assert_eq!((sv.line, sv.end_line), (9, 14));
+        assert_eq!(
+            b.themes[0].description,
+            "What the theme is about.\n\nMore *about* it."
+        );
+        let lines: Vec<(&str, &str)> = source_lines("a\r\nb\rc\n\nd").collect();
+        assert_eq!(
+            lines,
+            [("a", "\r\n"), ("b", "\r"), ("c", "\n"), ("", "\n"), ("d", "")]
+        );
+        assert_eq!(source_lines("x\n").count(), 2);
     }
 
     #[test]

@@ -79,15 +79,23 @@ pub fn merge(project: &Project, from: &str, into: &str) -> Result<Plan> {
     })?;
     let book = &project.codebook;
     let (path, text) = codebook_text(project)?;
-    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    // Lines with their line ends, counted as the codebook's parser counts them (a lone CR
+    // ends a line too), so the item lines are the ones it reported and every byte is kept.
+    let mut lines: Vec<String> = crate::codebook::source_lines(&text)
+        .map(|(l, end)| format!("{l}{end}"))
+        .collect();
     let from_code = book.code(from).map(|i| &book.codes[i]).filter(|c| !c.unsorted);
     let into_code = book.code(into).map(|i| &book.codes[i]).filter(|c| !c.unsorted);
     let mut edits: Vec<(usize, Option<usize>, Vec<String>)> = Vec::new(); // (first line, last line to remove, insert)
     if let Some(f) = from_code {
         edits.push((f.line - 1, Some(f.end_line), Vec::new()));
-        if let Some(i) = into_code {
+        if let Some(i) = into_code.filter(|i| i.line >= 1 && i.end_line <= lines.len()) {
             let item = &lines[i.line - 1];
-            let indent: String = item.chars().take_while(|c| c.is_whitespace()).collect();
+            let indent: String = item
+                .chars()
+                .take_while(|c| c.is_whitespace() && !matches!(c, '\r' | '\n'))
+                .collect();
+            let ending = line_end(&lines[i.end_line - 1]).unwrap_or_else(|| line_end_of(&text));
             let mut note = format!("{indent}  - include: merged from {from}");
             if !f.definition.is_empty() {
                 note.push_str(&format!(
@@ -95,27 +103,46 @@ pub fn merge(project: &Project, from: &str, into: &str) -> Result<Plan> {
                     f.definition.replace(&format!("`{from}`"), from)
                 ));
             }
+            note.push_str(ending);
             edits.push((i.end_line, None, vec![note]));
         }
     }
     // Apply from the bottom up so earlier line numbers stay right.
     edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     for (at, remove_to, insert) in edits {
+        let at = at.min(lines.len());
         if let Some(end) = remove_to {
-            lines.drain(at..end.min(lines.len()));
+            lines.drain(at..end.clamp(at, lines.len()));
+        }
+        if !insert.is_empty() && at > 0 && line_end(&lines[at - 1]).is_none() {
+            // The item was the last line, without a line end: give it one.
+            let ending = line_end_of(&text);
+            lines[at - 1].push_str(ending);
         }
         for (k, l) in insert.into_iter().enumerate() {
             lines.insert(at + k, l);
         }
     }
-    let changed = lines
-        .join("\n")
-        .replace(&format!("`{from}`"), &format!("`{into}`"));
+    let changed = lines.concat().replace(&format!("`{from}`"), &format!("`{into}`"));
     if changed != text {
         plan.files.push((path, changed.into_bytes()));
         plan.codebook_changed = true;
     }
     Ok(plan)
+}
+
+/// The line end a line (with its end) finishes with, if any.
+fn line_end(line: &str) -> Option<&'static str> {
+    ["\r\n", "\n", "\r"].into_iter().find(|e| line.ends_with(e))
+}
+
+/// The text's first line end, for a line that has none: `\n` when it has none either.
+fn line_end_of(text: &str) -> &'static str {
+    match text.find(['\r', '\n']) {
+        Some(i) if text[i..].starts_with("\r\n") => "\r\n",
+        Some(i) if text[i..].starts_with('\r') => "\r",
+        _ => "\n",
+    }
 }
 
 fn known_code(project: &Project, id: &str) -> Result<()> {

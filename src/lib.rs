@@ -29,3 +29,4 @@ pub mod report;
 pub mod revision;
 pub mod search;
 pub mod text;
+pub mod unzip;

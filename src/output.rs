@@ -111,6 +111,27 @@ fn format_float(x: f64) -> String {
     }
 }
 
+/// The characters that make a spreadsheet read a cell as a formula (OWASP's list).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell for a spreadsheet: one that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a `'` in front (OWASP's rule against CSV injection), so Excel or
+/// LibreOffice shows it as text instead of running it as a formula.
+pub fn spreadsheet_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(FORMULA_START) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+/// A cell's text without the `'` that [`spreadsheet_text`] puts in front of a formula
+/// character: `None` when it has none.
+pub fn without_formula_guard(s: &str) -> Option<&str> {
+    s.strip_prefix('\'')
+        .filter(|rest| rest.starts_with(FORMULA_START))
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
     pub columns: Vec<String>,
@@ -196,6 +217,21 @@ impl Table {
         for r in &self.rows {
             w.write_record(r.iter().map(Cell::display))
                 .expect("writing to memory");
+        }
+        String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of strings is UTF-8")
+    }
+
+    /// CSV for people, who open it in a spreadsheet: like [`Format::Csv`], with every text
+    /// cell made safe by [`spreadsheet_text`]. `--format csv` (for scripts) stays raw.
+    pub fn spreadsheet_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&self.columns).expect("writing to memory");
+        for r in &self.rows {
+            w.write_record(r.iter().map(|c| match c {
+                Cell::Text(s) => spreadsheet_text(s).into_owned(),
+                other => other.display(),
+            }))
+            .expect("writing to memory");
         }
         String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of strings is UTF-8")
     }

@@ -76,7 +76,14 @@ impl Key {
         let blank = |v: &'a str| if v.trim().is_empty() { NONE } else { v };
         match self {
             Key::All => Some("all"),
-            Key::Group => p.map(|p| blank(&people.get(p).group)),
+            // A participant whose group `[groups]` does not declare (an error `check`
+            // reports) is in no group's counts.
+            Key::Group => p.and_then(|p| {
+                let g = &people.get(p).group;
+                let declared =
+                    project.config.groups.is_empty() || project.config.groups.iter().any(|(id, _)| id == g);
+                declared.then(|| blank(g))
+            }),
             Key::Participant => p.map(|p| people.get(p).id.as_str()),
             Key::ParticipantAttribute(a) => p.map(|p| blank(people.attribute(p, a).unwrap_or(""))),
             Key::Document => d.map(|d| project.documents[d].id.as_str()),

@@ -113,6 +113,12 @@ fn options(project: &Project, args: &Args) -> Result<Options> {
             .map(|c| project.coder_named(c))
             .collect::<Result<_>>()?
     };
+    if let Some((k, _)) = coders.iter().enumerate().find(|(k, c)| coders[..*k].contains(c)) {
+        bail!(
+            "--coders: `{}` is named twice: agreement compares different coders",
+            args.coders[k]
+        );
+    }
     if coders.len() < 2 {
         bail!(
             "agreement needs at least two coders; this project has {}",

@@ -1,7 +1,7 @@
 //! `thematic git-setup`: what `thematic init` sets up in git, for an analysis folder that is
 //! already in a repository.
 
-use super::{Global, Outcome};
+use super::{emit, Global, Outcome};
 use crate::gitsetup::{setup, toplevel, Done};
 use anyhow::{bail, Result};
 
@@ -33,28 +33,31 @@ pub fn run(global: &Global, _args: Args) -> Result<Outcome> {
         )
     };
     let done = setup(&root, &config.coding.sheets, &config.corpus.participants)?;
-    if done.files.is_empty() {
-        println!("{}: every git file was there already", root.display());
+    let mut text = if done.files.is_empty() {
+        format!("{}: every git file was there already\n", root.display())
     } else {
-        println!("wrote {} in {}", done.files.join(", "), root.display());
-    }
-    explain(&done, true);
+        format!("wrote {} in {}\n", done.files.join(", "), root.display())
+    };
+    text.push_str(&explain(&done, true));
+    emit(&text)?;
     Ok(Outcome::Done)
 }
 
-/// What the set-up means for the analyst, after the list of files.
-pub(super) fn explain(done: &Done, git_found: bool) {
+/// What the set-up means for the analyst, after the list of files: lines of text.
+pub(super) fn explain(done: &Done, git_found: bool) -> String {
     if !git_found {
-        println!("git was not found: install it, then run `thematic git-setup` to register the merge driver");
-        return;
+        return "git was not found: install it, then run `thematic git-setup` to register the merge driver\n"
+            .into();
     }
+    let mut out = String::new();
     if done.registered {
-        println!("merge driver registered: coding sheets, participants.csv and documents.csv merge row by row (`thematic` must be on the PATH)");
+        out.push_str("merge driver registered: coding sheets, participants.csv and documents.csv merge row by row (`thematic` must be on the PATH)\n");
     }
     if let Some(top) = &done.toplevel_elsewhere {
-        println!(
-            "note: the repository's top is {}: GitHub and GitLab read .github/workflows/ and .gitlab-ci.yml only there; move them up and run the commands with -p",
+        out.push_str(&format!(
+            "note: the repository's top is {}: GitHub and GitLab read .github/workflows/ and .gitlab-ci.yml only there; move them up and run the commands with -p\n",
             top.display()
-        );
+        ));
     }
+    out
 }

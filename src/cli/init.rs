@@ -138,9 +138,13 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let in_git = crate::gitsetup::ensure_repository(&dir)?;
     let git = crate::gitsetup::setup(&dir, "coding", "participants.csv")?;
     created.extend(git.files.iter().map(String::as_str));
-    println!("created {} in {}", created.join(", "), display(&dir));
-    super::git_setup::explain(&git, in_git);
-    println!("next: put transcripts in transcripts/, people in participants.csv, then run `thematic check`");
+    // Through `emit`: a closed pipe ends the command quietly (println! panicked).
+    let mut text = format!("created {} in {}\n", created.join(", "), display(&dir));
+    text.push_str(&super::git_setup::explain(&git, in_git));
+    text.push_str(
+        "next: put transcripts in transcripts/, people in participants.csv, then run `thematic check`\n",
+    );
+    super::emit(&text)?;
     Ok(Outcome::Done)
 }
 

@@ -214,14 +214,18 @@ impl Pattern {
             Pattern::Exact(q) => occurrences(hay, q).map(|s| s..s + q.len()).collect(),
             Pattern::Span { start, end } => {
                 let ends = memmem::Finder::new(end.as_bytes());
+                let mut next_end = NextEnd::default();
                 let mut out: Vec<Range<usize>> = Vec::new();
                 for s in occurrences(hay, start) {
                     let from = s + start.len();
-                    if let Some(e) = ends.find(&hay.as_bytes()[from..]) {
-                        let range = s..from + e + end.len();
-                        if out.last() != Some(&range) {
-                            out.push(range);
-                        }
+                    let found = next_end.at_or_after(from, |from| {
+                        ends.find(&hay.as_bytes()[from..])
+                            .map(|e| from + e..from + e + end.len())
+                    });
+                    let Some(e) = found else { continue };
+                    let range = s..e.end;
+                    if out.last() != Some(&range) {
+                        out.push(range);
                     }
                 }
                 out
@@ -252,13 +256,14 @@ impl Pattern {
         match self {
             Pattern::Exact(q) => matches_from(text, q, 0).collect(),
             Pattern::Span { start, end } => {
+                let mut next_end = NextEnd::default();
                 let mut out: Vec<Range<usize>> = Vec::new();
                 for s in matches_from(text, start, 0) {
-                    if let Some(e) = matches_from(text, end, s.end).next() {
-                        let range = s.start..e.end;
-                        if out.last() != Some(&range) {
-                            out.push(range);
-                        }
+                    let found = next_end.at_or_after(s.end, |from| matches_from(text, end, from).next());
+                    let Some(e) = found else { continue };
+                    let range = s.start..e.end;
+                    if out.last() != Some(&range) {
+                        out.push(range);
                     }
                 }
                 out
@@ -271,6 +276,36 @@ impl Pattern {
             Pattern::Exact(q) => q,
             Pattern::Span { start, .. } => start,
         }
+    }
+}
+
+/// The first match of a span's end at or after a position, for positions that only grow
+/// (each start of the span in turn). The last answer is kept: while the position has not
+/// passed the match found, it is still the first; and once no match is found, there is none
+/// further on. So the text is searched once, not once from every start (a quote whose end
+/// never occurs searched to the end of the text from each of its starts: 13 s on 7.5 MB).
+#[derive(Default)]
+struct NextEnd {
+    /// The position last asked about and its answer.
+    last: Option<(usize, Option<Range<usize>>)>,
+}
+
+impl NextEnd {
+    fn at_or_after(
+        &mut self,
+        from: usize,
+        search: impl FnOnce(usize) -> Option<Range<usize>>,
+    ) -> Option<Range<usize>> {
+        match &self.last {
+            Some((asked, None)) if *asked <= from => return None,
+            Some((asked, Some(found))) if *asked <= from && from <= found.start => {
+                return Some(found.clone())
+            }
+            _ => {}
+        }
+        let found = search(from);
+        self.last = Some((from, found.clone()));
+        found
     }
 }
 
@@ -406,6 +441,16 @@ mod tests {
             .into_iter()
             .map(|r| doc[n.original(doc, r)].to_string())
             .collect()
+    }
+
+    #[test]
+    fn spans_find_the_next_end_from_each_start_with_one_search() {
+        let doc = "a x b a y a z b c";
+        assert_eq!(find(doc, "a … b"), ["a x b", "a y a z b", "a z b"]);
+        assert!(find(doc, "a … never").is_empty());
+        let t = Pattern::new("a … b").unwrap();
+        assert_eq!(t.find_in(doc, true), [0..5, 6..15, 10..15]);
+        assert!(Pattern::new("a … never").unwrap().find_in(doc, true).is_empty());
     }
 
     #[test]

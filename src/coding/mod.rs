@@ -239,6 +239,9 @@ fn locate_in(
     quote: &str,
     occurrence: Option<usize>,
 ) -> Result<Range<usize>, String> {
+    // A sheet written for spreadsheets keeps a quote that starts like a formula (`-Yes`) as
+    // text with a `'` in front: the quote is what follows it.
+    let quote = crate::output::without_formula_guard(quote).unwrap_or(quote);
     let pattern = Pattern::new(quote)?;
     let found = pattern.find_in(&doc.text, text_is_nfc);
     let pick = match (occurrence, found.len()) {

@@ -1,10 +1,7 @@
 //! `.docx` transcripts: the paragraphs of `word/document.xml`, then read as plain text.
 
+use crate::unzip::{read_entry, Limits};
 use quick_xml::events::Event;
-use std::io::Read;
-
-/// The most uncompressed XML a transcript may hold; more is a zip bomb, not an interview.
-const MAX_XML: u64 = 256 * 1024 * 1024;
 
 /// The document's paragraphs as text, one paragraph a line, empty paragraphs left out.
 pub fn paragraphs(bytes: &[u8]) -> Result<Vec<String>, String> {
@@ -22,17 +19,14 @@ pub fn paragraphs(bytes: &[u8]) -> Result<Vec<String>, String> {
         "not a readable .docx: the zip archive is damaged or cut short; save it again from Word as .docx"
             .to_string()
     })?;
-    let mut entry = archive
+    let entry = archive
         .by_name("word/document.xml")
         .map_err(|_| "not a Word document: it has no word/document.xml".to_string())?;
-    let mut xml = String::new();
-    (&mut entry)
-        .take(MAX_XML)
-        .read_to_string(&mut xml)
-        .map_err(|e| format!("cannot read word/document.xml: {e}"))?;
-    if xml.len() as u64 >= MAX_XML {
-        return Err("word/document.xml is larger than 256 MiB".into());
-    }
+    // The limits a `.qdpx` has: a zip bomb is refused before it is expanded.
+    let sizes = (entry.size(), entry.compressed_size());
+    let bytes = read_entry(entry, "word/document.xml", sizes, 0, &Limits::docx())?;
+    let xml = String::from_utf8(bytes)
+        .map_err(|_| "word/document.xml is not UTF-8: save it again from Word as .docx".to_string())?;
     parse_document_xml(&xml)
 }
 

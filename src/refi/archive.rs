@@ -13,28 +13,7 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-/// How much an import may read, and how compressed an entry may be.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Total bytes decompressed (or read from a folder) for one import.
-    pub max_total: u64,
-    /// Largest uncompressed:compressed ratio for an entry bigger than `ratio_floor` bytes.
-    pub max_ratio: u64,
-    pub ratio_floor: u64,
-    /// Most entries an archive may list.
-    pub max_entries: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            max_total: 512 << 20,
-            max_ratio: 100,
-            ratio_floor: 1 << 20,
-            max_entries: 100_000,
-        }
-    }
-}
+pub use crate::unzip::Limits;
 
 /// Where a project's files come from.
 pub struct Container {
@@ -85,14 +64,9 @@ impl Container {
             if entry.is_dir() || name.is_empty() {
                 continue;
             }
-            let (declared, compressed) = (entry.size(), entry.compressed_size().max(1));
-            if declared > limits.ratio_floor && declared / compressed > limits.max_ratio {
-                bail!(
-                    "{file}: refusing entry `{name}`: it would expand {}-fold ({declared} bytes from {compressed}), more than the {}-fold allowed (a zip bomb?)",
-                    declared / compressed,
-                    limits.max_ratio
-                );
-            }
+            limits
+                .check_ratio(&name, entry.size(), entry.compressed_size())
+                .map_err(|why| anyhow::anyhow!("{file}: {why}"))?;
             if entry.encrypted() {
                 bail!(
                     "{file}: entry `{name}` is encrypted: thematic cannot read password-protected archives"
@@ -143,6 +117,11 @@ impl Container {
             limits,
             read_so_far: 0,
         }
+    }
+
+    /// The limits this container reads within.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// Whether the project came in a `.qdpx` archive (else it is a bare `.qde`).
@@ -214,32 +193,9 @@ impl Container {
         let entry = archive
             .by_index(i)
             .with_context(|| format!("{file}: cannot read entry `{name}`"))?;
-        let declared = entry.size();
-        let compressed = entry.compressed_size().max(1);
-        if declared > self.limits.ratio_floor && declared / compressed > self.limits.max_ratio {
-            bail!(
-                "{file}: refusing entry `{name}`: it expands {}-fold ({} bytes from {}), more than the {}-fold allowed (a zip bomb?)",
-                declared / compressed,
-                declared,
-                compressed,
-                self.limits.max_ratio
-            );
-        }
-        let budget = self.limits.max_total.saturating_sub(self.read_so_far);
-        if declared > budget {
-            bail!(
-                "{file}: refusing entry `{name}`: reading its {declared} bytes would pass the {}-byte limit on what one import reads",
-                self.limits.max_total
-            );
-        }
-        let mut bytes = Vec::with_capacity(declared as usize);
-        entry
-            .take(declared + 1)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("{file}: cannot decompress entry `{name}`"))?;
-        if bytes.len() as u64 > declared {
-            bail!("{file}: refusing entry `{name}`: it holds more data than its header declares");
-        }
+        let sizes = (entry.size(), entry.compressed_size());
+        let bytes = crate::unzip::read_entry(entry, name, sizes, self.read_so_far, &self.limits)
+            .map_err(|why| anyhow::anyhow!("{file}: {why}"))?;
         self.read_so_far += bytes.len() as u64;
         Ok(bytes)
     }

@@ -5,7 +5,7 @@
 //! text refuses the whole import (the project is not what it claims to be); things thematic
 //! cannot hold (pictures, sets, empty selections...) are left out and listed in the summary.
 
-use super::archive::Container;
+use super::archive::{Container, Limits};
 use super::offsets::Unit;
 use super::people::{add_speakers, participants_csv, people, People};
 use super::qde::{self, Qde};
@@ -29,6 +29,11 @@ pub struct Folder {
 /// Reads the XML of a project or codebook file into its root element; errors name the file
 /// and line.
 pub fn read_xml(bytes: &[u8], file: &str) -> Result<xml::Element> {
+    read_xml_within(bytes, file, &Limits::default())
+}
+
+/// [`read_xml`] within the XML tree budget of `limits`.
+fn read_xml_within(bytes: &[u8], file: &str, limits: &Limits) -> Result<xml::Element> {
     let text = match bytes {
         [0xFF, 0xFE, rest @ ..] => encoding_rs::UTF_16LE
             .decode_without_bom_handling_and_without_replacement(rest)
@@ -39,7 +44,7 @@ pub fn read_xml(bytes: &[u8], file: &str) -> Result<xml::Element> {
         _ => std::str::from_utf8(bytes).ok().map(str::to_string),
     }
     .ok_or_else(|| anyhow!("{file}: not UTF-8 (or UTF-16) text"))?;
-    xml::parse(&text).map_err(|e| match e.line {
+    xml::parse_within(&text, limits.max_xml_tree).map_err(|e| match e.line {
         Some(line) => anyhow!("{file}:{line}: {}", e.message),
         None => anyhow!("{file}: {}", e.message),
     })
@@ -48,13 +53,14 @@ pub fn read_xml(bytes: &[u8], file: &str) -> Result<xml::Element> {
 /// Imports the project in `container` into a folder.
 pub fn project(container: &mut Container) -> Result<(Folder, Summary)> {
     let qde_file = format!("{}: {}", container.file, container.qde_name);
-    let root = read_xml(&container.read_qde()?, &qde_file)?;
+    let root = read_xml_within(&container.read_qde()?, &qde_file, &container.limits())?;
     match root.name.as_str() {
         "Project" => {}
         "CodeBook" => bail!("{qde_file} is a codebook: use `thematic import qdc`"),
         other => bail!("{qde_file}: the root element is <{other}>, not a REFI-QDA <Project>"),
     }
     let q = qde::read_project(&root).map_err(|e| anyhow!("{qde_file}:{}: {}", e.line, e.message))?;
+    unique_guids(&q, &qde_file)?;
     let unit = Unit::for_origin(&q.origin);
     let mut summary = start_summary(&q, &container.file, unit);
     let notes = read_notes(&q, container, &qde_file, &mut summary)?;
@@ -70,7 +76,8 @@ pub fn project(container: &mut Container) -> Result<(Folder, Summary)> {
         .map(|c| c.code.clone())
         .filter(|c| !c.is_empty())
         .collect();
-    let plan = plan(&unfold(&q.codes, &coded));
+    let tree = unfold(&q.codes, &coded).map_err(|e| anyhow!("{qde_file}:{}: {}", e.line, e.message))?;
+    let plan = plan(&tree).map_err(|e| anyhow!("{qde_file}:{}: {}", e.line, e.message))?;
     summary.themes = plan.themes.len();
     summary.categories = plan.categories();
     summary.codes = plan.codes();
@@ -149,7 +156,8 @@ pub fn codebook(bytes: &[u8], file: &str) -> Result<(String, Summary)> {
         other => bail!("{file}: the root element is <{other}>, not a REFI-QDA <CodeBook>"),
     }
     let q = qde::read_codebook(&root);
-    let plan = plan(&unfold(&q.codes, &HashSet::new()));
+    let tree = unfold(&q.codes, &HashSet::new()).map_err(|e| anyhow!("{file}:{}: {}", e.line, e.message))?;
+    let plan = plan(&tree).map_err(|e| anyhow!("{file}:{}: {}", e.line, e.message))?;
     let mut summary = Summary {
         file: file.to_string(),
         origin: q.origin.clone(),
@@ -163,6 +171,50 @@ pub fn codebook(bytes: &[u8], file: &str) -> Result<(String, Summary)> {
         summary.skip_many(what.clone(), *n);
     }
     Ok((render(&plan), summary))
+}
+
+/// Refuses a project where two text sources share a GUID (or have none), or two codes share
+/// one: codings are tied to sources and codes by GUID, so importing them would silently merge
+/// two transcripts into one, or give one code's codings to the other.
+fn unique_guids(q: &Qde, qde_file: &str) -> Result<()> {
+    let mut sources: HashMap<&str, &qde::Source> = HashMap::new();
+    for s in &q.sources {
+        if let Some(first) = sources.insert(s.guid.as_str(), s) {
+            let what = if s.guid.is_empty() {
+                format!(
+                    "TextSource `{}` and TextSource `{}` (line {}) have no GUID",
+                    s.name, first.name, first.line
+                )
+            } else {
+                format!(
+                    "TextSource `{}` has the GUID of TextSource `{}` (line {})",
+                    s.name, first.name, first.line
+                )
+            };
+            bail!("{qde_file}:{}: {what}: their codings cannot be told apart, nothing was imported (give each source its own GUID)", s.line);
+        }
+    }
+    let mut codes: HashMap<&str, &qde::Code> = HashMap::new();
+    let mut stack: Vec<&qde::Code> = q.codes.iter().collect();
+    let mut all = Vec::new();
+    while let Some(c) = stack.pop() {
+        all.push(c);
+        stack.extend(c.children.iter());
+    }
+    // In document order, so the message names the first code as first.
+    all.sort_by_key(|c| c.line);
+    for c in all.into_iter().filter(|c| !c.guid.is_empty()) {
+        if let Some(first) = codes.insert(c.guid.as_str(), c) {
+            bail!(
+                "{qde_file}:{}: Code `{}` has the GUID of Code `{}` (line {}): their codings cannot be told apart, nothing was imported (give each code its own GUID)",
+                c.line,
+                c.name,
+                first.name,
+                first.line
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The counts read from the project, before anything is imported.

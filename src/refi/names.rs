@@ -138,7 +138,7 @@ pub const RULE_KEYS: [&str; 6] = ["include", "exclude", "example", "search", "re
 pub fn split_rules(description: &str) -> (Vec<String>, Vec<(String, String)>) {
     let mut text = Vec::new();
     let mut rules: Vec<(String, String)> = Vec::new();
-    for line in description.lines() {
+    for (line, _) in crate::codebook::source_lines(description) {
         let rule = line.split_once(':').and_then(|(k, v)| {
             let key = k.trim().to_lowercase();
             let value = one_line(v);

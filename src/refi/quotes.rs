@@ -3,6 +3,7 @@
 //! matcher `thematic check` uses so that every row anchors on the passage it came from.
 
 use crate::coding::anchor::{Normalized, Pattern};
+use crate::output::spreadsheet_text;
 use std::ops::Range;
 
 /// A row of a coding sheet.
@@ -72,12 +73,10 @@ pub fn sheet_csv(rows: &[Row]) -> Vec<u8> {
     for r in rows {
         let codes = r.codes.join(";");
         let occurrence = r.occurrence.map(|n| n.to_string()).unwrap_or_default();
-        let mut record = vec![
-            r.document.as_str(),
-            r.quote.as_str(),
-            codes.as_str(),
-            r.memo.as_str(),
-        ];
+        // People open coding sheets in spreadsheets: a quote or memo that starts like a
+        // formula gets the `'` that keeps it text (the quote matcher looks past it).
+        let (quote, memo) = (spreadsheet_text(&r.quote), spreadsheet_text(&r.memo));
+        let mut record = vec![r.document.as_str(), &quote, codes.as_str(), &memo];
         if with_occurrence {
             record.push(&occurrence);
         }

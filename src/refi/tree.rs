@@ -31,67 +31,108 @@ pub struct Node {
     pub coded: bool,
     pub description: String,
     pub children: Vec<Node>,
+    /// The line of the code in the XML (of the code whose name made it, for a parent).
+    pub line: usize,
 }
 
-/// The tree with `A::B` names unfolded into `A` > `B`.
-pub fn unfold(codes: &[qde::Code], coded: &HashSet<String>) -> Vec<Node> {
+/// The deepest a code may sit, counting its parents and the parts of an `A::B` name: far
+/// beyond any codebook people read (REFI-QDA trees are rarely ten deep), and shallow enough
+/// that the ids of nested codes (`a/b/c`) stay short.
+pub const MAX_DEPTH: usize = 64;
+
+/// The longest code id an import writes, in bytes: a nested code's id holds its parents'.
+pub const MAX_ID_LEN: usize = 1000;
+
+/// Why a code tree is not imported: the message and the line of the code in the XML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooBig {
+    pub line: usize,
+    pub message: String,
+}
+
+/// A name as a message shows it: at most 60 characters.
+fn shown(name: &str) -> String {
+    let flat = one_line(name);
+    match flat.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &flat[..i]),
+        None => flat,
+    }
+}
+
+/// The tree with `A::B` names unfolded into `A` > `B`; refused when a code sits deeper than
+/// [`MAX_DEPTH`].
+pub fn unfold(codes: &[qde::Code], coded: &HashSet<String>) -> Result<Vec<Node>, TooBig> {
+    unfold_at(codes, coded, 0)
+}
+
+fn unfold_at(codes: &[qde::Code], coded: &HashSet<String>, depth: usize) -> Result<Vec<Node>, TooBig> {
     let mut out: Vec<Node> = Vec::new();
     for c in codes {
-        let node = Node {
-            guid: Some(c.guid.clone()),
-            name: String::new(),
-            codable: c.codable,
-            coded: coded.contains(&c.guid),
-            description: c.description.clone(),
-            children: unfold(&c.children, coded),
-        };
         let parts: Vec<&str> = c
             .name
             .split("::")
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .collect();
+        let levels = depth + parts.len().max(1);
+        if levels > MAX_DEPTH {
+            return Err(TooBig {
+                line: c.line,
+                message: format!(
+                    "code `{}` sits {levels} levels deep (its parents and the parts of its `A::B` name): thematic imports code trees at most {MAX_DEPTH} levels deep",
+                    shown(&c.name)
+                ),
+            });
+        }
+        let node = Node {
+            guid: Some(c.guid.clone()),
+            name: String::new(),
+            codable: c.codable,
+            coded: coded.contains(&c.guid),
+            description: c.description.clone(),
+            children: unfold_at(&c.children, coded, levels)?,
+            line: c.line,
+        };
         place(&mut out, &parts, node);
     }
-    out
+    Ok(out)
 }
 
+/// Puts `node` at `path` under `siblings`, making the parents the path names that are not
+/// there yet. A loop, not recursion: the path is as long as a name has parts.
 fn place(siblings: &mut Vec<Node>, path: &[&str], mut node: Node) {
-    match path {
-        [] | [_] => {
-            node.name = path
-                .first()
-                .map_or_else(|| "(unnamed)".to_string(), |n| one_line(n));
-            // ATLAS.ti may list `Coke::diet Coke` before `Coke` itself: the parent unfolded
-            // from the child's name is then a placeholder, and the code is that parent, not a
-            // second node of the same name beside it.
-            match siblings
-                .iter_mut()
-                .find(|s| s.guid.is_none() && s.name == node.name)
-            {
-                Some(placeholder) => {
-                    let children = std::mem::take(&mut placeholder.children);
-                    *placeholder = Node {
-                        children: children.into_iter().chain(node.children).collect(),
-                        ..node
-                    };
-                }
-                None => siblings.push(node),
+    let (parents, last) = match path {
+        [] => (path, None),
+        [parents @ .., last] => (parents, Some(*last)),
+    };
+    let mut level = siblings;
+    for first in parents {
+        let at = match level.iter().position(|s| s.name == *first) {
+            Some(i) => i,
+            None => {
+                level.push(Node {
+                    name: first.to_string(),
+                    line: node.line,
+                    ..Node::default()
+                });
+                level.len() - 1
             }
-        }
-        [first, rest @ ..] => {
-            let at = match siblings.iter().position(|s| s.name == *first) {
-                Some(i) => i,
-                None => {
-                    siblings.push(Node {
-                        name: first.to_string(),
-                        ..Node::default()
-                    });
-                    siblings.len() - 1
-                }
+        };
+        level = &mut level[at].children;
+    }
+    node.name = last.map_or_else(|| "(unnamed)".to_string(), one_line);
+    // ATLAS.ti may list `Coke::diet Coke` before `Coke` itself: the parent unfolded from the
+    // child's name is then a placeholder, and the code is that parent, not a second node of
+    // the same name beside it.
+    match level.iter_mut().find(|s| s.guid.is_none() && s.name == node.name) {
+        Some(placeholder) => {
+            let children = std::mem::take(&mut placeholder.children);
+            *placeholder = Node {
+                children: children.into_iter().chain(node.children).collect(),
+                ..node
             };
-            place(&mut siblings[at].children, rest, node);
         }
+        None => level.push(node),
     }
 }
 
@@ -138,8 +179,9 @@ impl Plan {
     }
 }
 
-/// Maps the tree onto themes, categories and codes.
-pub fn plan(nodes: &[Node]) -> Plan {
+/// Maps the tree onto themes, categories and codes; refused when a code's id would be longer
+/// than [`MAX_ID_LEN`].
+pub fn plan(nodes: &[Node]) -> Result<Plan, TooBig> {
     let mut p = Planner::default();
     let is_code_leaf = |n: &Node| n.children.is_empty() && (n.codable || n.coded);
     for n in nodes.iter().filter(|n| is_code_leaf(n)) {
@@ -175,17 +217,32 @@ pub fn plan(nodes: &[Node]) -> Plan {
         }
         p.plan.themes.push(theme);
     }
-    p.plan
+    match p.too_long {
+        Some(e) => Err(e),
+        None => Ok(p.plan),
+    }
 }
 
 #[derive(Default)]
 struct Planner {
     plan: Plan,
     unique: Unique,
+    /// The first code whose id would be too long.
+    too_long: Option<TooBig>,
 }
 
 impl Planner {
     fn code(&mut self, base: &str, n: &Node) -> CodeEntry {
+        if base.len() > MAX_ID_LEN && self.too_long.is_none() {
+            self.too_long = Some(TooBig {
+                line: n.line,
+                message: format!(
+                    "code `{}`: its id (which holds its parents', `a/b/c`) would be {} characters long, more than the {MAX_ID_LEN} an import writes",
+                    shown(&n.name),
+                    base.len()
+                ),
+            });
+        }
         let id = self.unique.take(base);
         let (text, rules) = split_rules(&n.description);
         if let Some(g) = &n.guid {
@@ -211,11 +268,17 @@ impl Planner {
     }
 
     fn subtree(&mut self, n: &Node, parent: Option<&str>, out: &mut Vec<CodeEntry>) {
+        if self.too_long.is_some() {
+            return;
+        }
         let base = match parent {
             Some(p) => format!("{p}/{}", slug(&n.name)),
             None => slug(&n.name),
         };
         let entry = self.code(&base, n);
+        if self.too_long.is_some() {
+            return;
+        }
         let id = entry.id.clone();
         out.push(entry);
         for c in &n.children {
@@ -229,7 +292,8 @@ impl Planner {
 /// start of a line that Markdown would take for a heading, list or other block.
 pub fn block_text(description: &str) -> String {
     let mut paragraphs: Vec<Vec<String>> = vec![Vec::new()];
-    for line in description.lines() {
+    // A lone CR ends a line as it does in codebook.md (a `.qdc` may hold `&#13;`).
+    for (line, _) in crate::codebook::source_lines(description) {
         let line = line.trim();
         if line.is_empty() {
             if !paragraphs.last().is_some_and(Vec::is_empty) {
@@ -376,7 +440,7 @@ mod tests {
             code("", "SYS::REQ1", vec![]),
         ];
         let coded: HashSet<String> = ["t".to_string()].into();
-        let plan = plan(&unfold(&tree, &coded));
+        let plan = plan(&unfold(&tree, &coded).unwrap()).unwrap();
         assert_eq!(plan.ungrouped[0].id, "flat-code");
         assert_eq!(plan.ungrouped[0].definition, "Flat code");
         let t = &plan.themes[0];
@@ -405,21 +469,48 @@ mod tests {
             parent,
             code("later", "Coke::zero", vec![]),
         ];
-        let nodes = unfold(&tree, &HashSet::new());
+        let nodes = unfold(&tree, &HashSet::new()).unwrap();
         assert_eq!(nodes.len(), 1, "{nodes:#?}");
         assert_eq!(nodes[0].guid.as_deref(), Some("coke"));
         let children: Vec<&str> = nodes[0].children.iter().map(|n| n.name.as_str()).collect();
         assert_eq!(children, ["full-fat Coke", "diet Coke", "zero"]);
-        let plan = plan(&nodes);
+        let plan = plan(&nodes).unwrap();
         assert!(plan.ungrouped.is_empty());
         assert_eq!(plan.themes[0].description, "the breakfast of champions");
         let ids: Vec<&str> = plan.themes[0].codes.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, ["full-fat-coke", "diet-coke", "zero"]);
         // Coded, it carries its codings in a code of its own, as a nested parent does.
         let coded: HashSet<String> = ["coke".to_string()].into();
-        let plan = super::plan(&unfold(&tree, &coded));
+        let plan = super::plan(&unfold(&tree, &coded).unwrap()).unwrap();
         assert_eq!(plan.ids["coke"], "coke");
         assert_eq!(plan.themes[0].codes[0].id, "coke");
+    }
+
+    #[test]
+    fn deep_names_and_long_ids_are_refused_not_recursed() {
+        let mut deep = code("d", &vec!["A"; 100_000].join("::"), vec![]);
+        deep.line = 7;
+        let e = unfold(&[deep], &HashSet::new()).unwrap_err();
+        assert_eq!(e.line, 7);
+        assert!(e.message.contains("100000 levels deep"), "{e:?}");
+        // Nesting and name parts count together.
+        let nested = code(
+            "n",
+            &vec!["A"; 60].join("::"),
+            vec![code("m", "B::C::D::E::F", vec![])],
+        );
+        assert!(unfold(&[nested], &HashSet::new()).is_err());
+        let ok = vec!["A"; MAX_DEPTH].join("::");
+        let nodes = unfold(&[code("k", &ok, vec![])], &HashSet::new()).unwrap();
+        let plan = plan(&nodes).unwrap();
+        assert_eq!(plan.codes(), 62);
+        let long = vec!["x".repeat(100); 12].join("::");
+        let e = plan_of(&long).unwrap_err();
+        assert!(e.message.contains("characters long"), "{e:?}");
+    }
+
+    fn plan_of(name: &str) -> Result<Plan, TooBig> {
+        plan(&unfold(&[code("k", name, vec![])], &HashSet::new()).unwrap())
     }
 
     #[test]
@@ -432,7 +523,7 @@ mod tests {
         tree[0].description = "# not a heading\n- not a list\n\n\n1. not a list\ntext  \n".into();
         tree[0].children[0].children[0].description =
             "Line one\nline two\ninclude: this\npolarity: negative".into();
-        let plan = plan(&unfold(&tree, &HashSet::new()));
+        let plan = plan(&unfold(&tree, &HashSet::new()).unwrap()).unwrap();
         let md = render(&plan);
         let mut d = Diagnostics::default();
         let book = Codebook::parse(&md, "codebook.md", &mut d);

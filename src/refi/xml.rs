@@ -56,13 +56,34 @@ pub struct XmlError {
     pub message: String,
 }
 
-/// Parses a whole document into its root element.
+/// Parses a whole document into its root element, within the default tree budget.
 pub fn parse(text: &str) -> Result<Element, XmlError> {
+    parse_within(text, crate::unzip::Limits::default().max_xml_tree)
+}
+
+/// What an element costs in memory beyond its own bytes of text: the struct, its place in its
+/// parent's list (which grows by doubling) and the allocation of its name.
+const ELEMENT_COST: u64 = 2 * std::mem::size_of::<Element>() as u64 + 32;
+/// What an attribute costs beyond its bytes: its pair, its place in the list, two allocations.
+const ATTRIBUTE_COST: u64 = 2 * std::mem::size_of::<(String, String)>() as u64 + 64;
+
+/// Parses a whole document into its root element, refusing it once the tree would take more
+/// than `budget` bytes of memory (estimated as it is built): a document of tiny elements
+/// costs many times its size as a tree.
+pub fn parse_within(text: &str, budget: u64) -> Result<Element, XmlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.starts_with('\u{feff}') {
+        return Err(XmlError {
+            line: Some(1),
+            message: "not well-formed XML: a second byte-order mark at the start".into(),
+        });
+    }
     let mut reader = quick_xml::Reader::from_str(text);
     let mut lines = LineCounter::default();
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    let mut cost: u64 = 0;
+    let mut elements: u64 = 0;
     loop {
         let at = reader.buffer_position() as usize;
         let event = reader.read_event().map_err(|e| XmlError {
@@ -104,6 +125,23 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                         .attrs
                         .push((a.key.local_name().as_ref().to_string(), value.into_owned()));
                 }
+                elements += 1;
+                cost += ELEMENT_COST
+                    + element.name.len() as u64
+                    + element
+                        .attrs
+                        .iter()
+                        .map(|(k, v)| ATTRIBUTE_COST + (k.len() + v.len()) as u64)
+                        .sum::<u64>();
+                if cost > budget {
+                    return Err(error(
+                        format!(
+                            "the XML would take more than {} MiB of memory as a tree ({elements} elements so far): thematic stops here rather than exhaust memory",
+                            budget >> 20
+                        ),
+                        &mut lines,
+                    ));
+                }
                 if empty {
                     close(element, &mut stack, &mut root);
                 } else {
@@ -116,14 +154,18 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
             }
             Event::Text(t) => {
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.xml10_content());
+                    let content = t.xml10_content();
+                    cost += content.len() as u64;
+                    top.text.push_str(&content);
                 } else if !t.trim().is_empty() {
                     return Err(error("text outside the root element".into(), &mut lines));
                 }
             }
             Event::CData(c) => {
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&c.xml10_content());
+                    let content = c.xml10_content();
+                    cost += content.len() as u64;
+                    top.text.push_str(&content);
                 }
             }
             Event::GeneralRef(r) => {
@@ -187,7 +229,12 @@ struct LineCounter {
 
 impl LineCounter {
     fn line_at(&mut self, text: &str, pos: usize) -> usize {
-        let pos = pos.min(text.len());
+        // The reader's positions are bytes; one inside a character (a byte-order mark or
+        // other text it skipped) counts as the character's start.
+        let mut pos = pos.min(text.len());
+        while !text.is_char_boundary(pos) {
+            pos -= 1;
+        }
         if pos < self.pos {
             return 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..pos]).count();
         }
@@ -340,6 +387,27 @@ mod tests {
         assert!(parse("").is_err());
         let deep = "<a>".repeat(MAX_DEPTH + 1) + &"</a>".repeat(MAX_DEPTH + 1);
         assert!(parse(&deep).unwrap_err().message.contains("deeper"));
+    }
+
+    #[test]
+    fn positions_inside_a_character_do_not_panic_the_line_counter() {
+        let text = "\u{feff}<a>\n\u{feff}</a>";
+        let mut lines = LineCounter::default();
+        assert_eq!(lines.line_at(text, 1), 1);
+        assert_eq!(lines.line_at(text, 9), 2);
+        assert_eq!(lines.line_at(text, 2), 1);
+        let e = parse("\u{feff}\u{feff}<a/>").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(parse("\u{feff}<a/>").is_ok());
+    }
+
+    #[test]
+    fn a_tree_past_its_memory_budget_is_refused() {
+        let doc = format!("<Project>\n{}</Project>", "<a b=\"c\"/>".repeat(1000));
+        assert_eq!(parse(&doc).unwrap().children.len(), 1000);
+        let e = parse_within(&doc, 100 * (ELEMENT_COST + ATTRIBUTE_COST)).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("memory"), "{e:?}");
     }
 
     #[test]

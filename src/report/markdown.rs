@@ -27,22 +27,63 @@ pub fn text(s: &str) -> String {
     out
 }
 
-/// Codebook prose keeps its Markdown (emphasis, links, lists) but can never be raw HTML:
-/// `<`, `>` and `&` outside code spans are backslash-escaped (inside them they are shown as
-/// typed anyway).
+/// Codebook prose keeps its Markdown emphasis and lists, but can never be raw HTML, a link or
+/// an image (report.html promises that nothing is fetched and nothing leads away): `<`, `>`,
+/// `&`, `[` and `]` outside code spans are backslash-escaped, so links and images show as the
+/// text they were typed as. A backtick starts a code span only when a run of as many
+/// backticks closes it, as in CommonMark; a lone one is escaped, so it cannot switch the
+/// escaping off for the rest of the text.
 pub fn prose(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut in_code = false;
-    for c in s.chars() {
-        if c == '`' {
-            in_code = !in_code;
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '\\' => {
+                // An escape the author typed stays one (`\*`); a backslash before anything
+                // else is a character of its own.
+                let escaped = rest[1..].chars().next().filter(char::is_ascii_punctuation);
+                let len = 1 + escaped.map_or(0, char::len_utf8);
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+            }
+            '`' => {
+                let run = rest.len() - rest.trim_start_matches('`').len();
+                match closing_run(&rest[run..], run) {
+                    Some(end) => {
+                        let span = run + end + run;
+                        out.push_str(&rest[..span]);
+                        rest = &rest[span..];
+                    }
+                    None => {
+                        out.push_str(&"\\`".repeat(run));
+                        rest = &rest[run..];
+                    }
+                }
+            }
+            _ => {
+                if matches!(c, '<' | '>' | '&' | '[' | ']') {
+                    out.push('\\');
+                }
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
         }
-        if !in_code && matches!(c, '<' | '>' | '&') {
-            out.push('\\');
-        }
-        out.push(c);
     }
     out
+}
+
+/// Where a run of exactly `n` backticks starts in `s`, closing a code span.
+fn closing_run(s: &str, n: usize) -> Option<usize> {
+    let mut at = 0;
+    while let Some(i) = s[at..].find('`') {
+        let start = at + i;
+        let run = s[start..].len() - s[start..].trim_start_matches('`').len();
+        if run == n {
+            return Some(start);
+        }
+        at = start + run;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -63,5 +104,17 @@ mod tests {
             prose("*ok* <img src=x> & `<b>`"),
             "*ok* \\<img src=x\\> \\& `<b>`"
         );
+    }
+
+    #[test]
+    fn prose_shows_links_and_images_as_text_and_a_lone_backtick_escapes_nothing_away() {
+        assert_eq!(
+            prose("![](https://x/p.png) [a](https://x) \\[b\\]"),
+            "!\\[\\](https://x/p.png) \\[a\\](https://x) \\[b\\]"
+        );
+        assert_eq!(prose("one ` tick <b>"), "one \\` tick \\<b\\>");
+        assert_eq!(prose("``a ` b`` <i>"), "``a ` b`` \\<i\\>");
+        assert_eq!(prose("`a`` <i>"), "\\`a\\`\\` \\<i\\>");
+        assert_eq!(prose("back\\slash é"), "back\\slash é");
     }
 }

@@ -11,7 +11,7 @@ use crate::analysis::counts::{count, By};
 use crate::analysis::nodes::Level;
 use crate::analysis::triangulation::{triangulate, Thresholds, Triangulation};
 use crate::codebook::CodeIdx;
-use crate::output::{Format, Table};
+use crate::output::Table;
 use crate::participants::ParticipantIdx;
 use crate::project::Project;
 use markdown as md;
@@ -187,7 +187,7 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
     out.push('\n');
 
     // 6. Warnings.
-    let mut warnings = warnings(project, &placed, &tri);
+    let mut warnings = warnings(project, &placed, &tri, &redact);
     if load_errors > 0 {
         warnings.insert(
             0,
@@ -202,7 +202,8 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
         out.push_str("None.\n");
     } else {
         for w in &warnings {
-            let _ = writeln!(out, "- {}", md::prose(&redact(w)));
+            // Markdown already: what came from the project's files is escaped in it.
+            let _ = writeln!(out, "- {w}");
         }
     }
 
@@ -268,7 +269,7 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
         redact_table(&mut table, &redact);
         extra.push((
             "tables/agreement.csv".to_string(),
-            table.render(Format::Csv).into_bytes(),
+            table.spreadsheet_csv().into_bytes(),
         ));
     }
     let files: BTreeMap<String, Vec<u8>> = [
@@ -278,19 +279,19 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
         ("figures/references.svg".to_string(), bars.into_bytes()),
         (
             "tables/themes.csv".to_string(),
-            themes_table.render(Format::Csv).into_bytes(),
+            themes_table.spreadsheet_csv().into_bytes(),
         ),
         (
             "tables/triangulation.csv".to_string(),
-            tri_table.render(Format::Csv).into_bytes(),
+            tri_table.spreadsheet_csv().into_bytes(),
         ),
         (
             "tables/references-by-group.csv".to_string(),
-            stats_table.render(Format::Csv).into_bytes(),
+            stats_table.spreadsheet_csv().into_bytes(),
         ),
         (
             "tables/quotes.csv".to_string(),
-            quotes_table.render(Format::Csv).into_bytes(),
+            quotes_table.spreadsheet_csv().into_bytes(),
         ),
     ]
     .into_iter()
@@ -548,7 +549,15 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
     out
 }
 
-fn warnings(project: &Project, placed: &[Placed], tri: &Triangulation) -> Vec<String> {
+/// The warnings as Markdown lines: names from the project's files (themes, participants'
+/// labels, codes) are redacted and escaped as text, so none can become a link or an image.
+fn warnings(
+    project: &Project,
+    placed: &[Placed],
+    tri: &Triangulation,
+    redact: &dyn Fn(&str) -> String,
+) -> Vec<String> {
+    let name = |s: &str| md::text(&redact(s));
     let mut out = Vec::new();
     let book = &project.codebook;
     let code_stats = count(project, Level::Code, &By::all());
@@ -556,8 +565,8 @@ fn warnings(project: &Project, placed: &[Placed], tri: &Triangulation) -> Vec<St
         .unsorted_codes()
         .map(|(i, c)| {
             format!(
-                "`{}` ({})",
-                c.id,
+                "{} ({})",
+                code_span(&redact(&c.id)),
                 plural(
                     code_stats.total(code_stats.nodes.of_code[i]).references,
                     "passage",
@@ -579,11 +588,17 @@ fn warnings(project: &Project, placed: &[Placed], tri: &Triangulation) -> Vec<St
         let row = &tri.rows[t];
         let groups_present = row.cells.iter().filter(|c| c.participants > 0).count();
         if n == 1 {
-            out.push(format!("The theme \"{}\" rests on one participant.", theme.name));
+            out.push(format!(
+                "The theme \"{}\" rests on one participant.",
+                name(&theme.name)
+            ));
         } else if groups_present == 1 && tri.groups.len() > 1 {
-            out.push(format!("The theme \"{}\" rests on one group.", theme.name));
+            out.push(format!("The theme \"{}\" rests on one group.", name(&theme.name)));
         } else if n == 0 {
-            out.push(format!("The theme \"{}\" has no coded passages.", theme.name));
+            out.push(format!(
+                "The theme \"{}\" has no coded passages.",
+                name(&theme.name)
+            ));
         }
     }
     let total = placed.len();
@@ -595,11 +610,22 @@ fn warnings(project: &Project, placed: &[Placed], tri: &Triangulation) -> Vec<St
     for (label, n) in per {
         if total > 0 && n * 4 > total {
             out.push(format!(
-                "{label} supplies {n} of the report's {total} quotes (more than a quarter)."
+                "{} supplies {n} of the report's {total} quotes (more than a quarter).",
+                name(label)
             ));
         }
     }
     out
+}
+
+/// A code id as a code span; anything but a valid id (letters, digits, `-`, `_`, `/`) as
+/// escaped text.
+fn code_span(id: &str) -> String {
+    if crate::text::is_code_id(id) {
+        format!("`{id}`")
+    } else {
+        md::text(id)
+    }
 }
 
 /// Inter-coder agreement for the methods appendix: when the approach is codebook or

@@ -18,6 +18,7 @@ mod edit;
 mod extracts;
 mod findings;
 mod gitrepo;
+mod hostile;
 mod layouts;
 mod map;
 mod merge;

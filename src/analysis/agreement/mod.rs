@@ -339,9 +339,49 @@ fn coded(list: Option<&Vec<Range<usize>>>, unit: &Range<usize>) -> bool {
     list.get(i).is_some_and(|r| r.start < unit.end)
 }
 
+/// Which of the compared coders coded a unit: bit `k` for coder `k`, for any number of
+/// coders (a `u64` held 63 at most). One word orders as the `u64` did.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Mask(Vec<u64>);
+
+impl Mask {
+    fn none(m: usize) -> Mask {
+        Mask(vec![0; m.div_ceil(64).max(1)])
+    }
+
+    fn of(m: usize, coded: impl Fn(usize) -> bool) -> Mask {
+        let mut mask = Mask::none(m);
+        for k in (0..m).filter(|&k| coded(k)) {
+            mask.set(k, true);
+        }
+        mask
+    }
+
+    fn set(&mut self, k: usize, on: bool) {
+        if on {
+            self.0[k / 64] |= 1 << (k % 64);
+        } else {
+            self.0[k / 64] &= !(1 << (k % 64));
+        }
+    }
+
+    fn has(&self, k: usize) -> bool {
+        self.0[k / 64] >> (k % 64) & 1 == 1
+    }
+
+    fn is_none(&self) -> bool {
+        self.0.iter().all(|&w| w == 0)
+    }
+
+    /// Some coders coded it and some did not.
+    fn is_mixed(&self, m: usize) -> bool {
+        !self.is_none() && (0..m).any(|k| !self.has(k))
+    }
+}
+
 /// A unit's values: 1 for each coder who coded it, 0 otherwise.
-fn unit_of(mask: u64, m: usize, weight: f64) -> Unit {
-    Unit::weighted((0..m).map(|k| Some(((mask >> k) & 1) as u32)).collect(), weight)
+fn unit_of(mask: &Mask, m: usize, weight: f64) -> Unit {
+    Unit::weighted((0..m).map(|k| Some(mask.has(k) as u32)).collect(), weight)
 }
 
 fn record(
@@ -349,11 +389,11 @@ fn record(
     code: CodeIdx,
     document: usize,
     chars: Range<usize>,
-    mask: u64,
+    mask: &Mask,
     m: usize,
 ) {
-    let coded_by: Vec<CoderIdx> = (0..m).filter(|k| mask >> k & 1 == 1).collect();
-    let not_by: Vec<CoderIdx> = (0..m).filter(|k| mask >> k & 1 == 0).collect();
+    let coded_by: Vec<CoderIdx> = (0..m).filter(|&k| mask.has(k)).collect();
+    let not_by: Vec<CoderIdx> = (0..m).filter(|&k| !mask.has(k)).collect();
     out.push(Disagreement {
         code,
         document,
@@ -371,8 +411,7 @@ fn char_units(
     m: usize,
     disagreements: &mut Vec<Disagreement>,
 ) -> Vec<Unit> {
-    let full = (1u64 << m) - 1;
-    let mut weights: BTreeMap<u64, f64> = BTreeMap::new();
+    let mut weights: BTreeMap<Mask, f64> = BTreeMap::new();
     for &d in documents {
         // Sweep the boundaries of every coder's intervals.
         let mut events: Vec<(usize, i8, usize)> = Vec::new();
@@ -383,13 +422,13 @@ fn char_units(
             }
         }
         events.sort_unstable();
-        let mut mask = 0u64;
+        let mut mask = Mask::none(m);
         let mut at = 0;
         let mut covered = 0;
-        let mut run: Option<(usize, u64)> = None;
+        let mut run: Option<(usize, Mask)> = None;
         for (pos, kind, k) in events {
-            if pos > at && mask != 0 {
-                *weights.entry(mask).or_default() += (pos - at) as f64;
+            if pos > at && !mask.is_none() {
+                *weights.entry(mask.clone()).or_default() += (pos - at) as f64;
                 covered += pos - at;
             }
             // Disagreement runs: maximal stretches with one mixed mask.
@@ -397,33 +436,29 @@ fn char_units(
                 run = match run {
                     Some((start, rm)) if rm == mask => Some((start, rm)),
                     Some((start, rm)) => {
-                        if rm != 0 && rm != full {
-                            record(disagreements, code, d, start..at, rm, m);
+                        if rm.is_mixed(m) {
+                            record(disagreements, code, d, start..at, &rm, m);
                         }
-                        Some((at, mask))
+                        Some((at, mask.clone()))
                     }
-                    None => Some((at, mask)),
+                    None => Some((at, mask.clone())),
                 };
             }
             at = pos;
-            if kind > 0 {
-                mask |= 1 << k;
-            } else {
-                mask &= !(1 << k);
-            }
+            mask.set(k, kind > 0);
         }
         if let Some((start, rm)) = run {
-            if rm != 0 && rm != full && at > start {
-                record(disagreements, code, d, start..at, rm, m);
+            if rm.is_mixed(m) && at > start {
+                record(disagreements, code, d, start..at, &rm, m);
             }
         }
         let chars = project.documents[d].chars;
-        *weights.entry(0).or_default() += chars.saturating_sub(covered) as f64;
+        *weights.entry(Mask::none(m)).or_default() += chars.saturating_sub(covered) as f64;
     }
     weights
         .into_iter()
         .filter(|(_, w)| *w > 0.0)
-        .map(|(mask, w)| unit_of(mask, m, w))
+        .map(|(mask, w)| unit_of(&mask, m, w))
         .collect()
 }
 
@@ -435,24 +470,26 @@ fn block_units(
     m: usize,
     disagreements: &mut Vec<Disagreement>,
 ) -> Vec<Unit> {
-    let full = (1u64 << m) - 1;
-    let mut weights: BTreeMap<u64, f64> = BTreeMap::new();
+    let mut weights: BTreeMap<Mask, f64> = BTreeMap::new();
     for (&d, units) in documents.iter().zip(blocks) {
         let lists: Vec<Option<&Vec<Range<usize>>>> = (0..m).map(|k| intervals.get(&(code, d, k))).collect();
         if lists.iter().all(Option::is_none) {
             // Nobody coded this document with the code: every unit is uncoded by all.
-            *weights.entry(0).or_default() += units.len() as f64;
+            *weights.entry(Mask::none(m)).or_default() += units.len() as f64;
             continue;
         }
         for unit in units {
-            let mask = (0..m).fold(0u64, |acc, k| acc | ((coded(lists[k], unit) as u64) << k));
-            *weights.entry(mask).or_default() += 1.0;
-            if mask != 0 && mask != full {
-                record(disagreements, code, d, unit.clone(), mask, m);
+            let mask = Mask::of(m, |k| coded(lists[k], unit));
+            if mask.is_mixed(m) {
+                record(disagreements, code, d, unit.clone(), &mask, m);
             }
+            *weights.entry(mask).or_default() += 1.0;
         }
     }
-    weights.into_iter().map(|(mask, w)| unit_of(mask, m, w)).collect()
+    weights
+        .into_iter()
+        .map(|(mask, w)| unit_of(&mask, m, w))
+        .collect()
 }
 
 fn segment_units(
@@ -481,17 +518,19 @@ fn segment_units(
             match matched {
                 Some(j) => {
                     b_used[j] = true;
-                    units.push(unit_of(0b11, 2, 1.0));
+                    units.push(unit_of(&Mask::of(2, |_| true), 2, 1.0));
                 }
                 None => {
-                    units.push(unit_of(0b01, 2, 1.0));
-                    record(disagreements, code, d, ra.clone(), 0b01, 2);
+                    let first = Mask::of(2, |k| k == 0);
+                    units.push(unit_of(&first, 2, 1.0));
+                    record(disagreements, code, d, ra.clone(), &first, 2);
                 }
             }
         }
         for (rb, _) in b.iter().zip(&b_used).filter(|(_, used)| !**used) {
-            units.push(unit_of(0b10, 2, 1.0));
-            record(disagreements, code, d, rb.clone(), 0b10, 2);
+            let second = Mask::of(2, |k| k == 1);
+            units.push(unit_of(&second, 2, 1.0));
+            record(disagreements, code, d, rb.clone(), &second, 2);
         }
     }
     units
@@ -529,6 +568,18 @@ fn atlas_segments(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks_hold_any_number_of_coders_and_order_as_one_word_did() {
+        let m = 130;
+        let mask = Mask::of(m, |k| k == 0 || k == 64 || k == 129);
+        assert!(mask.has(64) && mask.has(129) && !mask.has(63));
+        assert!(mask.is_mixed(m));
+        assert!(!Mask::of(m, |_| true).is_mixed(m) && !Mask::none(m).is_mixed(m));
+        let a = Mask::of(3, |k| k == 1);
+        let b = Mask::of(3, |k| k == 0 || k == 1);
+        assert!(a < b, "2 < 3 as u64 masks");
+    }
 
     #[test]
     fn intervals_merge_and_lookup() {
