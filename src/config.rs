@@ -43,6 +43,7 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
         Some(&["by", "level", "prominence_ratio", "overrides"]),
     ),
     ("search", Some(&["language"])),
+    ("labels", None),
 ];
 
 /// Which kind of thematic analysis the team is doing (Braun & Clarke's typology).
@@ -231,6 +232,8 @@ pub struct Config {
     pub report: ReportSettings,
     pub triangulation: TriangulationSettings,
     pub search: SearchSettings,
+    /// Labels for attribute values, per attribute: `[labels.site] ASH = "Ashvale"`.
+    pub labels: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

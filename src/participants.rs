@@ -211,6 +211,8 @@ enum Part {
     Group,
     /// A participants.csv column.
     Attribute(usize),
+    /// A document attribute (`source`, `wave`...): the quoted document's value.
+    Document(String),
 }
 
 impl Default for Attribution {
@@ -222,8 +224,13 @@ impl Default for Attribution {
 }
 
 impl Attribution {
-    /// Reads a template: `{label}`, `{id}`, `{group}` and any participants.csv column name.
-    pub fn parse(template: &str, participants: &Participants) -> Result<Attribution, String> {
+    /// Reads a template: `{label}`, `{id}`, `{group}`, any participants.csv column name and any
+    /// document attribute (`documents`: their names).
+    pub fn parse(
+        template: &str,
+        participants: &Participants,
+        documents: &[String],
+    ) -> Result<Attribution, String> {
         let mut parts = Vec::new();
         let mut rest = template;
         while let Some(open) = rest.find('{') {
@@ -240,9 +247,11 @@ impl Attribution {
                 "group" => Part::Group,
                 _ => match participants.attributes.iter().position(|a| a == name) {
                     Some(i) => Part::Attribute(i),
+                    None if documents.iter().any(|d| d == name) => Part::Document(name.to_string()),
                     None => {
                         let mut known = vec!["label", "id", "group"];
                         known.extend(participants.attributes.iter().map(String::as_str));
+                        known.extend(documents.iter().map(String::as_str));
                         return Err(format!(
                             "unknown placeholder `{{{name}}}`: use {}{}",
                             known
@@ -263,8 +272,14 @@ impl Attribution {
         Ok(Attribution { parts })
     }
 
-    /// The attribution of a quote by `p`; `group_label` gives a group id's label.
-    pub fn render(&self, p: &Participant, group_label: &dyn Fn(&str) -> String) -> String {
+    /// The attribution of a quote by `p`; `group_label` gives a group id's label, `document`
+    /// the quoted document's value of an attribute.
+    pub fn render(
+        &self,
+        p: &Participant,
+        group_label: &dyn Fn(&str) -> String,
+        document: &dyn Fn(&str) -> String,
+    ) -> String {
         let mut out = String::new();
         for part in &self.parts {
             match part {
@@ -273,6 +288,7 @@ impl Attribution {
                 Part::Id => out.push_str(&p.id),
                 Part::Group => out.push_str(&group_label(&p.group)),
                 Part::Attribute(i) => out.push_str(&p.attributes[*i]),
+                Part::Document(name) => out.push_str(&document(name)),
             }
         }
         out
@@ -327,17 +343,22 @@ mod tests {
     #[test]
     fn attribution_placeholders_are_resolved_or_refused() {
         let (p, _) = parse("id,group,label,site\nP7,partner,Partner 7i,North\n", &[]);
-        let a = Attribution::parse("({label}, {site}; {group})", &p).unwrap();
+        let docs = ["source".to_string(), "wave".to_string()];
+        let a = Attribution::parse("({label}, {site}; {group}, {wave})", &p, &docs).unwrap();
         let group = |g: &str| g.to_uppercase();
-        assert_eq!(a.render(p.get(0), &group), "(Partner 7i, North; PARTNER)");
+        let document = |a: &str| format!("<{a}>");
         assert_eq!(
-            Attribution::parse("({lable})", &p).unwrap_err(),
-            "unknown placeholder `{lable}`: use {label}, {id}, {group}, {site} (did you mean `label`?)"
+            a.render(p.get(0), &group, &document),
+            "(Partner 7i, North; PARTNER, <wave>)"
         );
-        assert!(Attribution::parse("({label", &p).is_err());
+        assert_eq!(
+            Attribution::parse("({lable})", &p, &docs).unwrap_err(),
+            "unknown placeholder `{lable}`: use {label}, {id}, {group}, {site}, {source}, {wave} (did you mean `label`?)"
+        );
+        assert!(Attribution::parse("({label", &p, &docs).is_err());
         assert_eq!(
             Attribution::default(),
-            Attribution::parse("({label})", &p).unwrap()
+            Attribution::parse("({label})", &p, &docs).unwrap()
         );
     }
 

@@ -191,11 +191,6 @@ impl Project {
                 })
             }
         };
-        let attribution = Attribution::parse(&config.report.attribution, &participants).unwrap_or_else(|e| {
-            let line = crate::config::find_line(&config_text, Some("report"), "attribution");
-            diags.error(CONFIG_FILE, line, format!("[report] attribution: {e}"));
-            Attribution::default()
-        });
         let names = Redactions::names(
             &known_names(&participants, &documents),
             &config.report.name_replacement,
@@ -208,6 +203,30 @@ impl Project {
             &participants,
             &mut diags,
         );
+        let attribution = Attribution::parse(
+            &config.report.attribution,
+            &participants,
+            &document_attributes.names,
+        )
+        .unwrap_or_else(|e| {
+            let line = crate::config::find_line(&config_text, Some("report"), "attribution");
+            diags.error(CONFIG_FILE, line, format!("[report] attribution: {e}"));
+            Attribution::default()
+        });
+        for attribute in config.labels.keys() {
+            if !participants.has_attribute(attribute) && !document_attributes.has(attribute) {
+                let mut known: Vec<&str> = participants.attributes.iter().map(String::as_str).collect();
+                known.extend(document_attributes.names.iter().map(String::as_str));
+                diags.warning(
+                    CONFIG_FILE,
+                    crate::config::find_line(&config_text, None, &format!("labels.{attribute}")),
+                    format!(
+                        "[labels.{attribute}] names no attribute{}: its labels are not used",
+                        crate::diagnostics::did_you_mean(attribute, known.into_iter())
+                    ),
+                );
+            }
+        }
         let redactions_file = config.report.redactions.clone();
         let redactions = match read_text(root, &redactions_file, false, &mut diags) {
             Some(text) => Redactions::parse(&text, &redactions_file, &mut diags),

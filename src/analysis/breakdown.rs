@@ -94,6 +94,31 @@ impl Key {
     }
 }
 
+/// How a value of the breakdown reads for people: group labels from `[groups]`, other
+/// attributes' from `[labels.ATTR]`, each part of a crossed value in turn.
+pub fn label(project: &Project, by: &By, value: &str) -> String {
+    let parts: Vec<&str> = if by.keys.len() > 1 {
+        value.split(" / ").collect()
+    } else {
+        vec![value]
+    };
+    parts
+        .iter()
+        .zip(&by.keys)
+        .map(|(v, k)| match k {
+            Key::Group => project.config.group_label(v).to_string(),
+            k => project
+                .config
+                .labels
+                .get(k.name())
+                .and_then(|l| l.get(*v))
+                .cloned()
+                .unwrap_or_else(|| v.to_string()),
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
 /// Every attribute name `--by` and `--where` take.
 pub fn known(project: &Project) -> Vec<String> {
     let mut known: Vec<String> = ["group", "participant", "document"]
@@ -187,7 +212,7 @@ impl Where {
     }
 
     /// Whether a unit passes; a unit the key cannot ask (no participant) does not.
-    fn passes(&self, project: &Project, p: Option<usize>, d: Option<usize>) -> bool {
+    pub fn passes(&self, project: &Project, p: Option<usize>, d: Option<usize>) -> bool {
         match self.key.value(project, p, d) {
             Some(v) => (v == self.value || (v == NONE && self.value.is_empty())) != self.negate,
             None => false,

@@ -37,6 +37,9 @@ pub struct Query {
     pub participants: Vec<ParticipantIdx>,
     /// Group ids.
     pub groups: Vec<String>,
+    /// `--where`: a passage stays when one of its speakers (or, with none, its document)
+    /// passes every condition.
+    pub conditions: Vec<super::breakdown::Where>,
 }
 
 /// One extract.
@@ -152,6 +155,17 @@ pub fn retrieve(project: &Project, query: &Query) -> Vec<Extract> {
         });
     }
     let people = &project.participants;
+    out.retain(|e| {
+        query.conditions.is_empty()
+            || super::breakdown::Breakdown::units(&e.participants)
+                .into_iter()
+                .any(|p| {
+                    query
+                        .conditions
+                        .iter()
+                        .all(|c| c.passes(project, p, Some(e.document)))
+                })
+    });
     out.retain(|e| {
         (query.documents.is_empty() || query.documents.contains(&e.document))
             && (query.participants.is_empty()

@@ -1,7 +1,7 @@
 //! `thematic codebook`: the code tree, and changing a code everywhere.
 
-use super::{emit, Findings, Global, Outcome};
-use crate::analysis::counts::{count, By};
+use super::{emit, Filters, Findings, Global, Outcome};
+use crate::analysis::counts::{count_where, By};
 use crate::analysis::nodes::Level;
 use crate::edit::{self, Plan};
 use crate::fsutil::write_all_atomic;
@@ -25,6 +25,8 @@ pub struct Args {
     /// Output format (table prints the tree)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    filters: Filters,
     #[command(flatten)]
     findings: Findings,
 }
@@ -61,7 +63,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         }
         None => {
             let project = global.load_findings(&args.findings)?;
-            emit(&tree(&project, args.counts, args.format))?;
+            let filters = args.filters.resolve(&project)?;
+            emit(&tree(&project, args.counts, &filters, args.format))?;
             Ok(Outcome::Done)
         }
     }
@@ -112,11 +115,16 @@ fn apply(plan: &Plan, what: &str) -> Result<Outcome> {
 }
 
 /// The code tree as an indented outline (terminal) or as records.
-fn tree(project: &Project, counts: bool, format: Format) -> String {
+fn tree(
+    project: &Project,
+    counts: bool,
+    filters: &[crate::analysis::breakdown::Where],
+    format: Format,
+) -> String {
     let book = &project.codebook;
-    let code_stats = count(project, Level::Code, &By::all());
-    let cat_stats = count(project, Level::Category, &By::all());
-    let theme_stats = count(project, Level::Theme, &By::all());
+    let code_stats = count_where(project, Level::Code, &By::all(), filters);
+    let cat_stats = count_where(project, Level::Category, &By::all(), filters);
+    let theme_stats = count_where(project, Level::Theme, &By::all(), filters);
     let mut t = Table::new(&[
         "level",
         "theme",

@@ -1,6 +1,6 @@
 //! `thematic extracts`: every coded extract at a node, attributed, for review.
 
-use super::{emit, Global, Outcome, Who};
+use super::{emit, Filters, Global, Outcome, Who};
 use crate::analysis::extracts::{self, Extract, Node, Query};
 use crate::diagnostics::did_you_mean;
 use crate::output::{Format, Table};
@@ -35,6 +35,8 @@ pub struct Args {
     not: Vec<String>,
     #[command(flatten)]
     who: Who,
+    #[command(flatten)]
+    filters: Filters,
     /// Only this coder's coding [default: the coders whose coding makes the findings]
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     coder: Vec<String>,
@@ -162,6 +164,7 @@ fn query(project: &Project, args: &Args) -> Result<Query> {
         )
     };
     Ok(Query {
+        conditions: args.filters.resolve(project)?,
         nodes,
         all_of,
         not,

@@ -68,6 +68,15 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let Some(format) = args.format.table() else {
         anyhow::bail!("--format svg draws change over time: add --over ATTR (such as --over wave), or use csv for the table");
     };
-    emit(&stats.table().render(format))?;
+    let mut table = stats.table();
+    if matches!(format, crate::output::Format::Table | crate::output::Format::Md) {
+        // For people, values read with their labels; csv and json keep the values as they are.
+        for row in &mut table.rows {
+            if let crate::output::Cell::Text(v) = &row[3] {
+                row[3] = crate::analysis::breakdown::label(&project, &by, v).into();
+            }
+        }
+    }
+    emit(&table.render(format))?;
     Ok(Outcome::Done)
 }

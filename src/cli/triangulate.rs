@@ -56,13 +56,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let text = match args.format {
         Format::Csv | Format::Json => tri.table().render(args.format),
         f => {
-            let label = |g: &str| {
-                if by.is(&Key::Group) {
-                    project.config.group_label(g).to_string()
-                } else {
-                    g.to_string()
-                }
-            };
+            let label = |g: &str| crate::analysis::breakdown::label(&project, &by, g);
             let mut out = tri.matrix(label).render(f);
             let notes: Vec<String> = tri
                 .rows

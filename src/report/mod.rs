@@ -109,9 +109,16 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
     let quote_block = |out: &mut String, qs: &[quotes::Quote]| {
         for q in qs {
             let p = project.participants.get(q.participant);
-            let attribution = project
-                .attribution
-                .render(p, &|g| project.config.group_label(g).to_string());
+            let attribution =
+                project
+                    .attribution
+                    .render(p, &|g| project.config.group_label(g).to_string(), &|a| {
+                        project
+                            .document_attributes
+                            .get(q.document, a)
+                            .unwrap_or("")
+                            .to_string()
+                    });
             let _ = writeln!(
                 out,
                 "> {} {}\n",

@@ -266,3 +266,77 @@ code,past,wave,2,0,1,0,0,1,faded\n"
     let out = d.run(&["stats", "--format", "svg"]);
     assert_eq!(out.code, 2);
 }
+
+#[test]
+fn attributions_take_document_attributes() {
+    let d = fixture();
+    d.write(
+        "thematic.toml",
+        "[groups]\nstaff = \"Staff\"\npartner = \"Partners\"\n\n[report]\nattribution = \"({label}, {site}, wave {wave})\"\n",
+    );
+    d.run(&["report"]).ok();
+    let md = d.read("report/report.md");
+    assert!(md.contains("Trust is good. (Staff A, north, wave 1)"), "{md}");
+    assert!(md.contains("Trust is gone. (Staff A, north, wave 2)"), "{md}");
+}
+
+#[test]
+fn attribute_values_read_with_their_labels() {
+    let d = fixture();
+    d.write(
+        "thematic.toml",
+        "[groups]\nstaff = \"Staff\"\npartner = \"Partners\"\n\n[labels.site]\nnorth = \"Northvale\"\nsouth = \"Southby\"\n\n[labels.wave]\n1 = \"2015\"\n",
+    );
+    let table = d.run(&["stats", "--by", "site,wave"]).ok().stdout;
+    assert!(
+        table.contains("Northvale / 2015")
+            && table.contains("Southby / 2015")
+            && table.contains("Northvale / 2"),
+        "{table}"
+    );
+    // Files and scripts keep the values.
+    let csv = d.run(&["stats", "--by", "site", "--format", "csv"]).ok().stdout;
+    assert!(
+        csv.contains(",site,north,") && !csv.contains("Northvale"),
+        "{csv}"
+    );
+    let tri = d.run(&["triangulate", "--by", "site"]).ok().stdout;
+    assert!(tri.lines().next().unwrap().contains("Northvale"), "{tri}");
+    d.write("thematic.toml", "[labels.sitee]\nnorth = \"N\"\n");
+    let out = d.run(&["check"]);
+    assert!(
+        out.problems().iter().any(|p| p.starts_with(
+            "warning: thematic.toml:1: [labels.sitee] names no attribute (did you mean `site`?)"
+        )),
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn where_filters_extracts_and_the_codebook_counts() {
+    let d = fixture();
+    let out = d
+        .run(&[
+            "extracts", "--code", "trust", "--where", "wave=2", "--format", "csv",
+        ])
+        .ok()
+        .stdout;
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains(",A-w2,") && out.contains("Trust is gone."), "{out}");
+    // The field note has no participant but has a team.
+    let out = d
+        .run(&[
+            "extracts", "--code", "trust", "--where", "team=red", "--format", "csv",
+        ])
+        .ok()
+        .stdout;
+    assert_eq!(out.lines().count(), 3, "{out}");
+    let out = d
+        .run(&["codebook", "--counts", "--where", "site=south", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert!(
+        out.contains("code,Relations,,trust,trust.,1,1,positive,,"),
+        "{out}"
+    );
+}

@@ -213,7 +213,7 @@ fn an_unknown_attribution_placeholder_is_an_error_not_a_literal() {
         .collect();
     assert_eq!(
         errors,
-        [format!("error: thematic.toml:{line}: [report] attribution: unknown placeholder `{{lable}}`: use {{label}}, {{id}}, {{group}}, {{site}} (did you mean `label`?)").as_str()]
+        [format!("error: thematic.toml:{line}: [report] attribution: unknown placeholder `{{lable}}`: use {{label}}, {{id}}, {{group}}, {{site}}, {{source}} (did you mean `label`?)").as_str()]
     );
     assert_eq!(d.run(&["report"]).code, 2);
     no_report(&d);
