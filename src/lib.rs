@@ -28,4 +28,5 @@ pub mod refi;
 pub mod report;
 pub mod revision;
 pub mod search;
+pub mod serve;
 pub mod text;
