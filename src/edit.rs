@@ -337,3 +337,187 @@ pub fn write_record_with(fields: &[String], replaced: &str, delimiter: u8) -> St
     s.push_str(ending);
     s
 }
+
+/// A passage to code, as `thematic code` and the browser workspace give it.
+#[derive(Debug, Clone, Default)]
+pub struct NewCoding {
+    pub document: String,
+    pub quote: String,
+    pub codes: Vec<String>,
+    pub memo: Option<String>,
+    pub coder: String,
+    /// Which occurrence of the quote (1-based), where it occurs more than once.
+    pub occurrence: Option<usize>,
+    pub exemplar: bool,
+    /// Allow codes the codebook does not have yet (listed as unsorted).
+    pub new_code: bool,
+    /// Start a sheet for a coder who has none yet, when other coders' sheets exist.
+    pub new_coder: bool,
+}
+
+/// What [`add_coding`] wrote.
+#[derive(Debug)]
+pub struct Coded {
+    pub appended: Appended,
+    /// The document's index and the passage's byte range in its text.
+    pub document: usize,
+    pub bytes: std::ops::Range<usize>,
+    /// Codes not in the codebook, each with its message (only with `new_code`).
+    pub warnings: Vec<String>,
+}
+
+/// Checks a coding (the coder's name, the document, the codes, the quote found exactly once or
+/// at its occurrence, no row coding the same passage already) and appends its row to
+/// `coding/<coder>.csv`. Nothing is written when a check fails.
+pub fn add_coding(project: &Project, new: &NewCoding) -> Result<Coded> {
+    let coder = new.coder.as_str();
+    if coder.is_empty() || coder.contains(['/', '\\']) || coder.starts_with('.') {
+        bail!("invalid coder name `{coder}`: it becomes the file name coding/<coder>.csv");
+    }
+    if project.coder(coder).is_none() && !project.coders.is_empty() && !new.new_coder {
+        bail!(
+            "there is no sheet for coder `{coder}` (sheets: {}){}; nothing was written (--new-coder starts coding/{coder}.csv)",
+            project.coders.join(", "),
+            did_you_mean(coder, project.coders.iter().map(String::as_str))
+        );
+    }
+    let doc_idx = project.document_named(&new.document)?;
+    let doc = &project.documents[doc_idx];
+    let codes = &new.codes;
+    if codes.is_empty() {
+        bail!("no codes given");
+    }
+    let mut warnings = Vec::new();
+    for c in codes {
+        if !is_code_id(c) {
+            bail!("invalid code id `{c}`: use letters, digits, `-`, `_` and `/` only");
+        }
+        if project
+            .codebook
+            .code(c)
+            .is_none_or(|i| project.codebook.codes[i].unsorted)
+        {
+            let ids = project.codebook.sorted_codes().map(|(_, c)| c.id.as_str());
+            let hint = did_you_mean(c, ids);
+            if !new.new_code {
+                bail!(
+                    "code `{c}` is not in the codebook{hint}; nothing was written (--new-code codes with it anyway, listed as unsorted until the codebook has it)"
+                );
+            }
+            warnings.push(format!(
+                "code `{c}` is not in the codebook: it will be listed as unsorted{hint}"
+            ));
+        }
+    }
+    let occurrence = new.occurrence;
+    let bytes = crate::coding::locate(doc, &new.quote, occurrence).map_err(anyhow::Error::msg)?;
+    if let Some(same) = project.coder(coder).and_then(|c| {
+        project
+            .segments
+            .iter()
+            .find(|s| s.coder == c && s.document == doc_idx && s.bytes == bytes)
+    }) {
+        let ids: Vec<&str> = same
+            .codes
+            .iter()
+            .map(|&i| project.codebook.codes[i].id.as_str())
+            .collect();
+        bail!(
+            "{}/{coder}.csv:{} already codes this passage of {} (codes: {}); nothing was written (add the codes to that row instead)",
+            project.config.coding.sheets,
+            same.line,
+            doc.id,
+            ids.join(";")
+        );
+    }
+
+    let mut wanted: Vec<&str> = REQUIRED.to_vec();
+    wanted.push("memo");
+    if occurrence.is_some() {
+        wanted.push("occurrence");
+    }
+    if new.exemplar {
+        wanted.push("exemplar");
+    }
+    let value = |h: &str| -> String {
+        match h {
+            "document" => new.document.clone(),
+            "quote" => new.quote.clone(),
+            "codes" => codes.join(";"),
+            "memo" => new.memo.clone().unwrap_or_default(),
+            "occurrence" => occurrence.map(|n| n.to_string()).unwrap_or_default(),
+            "exemplar" if new.exemplar => "yes".into(),
+            _ => String::new(),
+        }
+    };
+    let appended = append_row(project, coder, &wanted, value)?;
+    Ok(Coded {
+        appended,
+        document: doc_idx,
+        bytes,
+        warnings,
+    })
+}
+
+/// Why [`remove_row`] refused.
+#[derive(Debug)]
+pub enum RemoveError {
+    /// The row on disk is not the one the caller saw: nothing was changed.
+    Changed(String),
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for RemoveError {
+    fn from(e: anyhow::Error) -> Self {
+        RemoveError::Other(e)
+    }
+}
+
+/// Removes the row at `line` of `coder`'s sheet, if it still holds `document`, `quote` and
+/// `codes` as the caller saw them; any other row keeps its exact bytes.
+pub fn remove_row(
+    project: &Project,
+    coder: &str,
+    line: usize,
+    document: &str,
+    quote: &str,
+    codes: &[String],
+) -> std::result::Result<String, RemoveError> {
+    let Some(c) = project.coder(coder) else {
+        return Err(anyhow!("there is no sheet for coder `{coder}`").into());
+    };
+    let sheet = project
+        .sheets
+        .iter()
+        .find(|s| s.coder == project.coders[c])
+        .ok_or_else(|| anyhow!("there is no sheet for coder `{coder}`"))?;
+    if sheet.format == SheetFormat::Xlsx {
+        return Err(anyhow!("{}", xlsx_not_rewritten(&sheet.path)).into());
+    }
+    let path = project.root.join(&sheet.path);
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", sheet.path))?;
+    let file = SheetText::decode(bytes).map_err(|e| anyhow!("{}: {e}", sheet.path))?;
+    let mut diags = Diagnostics::default();
+    let table = CsvTable::parse_with(&file.text, &sheet.path, &REQUIRED, file.delimiter, &mut diags)
+        .filter(|_| diags.errors() == 0)
+        .ok_or_else(|| anyhow!("{} has problems to fix first, nothing was changed", sheet.path))?;
+    let col = |name: &str| table.column(name).expect("required column");
+    let (d, q, k) = (col("document"), col("quote"), col("codes"));
+    let row = table.rows.iter().find(|r| r.line == line);
+    let same = row.is_some_and(|r| {
+        r.fields[d] == document && r.fields[q] == quote && split_codes(&r.fields[k]) == codes
+    });
+    let Some(row) = row.filter(|_| same) else {
+        return Err(RemoveError::Changed(format!(
+            "{}:{line} has changed since the page loaded it; nothing was removed (reload to see the sheet as it is now)",
+            sheet.path
+        )));
+    };
+    let mut text = file.text.clone();
+    text.replace_range(row.bytes.clone(), "");
+    let out = file
+        .encode(&text, &sheet.path)
+        .map_err(|e| anyhow!("{e} (nothing was changed)"))?;
+    write_atomic(&path, &out)?;
+    Ok(sheet.path.clone())
+}

@@ -28,5 +28,6 @@ pub mod refi;
 pub mod report;
 pub mod revision;
 pub mod search;
+pub mod serve;
 pub mod text;
 pub mod unzip;

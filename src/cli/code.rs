@@ -1,10 +1,9 @@
 //! `thematic code`: append a checked row to a coding sheet, atomically.
 
 use super::{emit, Global, Outcome};
-use crate::coding::{locate, split_codes, REQUIRED};
-use crate::diagnostics::did_you_mean;
-use crate::edit::{append_row, Appended};
-use crate::text::{excerpt, is_code_id};
+use crate::coding::split_codes;
+use crate::edit::{add_coding, Appended, Coded, NewCoding};
+use crate::text::excerpt;
 use anyhow::{bail, Result};
 
 /// Append a checked row to a coding sheet
@@ -59,84 +58,31 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             }
         ),
     };
-    if coder.is_empty() || coder.contains(['/', '\\']) || coder.starts_with('.') {
-        bail!("invalid coder name `{coder}`: it becomes the file name coding/<coder>.csv");
-    }
-    if project.coder(&coder).is_none() && !project.coders.is_empty() && !args.new_coder {
-        bail!(
-            "there is no sheet for coder `{coder}` (sheets: {}){}; nothing was written (--new-coder starts coding/{coder}.csv)",
-            project.coders.join(", "),
-            did_you_mean(&coder, project.coders.iter().map(String::as_str))
-        );
-    }
-    let doc_idx = project.document_named(&args.document)?;
-    let doc = &project.documents[doc_idx];
     let codes = split_codes(&args.codes);
-    if codes.is_empty() {
-        bail!("no codes given");
+    let coded = add_coding(
+        &project,
+        &NewCoding {
+            document: args.document.clone(),
+            quote: args.quote.clone(),
+            codes: codes.clone(),
+            memo: args.memo.clone(),
+            coder,
+            occurrence: args.occurrence.map(|n| n as usize),
+            exemplar: args.exemplar,
+            new_code: args.new_code,
+            new_coder: args.new_coder,
+        },
+    )?;
+    for w in &coded.warnings {
+        eprintln!("warning: {w}");
     }
-    for c in &codes {
-        if !is_code_id(c) {
-            bail!("invalid code id `{c}`: use letters, digits, `-`, `_` and `/` only");
-        }
-        if project
-            .codebook
-            .code(c)
-            .is_none_or(|i| project.codebook.codes[i].unsorted)
-        {
-            let ids = project.codebook.sorted_codes().map(|(_, c)| c.id.as_str());
-            let hint = did_you_mean(c, ids);
-            if !args.new_code {
-                bail!(
-                    "code `{c}` is not in the codebook{hint}; nothing was written (--new-code codes with it anyway, listed as unsorted until the codebook has it)"
-                );
-            }
-            eprintln!("warning: code `{c}` is not in the codebook: it will be listed as unsorted{hint}");
-        }
-    }
-    let occurrence = args.occurrence.map(|n| n as usize);
-    let bytes = locate(doc, &args.quote, occurrence).map_err(anyhow::Error::msg)?;
-    if let Some(same) = project.coder(&coder).and_then(|c| {
-        project
-            .segments
-            .iter()
-            .find(|s| s.coder == c && s.document == doc_idx && s.bytes == bytes)
-    }) {
-        let ids: Vec<&str> = same
-            .codes
-            .iter()
-            .map(|&i| project.codebook.codes[i].id.as_str())
-            .collect();
-        bail!(
-            "{}/{coder}.csv:{} already codes this passage of {} (codes: {}); nothing was written (add the codes to that row instead)",
-            project.config.coding.sheets,
-            same.line,
-            doc.id,
-            ids.join(";")
-        );
-    }
-
-    let mut wanted: Vec<&str> = REQUIRED.to_vec();
-    wanted.push("memo");
-    if occurrence.is_some() {
-        wanted.push("occurrence");
-    }
-    if args.exemplar {
-        wanted.push("exemplar");
-    }
-    let value = |h: &str| -> String {
-        match h {
-            "document" => args.document.clone(),
-            "quote" => args.quote.clone(),
-            "codes" => codes.join(";"),
-            "memo" => args.memo.clone().unwrap_or_default(),
-            "occurrence" => occurrence.map(|n| n.to_string()).unwrap_or_default(),
-            "exemplar" if args.exemplar => "yes".into(),
-            _ => String::new(),
-        }
-    };
-    let Appended { file, line } = append_row(&project, &coder, &wanted, value)?;
-
+    let Coded {
+        appended: Appended { file, line },
+        document,
+        bytes,
+        ..
+    } = coded;
+    let doc = &project.documents[document];
     let turns = doc.turns_overlapping(&bytes);
     let speakers: Vec<&str> = doc.turns[turns]
         .iter()

@@ -19,6 +19,7 @@ mod merge_sheet;
 mod report;
 mod saturation;
 mod search;
+mod serve;
 mod shell;
 mod stats;
 mod triangulate;
@@ -66,6 +67,7 @@ enum Command {
     Codebook(codebook::Args),
     Extracts(extracts::Args),
     Search(search::Args),
+    Serve(serve::Args),
     Autocode(autocode::Args),
     Stats(stats::Args),
     Triangulate(triangulate::Args),
@@ -115,6 +117,7 @@ pub fn run() -> i32 {
         Command::Report(a) => report::run(&cli.global, a),
         Command::Diff(a) => diff::run(&cli.global, a),
         Command::Search(a) => search::run(&cli.global, a),
+        Command::Serve(a) => serve::run(&cli.global, a),
         Command::Completions(a) => shell::completions(a),
         Command::Man(a) => shell::man(a),
         Command::Stats(a) => stats::run(&cli.global, a),

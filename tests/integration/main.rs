@@ -29,6 +29,7 @@ mod refi_peers;
 mod report;
 mod saturation;
 mod search;
+mod serve;
 mod sheets;
 mod stats;
 mod triangulate;

@@ -1,0 +1,320 @@
+//! `thematic serve`: the real binary on a free port, driven over plain HTTP.
+
+use crate::util::{Dir, FIXTURE_BEN};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+/// The running server; killed when dropped, even when a test fails.
+struct Server {
+    child: Child,
+    port: u16,
+    token: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(dir: &Dir) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_thematic"))
+        .args(["serve", "--port", "0", "--coder", "ben", "-p"])
+        .arg(dir.path())
+        .env_remove("THEMATIC_CODER")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut line = String::new();
+    let stdout = child.stdout.take().unwrap();
+    let mut server = Server {
+        child,
+        port: 0,
+        token: String::new(),
+    };
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let rest = line
+        .trim()
+        .strip_prefix("http://127.0.0.1:")
+        .unwrap_or_else(|| panic!("a URL on 127.0.0.1, not {line:?}"));
+    let (port, token) = rest.split_once("/?token=").unwrap();
+    server.port = port.parse().unwrap();
+    server.token = token.to_string();
+    assert_eq!(server.token.len(), 32);
+    server
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Server {
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// A request with the token in the query and the right `Host`.
+    fn call(&self, method: &str, path: &str, body: &str) -> Reply {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let path = format!("{path}{sep}token={}", self.token);
+        self.raw(method, &path, &[("Host", &self.host())], body)
+    }
+
+    fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        if !body.is_empty() {
+            req.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
+        }
+        req.push_str("\r\n");
+        req.push_str(body);
+        s.write_all(req.as_bytes()).unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+        Reply {
+            status: head[9..12].parse().unwrap(),
+            head: head.to_string(),
+            body: body.to_string(),
+        }
+    }
+}
+
+fn json(r: &Reply) -> serde_json::Value {
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("JSON ({e}): {}", r.body))
+}
+
+/// Character offsets of the `nth` (1-based) occurrence of `quote` in a document's text.
+fn range(server: &Server, doc: &str, quote: &str, nth: usize) -> (usize, usize) {
+    let text = json(&server.call("GET", &format!("/api/documents/{doc}"), ""))["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let byte = text.match_indices(quote).nth(nth - 1).unwrap().0;
+    let start = text[..byte].chars().count();
+    (start, start + quote.chars().count())
+}
+
+#[test]
+fn a_request_without_the_right_token_is_refused() {
+    let dir = Dir::project();
+    let server = serve(&dir);
+    let host = server.host();
+    let r = server.raw("GET", "/api/documents", &[("Host", &host)], "");
+    assert_eq!(r.status, 401, "{}", r.body);
+    assert!(json(&r)["error"].as_str().unwrap().contains("token"));
+    let r = server.raw("GET", "/api/documents?token=0123", &[("Host", &host)], "");
+    assert_eq!(r.status, 401);
+    let r = server.raw("GET", "/", &[("Host", &host)], "");
+    assert_eq!(r.status, 401);
+    // The first visit sets the cookie, which then stands for the token.
+    let first = server.call("GET", "/", "");
+    assert_eq!(first.status, 200);
+    assert!(first.head.contains("HttpOnly; SameSite=Strict"), "{}", first.head);
+    let cookie = format!("thematic_token={}", server.token);
+    let r = server.raw(
+        "GET",
+        "/api/documents",
+        &[("Host", &host), ("Cookie", &cookie)],
+        "",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = server.raw(
+        "GET",
+        "/api/documents",
+        &[("Host", &host), ("Cookie", "thematic_token=nope")],
+        "",
+    );
+    assert_eq!(r.status, 401);
+}
+
+#[test]
+fn a_foreign_host_or_origin_is_refused() {
+    let dir = Dir::project();
+    let server = serve(&dir);
+    let path = format!("/api/documents?token={}", server.token);
+    let evil = format!("evil.example:{}", server.port);
+    assert_eq!(server.raw("GET", &path, &[("Host", &evil)], "").status, 403);
+    assert_eq!(server.raw("GET", &path, &[], "").status, 403);
+    let local = format!("localhost:{}", server.port);
+    assert_eq!(server.raw("GET", &path, &[("Host", &local)], "").status, 200);
+    let host = server.host();
+    let foreign = [("Host", host.as_str()), ("Origin", "http://evil.example")];
+    assert_eq!(server.raw("GET", &path, &foreign, "").status, 403);
+    let own = format!("http://{host}");
+    let same = [("Host", host.as_str()), ("Origin", own.as_str())];
+    assert_eq!(server.raw("GET", &path, &same, "").status, 200);
+}
+
+#[test]
+fn a_body_over_one_mebibyte_is_refused() {
+    let dir = Dir::project();
+    let server = serve(&dir);
+    let path = format!("/api/codings?token={}", server.token);
+    let host = server.host();
+    let r = server.raw(
+        "POST",
+        &path,
+        &[
+            ("Host", &host),
+            ("Content-Length", "2000000"),
+            ("Content-Type", "application/json"),
+        ],
+        "",
+    );
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert_eq!(dir.read("coding/ben.csv"), FIXTURE_BEN);
+}
+
+#[test]
+fn a_document_id_cannot_reach_outside_the_transcripts() {
+    let dir = Dir::project();
+    dir.write("secret.txt", "TOP SECRET");
+    let server = serve(&dir);
+    for path in [
+        "/api/documents/../secret",
+        "/api/documents/..%2Fsecret",
+        "/api/documents/%2Fetc%2Fpasswd",
+    ] {
+        let r = server.call("GET", path, "");
+        assert!(
+            r.status == 404 || r.status == 400,
+            "{path}: {} {}",
+            r.status,
+            r.body
+        );
+        assert!(!r.body.contains("TOP SECRET") && !r.body.contains("root:"));
+    }
+}
+
+#[test]
+fn posting_a_coding_appends_the_row_as_thematic_code_would() {
+    let dir = Dir::project();
+    let before = dir.run(&["check"]);
+    let server = serve(&dir);
+    let (start, end) = range(&server, "S1", "Communication is good.", 1);
+    let body =
+        format!(r#"{{"document":"S1","start":{start},"end":{end},"codes":["communication"],"coder":"ben"}}"#);
+    let r = server.call("POST", "/api/codings", &body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(json(&r)["line"], 4);
+    assert_eq!(
+        dir.read("coding/ben.csv"),
+        format!("{FIXTURE_BEN}S1,Communication is good.,communication,\n")
+    );
+    let after = dir.run(&["check"]);
+    assert_eq!(after.problems(), before.problems(), "check finds nothing new");
+    assert_eq!(after.code, before.code);
+    let doc = json(&server.call("GET", "/api/documents/S1", ""));
+    assert!(doc["codings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["coder"] == "ben"
+            && c["line"] == 4
+            && c["codes"] == serde_json::json!(["communication"])
+            && c["start"] == start));
+}
+
+#[test]
+fn a_passage_that_occurs_twice_gets_its_occurrence() {
+    let dir = Dir::project();
+    dir.write(
+        "transcripts/twice.txt",
+        "R: Yes, it worked. Later, it worked again.\n",
+    );
+    let server = serve(&dir);
+    let (start, end) = range(&server, "twice", "it worked", 2);
+    let body = format!(r#"{{"document":"twice","start":{start},"end":{end},"codes":"trust"}}"#);
+    let r = server.call("POST", "/api/codings", &body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        dir.read("coding/ben.csv"),
+        "document,quote,codes,memo,occurrence\nS1,We share values.,shared-values,,\nS1,Trust takes time.,trust;communication,,\ntwice,it worked,trust,,2\n"
+    );
+    let doc = json(&server.call("GET", "/api/documents/twice", ""));
+    assert!(doc["codings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["start"] == start && c["end"] == end));
+}
+
+#[test]
+fn an_unknown_code_is_refused_with_the_message_of_thematic_code() {
+    let dir = Dir::project();
+    let cli = dir.run(&[
+        "code",
+        "S1",
+        "Communication is good.",
+        "comunication",
+        "--coder",
+        "ben",
+    ]);
+    assert_eq!(cli.code, 2);
+    let server = serve(&dir);
+    let (start, end) = range(&server, "S1", "Communication is good.", 1);
+    let body = format!(r#"{{"document":"S1","start":{start},"end":{end},"codes":["comunication"]}}"#);
+    let r = server.call("POST", "/api/codings", &body);
+    assert_eq!(r.status, 400);
+    let message = json(&r)["error"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("code `comunication` is not in the codebook"),
+        "{message}"
+    );
+    assert_eq!(cli.stderr.trim(), format!("error: {message}"));
+    assert_eq!(dir.read("coding/ben.csv"), FIXTURE_BEN, "nothing was written");
+}
+
+#[test]
+fn an_edit_made_on_disk_shows_in_the_next_request() {
+    let dir = Dir::project();
+    let server = serve(&dir);
+    let codings = |s: &Server| {
+        json(&s.call("GET", "/api/documents/S1", ""))["codings"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = codings(&server);
+    dir.write(
+        "coding/ben.csv",
+        format!("{FIXTURE_BEN}S1,Communication is good.,communication,\n"),
+    );
+    assert_eq!(codings(&server), before + 1);
+}
+
+#[test]
+fn removing_a_row_changed_on_disk_is_refused_and_the_file_kept() {
+    let dir = Dir::project();
+    let server = serve(&dir);
+    let body = r#"{"document":"S1","coder":"ben","line":3,"quote":"Trust takes time.","codes":["trust","communication"]}"#;
+    let changed = FIXTURE_BEN.replace("trust;communication", "trust");
+    dir.write("coding/ben.csv", &changed);
+    let r = server.call("DELETE", "/api/codings", body);
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(json(&r)["error"]
+        .as_str()
+        .unwrap()
+        .contains("changed since the page loaded"));
+    assert_eq!(dir.read("coding/ben.csv"), changed);
+    // As the page saw it, it goes, and the other rows keep their bytes.
+    dir.write("coding/ben.csv", FIXTURE_BEN);
+    let r = server.call("DELETE", "/api/codings", body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        dir.read("coding/ben.csv"),
+        "document,quote,codes,memo\nS1,We share values.,shared-values,\n"
+    );
+}
