@@ -129,10 +129,11 @@ pub fn percent_agreement(units: &[Unit]) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn close(actual: Option<f64>, expected: f64, tolerance: f64) {
+    /// `actual` is defined and within `tolerance` of `expected`.
+    pub(in crate::analysis::agreement::stats) fn close(actual: Option<f64>, expected: f64, tolerance: f64) {
         let a = actual.unwrap_or_else(|| panic!("expected {expected}, got None"));
         assert!(
             (a - expected).abs() <= tolerance,

@@ -379,15 +379,8 @@ pub fn atlas_global_cu_alpha(
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::close;
     use super::super::*;
-
-    fn close(actual: Option<f64>, expected: f64, tolerance: f64) {
-        let a = actual.unwrap_or_else(|| panic!("expected {expected}, got None"));
-        assert!(
-            (a - expected).abs() <= tolerance,
-            "expected {expected} ± {tolerance}, got {a}"
-        );
-    }
 
     fn seg(coder: usize, first: u64, last: u64, category: u32) -> CodedSegment {
         // 1-based inclusive positions, as printed in the literature.
