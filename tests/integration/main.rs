@@ -15,6 +15,7 @@ mod corpus;
 mod designs;
 mod diff;
 mod edit;
+mod examples;
 mod extracts;
 mod findings;
 mod gitrepo;

@@ -34,7 +34,7 @@ fn unescape(s: &str) -> String {
 /// Checks that every quote of `report.md` is verbatim from a turn of the person it is
 /// attributed to: after undoing escaping, the "…" of a cut, and redactions (each replacement
 /// may stand for any words). Returns how many quotes were checked.
-fn assert_quotes_verbatim(root: &Path, report_md: &str) -> usize {
+pub(crate) fn assert_quotes_verbatim(root: &Path, report_md: &str) -> usize {
     let (project, _) = Project::load(root).unwrap();
     let replacements: Vec<String> = std::fs::read_to_string(root.join("redactions.csv"))
         .map(|t| {
