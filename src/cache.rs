@@ -112,9 +112,16 @@ const MAGIC: &[u8; 8] = b"THEMATIC";
 /// Which build wrote a cache file: the version and the commit it was built from. A cache from
 /// any other build is not read (see also each cached value's own format number).
 fn header_version() -> u64 {
+    // The binary's own size and time too: a build from uncommitted changes is another build.
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| Stamp::of(&p))
+        .unwrap_or(Stamp { size: 0, modified: 0 });
     Hasher::default()
         .str(env!("CARGO_PKG_VERSION"))
         .str(env!("THEMATIC_COMMIT"))
+        .number(exe.size)
+        .bytes(&exe.modified.to_le_bytes())
         .finish()
 }
 

@@ -269,17 +269,27 @@ impl Triangulation {
 
 /// The protocol's verdict for one row.
 pub fn verdict(cells: &[Cell], t: Thresholds) -> Verdict {
-    if cells.is_empty() || cells.iter().any(|c| c.participants == 0) {
+    // A value with no participants at all (observations, documents) is present when it has
+    // coded passages, and has no share of participants to compare.
+    let silent = |c: &Cell| {
+        if c.of == 0 {
+            c.references == 0
+        } else {
+            c.participants == 0
+        }
+    };
+    if cells.is_empty() || cells.iter().any(silent) {
         return Verdict::Silence;
     }
+    let people: Vec<&Cell> = cells.iter().filter(|c| c.of > 0).collect();
     let leans: Vec<i64> = cells.iter().filter(|c| c.has_polarity).map(Cell::lean).collect();
     if leans.contains(&1) && leans.contains(&-1) {
         return Verdict::Dissonance;
     }
-    let shares: Vec<f64> = cells.iter().map(Cell::share).collect();
+    let shares: Vec<f64> = people.iter().map(|c| c.share()).collect();
     let max = shares.iter().copied().fold(0.0, f64::max);
     let min = shares.iter().copied().fold(f64::INFINITY, f64::min);
-    let prominence_differs = min < t.prominence_ratio * max;
+    let prominence_differs = !shares.is_empty() && min < t.prominence_ratio * max;
     // Meaning differs short of opposition: some groups lean one way and others not at all.
     let all_leans: Vec<i64> = cells.iter().map(Cell::lean).collect();
     let meaning_differs = all_leans.iter().any(|&l| l != 0) && all_leans.contains(&0);
@@ -316,6 +326,14 @@ mod tests {
         assert_eq!(verdict(&[cell(2, 4, 2), cell(2, 3, 1)], t), Verdict::Agreement);
         assert_eq!(verdict(&[cell(2, 4, 0), cell(1, 3, 0)], t), Verdict::Agreement);
         assert_eq!(verdict(&[], t), Verdict::Silence);
+        // Observations have no participants: present when they have coded passages, and not
+        // part of the comparison of shares.
+        let observation = |refs: usize| Cell {
+            references: refs,
+            ..Cell::default()
+        };
+        assert_eq!(verdict(&[cell(2, 4, 0), observation(3)], t), Verdict::Agreement);
+        assert_eq!(verdict(&[cell(2, 4, 0), observation(0)], t), Verdict::Silence);
     }
 
     #[test]

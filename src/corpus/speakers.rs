@@ -140,11 +140,16 @@ pub(super) fn resolve_turns(
             match doc.participant {
                 Some(p) => Speaker::Participant(p),
                 None => {
-                    diags.warning(
-                        &doc.path,
-                        None,
-                        "no speaker labels and no participant: the text counts for no one (add front matter `participant: ID` or name the file after a participant id)",
-                    );
+                    // Plain text on purpose (`turns: false`: field notes, minutes, papers) counts
+                    // for its document's attributes, as it should; elsewhere it may be a slip.
+                    let plain = doc.meta("turns").is_some_and(|v| v.eq_ignore_ascii_case("false"));
+                    if !plain {
+                        diags.warning(
+                            &doc.path,
+                            None,
+                            "no speaker labels and no participant: the text counts for no participant, only for the document's attributes (add front matter `participant: ID` or name the file after a participant id; `turns: false` if it is field notes or a document)",
+                        );
+                    }
                     Speaker::Unknown
                 }
             }

@@ -174,7 +174,7 @@ fn an_analysts_verdict_applies_only_to_its_comparison() {
             .collect::<Vec<_>>()
             .join(",")
     };
-    assert_eq!(verdict("wave"), "dissonance,silence,waves differ");
+    assert_eq!(verdict("wave"), "dissonance,agreement,waves differ");
     assert_eq!(verdict("group"), "agreement,agreement,");
     assert_eq!(
         verdict("site"),
