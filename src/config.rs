@@ -36,6 +36,8 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
             "quote_max_chars",
             "redact_names",
             "name_replacement",
+            "compare",
+            "over",
         ]),
     ),
     (
@@ -202,6 +204,11 @@ pub struct ReportSettings {
     pub redact_names: bool,
     /// What those names become.
     pub name_replacement: String,
+    /// The comparisons the report triangulates, each as `--by` names it (`group`, `site`,
+    /// `site,wave`); `group` is the report's first section.
+    pub compare: Vec<String>,
+    /// An ordered attribute (such as `wave`) for a change-over-time section.
+    pub over: Option<String>,
 }
 
 impl Default for ReportSettings {
@@ -214,6 +221,8 @@ impl Default for ReportSettings {
             redactions: "redactions.csv".into(),
             redact_names: true,
             name_replacement: "[name]".into(),
+            compare: vec!["group".into()],
+            over: None,
         }
     }
 }
@@ -387,6 +396,8 @@ impl Config {
                 redactions: r.redactions.clone(),
                 redact_names: r.redact_names,
                 name_replacement: r.name_replacement.clone(),
+                compare: r.compare.clone(),
+                over: r.over.clone(),
                 ..ReportSettings::default()
             };
         }

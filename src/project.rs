@@ -213,6 +213,32 @@ impl Project {
             diags.error(CONFIG_FILE, line, format!("[report] attribution: {e}"));
             Attribution::default()
         });
+        // `[report] compare` and `over` name attributes.
+        let mut attributes: Vec<String> = ["group", "participant", "document"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        attributes.extend(participants.attributes.iter().cloned());
+        attributes.extend(document_attributes.names.iter().cloned());
+        let named = config
+            .report
+            .compare
+            .iter()
+            .flat_map(|c| c.split(',').map(|k| ("compare", k.trim().to_string())))
+            .chain(config.report.over.iter().map(|o| ("over", o.trim().to_string())));
+        for (setting, name) in named {
+            if !attributes.contains(&name) {
+                diags.error(
+                    CONFIG_FILE,
+                    crate::config::find_line(&config_text, Some("report"), setting),
+                    format!(
+                        "[report] {setting} names `{name}`, which is no attribute (use one of {}){}",
+                        attributes.join(", "),
+                        crate::diagnostics::did_you_mean(&name, attributes.iter().map(String::as_str))
+                    ),
+                );
+            }
+        }
         for attribute in config.labels.keys() {
             if !participants.has_attribute(attribute) && !document_attributes.has(attribute) {
                 let mut known: Vec<&str> = participants.attributes.iter().map(String::as_str).collect();

@@ -101,6 +101,62 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
         "![Heat map: share of each group's participants coded at each theme](figures/heatmap.svg)\n\n",
     );
     out.push_str("![Coded passages per theme by group](figures/references.svg)\n\n");
+    // The other comparisons the design asks for (`[report] compare`).
+    for name in settings.compare.iter().filter(|c| c.as_str() != "group") {
+        let Ok(by) = By::parse(name, project) else {
+            continue;
+        };
+        let other = triangulate(
+            project,
+            Level::Theme,
+            &by,
+            Thresholds {
+                prominence_ratio: project.config.triangulation.prominence_ratio,
+            },
+        );
+        let labels: Vec<String> = other
+            .groups
+            .iter()
+            .map(|v| crate::analysis::breakdown::label(project, &by, v))
+            .collect();
+        let _ = writeln!(out, "### By {}\n", md::text(&by.name().replace(',', " and ")));
+        out.push_str(&triangulation_table(&other, &labels, &redact));
+        out.push('\n');
+    }
+    let mut over_files: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Some(attribute) = &settings.over {
+        if let Ok(key) = crate::analysis::breakdown::Key::parse(attribute, project) {
+            let over = crate::analysis::over::over(project, Level::Theme, &key, &[]);
+            let _ = writeln!(out, "## Change over time\n");
+            let _ = writeln!(
+                out,
+                "Each theme's participants coded out of the participants at each {} (n/N), the coded passages in brackets and the share; *emerged*: absent at the first {} and present later; *faded*: present, then absent at the last. The panel is the {} people present at every {}, with how many of them were coded at the theme at each.\n",
+                md::text(&over.attribute),
+                md::text(&over.attribute),
+                over.panel,
+                md::text(&over.attribute)
+            );
+            let mut table = over.wide();
+            redact_table(&mut table, &redact);
+            out.push_str(&table.render(crate::output::Format::Md));
+            out.push('\n');
+            let svg = svg::over::small_multiples(
+                &format!("Participants coded per {}, by theme", over.attribute),
+                &over.rows.iter().map(|r| redact(&r.node)).collect::<Vec<_>>(),
+                &over.values,
+                &over
+                    .rows
+                    .iter()
+                    .map(|r| r.cells.iter().map(|&(n, of, _)| (n, of)).collect())
+                    .collect::<Vec<_>>(),
+            );
+            out.push_str("![Participants coded per theme over time](figures/over.svg)\n\n");
+            let mut tidy = over.tidy();
+            redact_table(&mut tidy, &redact);
+            over_files.push(("figures/over.svg".into(), svg.into_bytes()));
+            over_files.push(("tables/over.csv".into(), tidy.spreadsheet_csv().into_bytes()));
+        }
+    }
 
     // 4. Findings: per theme and subtheme, with quotes.
     let _ = writeln!(out, "## Findings\n");
@@ -271,7 +327,7 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
             ("figures/references.svg", &bars),
         ],
     );
-    let mut extra = Vec::new();
+    let mut extra = over_files;
     if let Some((_, mut table)) = agreement {
         redact_table(&mut table, &redact);
         extra.push((
@@ -465,6 +521,36 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
         md::text(&list(&mut types.into_iter())),
         list(&mut formats.into_iter().map(|(k, n)| (format!(".{k}"), n)))
     );
+    if let Some(key) = project
+        .config
+        .report
+        .over
+        .as_deref()
+        .and_then(|a| crate::analysis::breakdown::Key::parse(a, project).ok())
+    {
+        // People, not interviews: a person interviewed in two waves is one in each.
+        let by = By { keys: vec![key] };
+        let b = crate::analysis::breakdown::Breakdown::new(project, &by, &[]);
+        let per: Vec<String> = b
+            .values
+            .iter()
+            .zip(&b.population)
+            .filter(|(v, _)| v.as_str() != crate::analysis::breakdown::NONE)
+            .map(|(v, p)| {
+                format!(
+                    "{} {}",
+                    crate::analysis::breakdown::label(project, &by, v),
+                    p.len()
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "- Participants per {} (people, not interviews): {}.",
+            md::text(&by.name()),
+            md::text(&per.join(", "))
+        );
+    }
     let mut coders = Vec::new();
     for (c, name) in project.coders.iter().enumerate() {
         let mut docs: Vec<usize> = project

@@ -340,3 +340,39 @@ fn where_filters_extracts_and_the_codebook_counts() {
         "{out}"
     );
 }
+
+#[test]
+fn the_report_follows_the_design() {
+    let d = fixture();
+    d.write(
+        "thematic.toml",
+        "[groups]\nstaff = \"Staff\"\npartner = \"Partners\"\n\n[report]\ncompare = [\"group\", \"site\"]\nover = \"wave\"\n\n[labels.site]\nnorth = \"Northvale\"\n",
+    );
+    d.run(&["report"]).ok();
+    let md = d.read("report/report.md");
+    assert!(
+        md.contains("### By site\n\n| Theme | Northvale | south | Verdict |"),
+        "{md}"
+    );
+    assert!(md.contains("## Change over time\n"), "{md}");
+    assert!(
+        md.contains("| Relations | 2/2 (2) 100% | 1/1 (1) 100% | steady | 1 → 1 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- Participants per wave (people, not interviews): 1 2, 2 1.\n"),
+        "{md}"
+    );
+    let files = d.files();
+    assert!(
+        files.contains(&"report/figures/over.svg".to_string())
+            && files.contains(&"report/tables/over.csv".to_string())
+    );
+    d.write("thematic.toml", "[report]\ncompare = [\"group\", \"sitee\"]\n");
+    let out = d.run(&["check"]);
+    assert!(
+        out.problems().iter().any(|p| p
+            .starts_with("error: thematic.toml:2: [report] compare names `sitee`, which is no attribute")),
+        "{out:#?}"
+    );
+}

@@ -57,14 +57,24 @@ pub(crate) fn assert_quotes_verbatim(root: &Path, report_md: &str) -> usize {
             pattern = pattern.replace(&regex::escape(r).replace(' ', r"\s+"), ".+?");
         }
         let re = regex::Regex::new(&pattern).unwrap();
+        // `(Label)`, or `(Label, 2016)` where the template adds a document attribute: then the
+        // quote must come from a document with that value.
+        let (label, document_value) = match label.split_once(", ") {
+            Some((l, v)) => (l, Some(v)),
+            None => (label, None),
+        };
         let who = project
             .participants
             .list
             .iter()
             .position(|p| p.label == label)
             .unwrap_or_else(|| panic!("no participant labelled {label:?}"));
-        let said = project.documents.iter().any(|d| {
-            d.turns
+        let said = project.documents.iter().enumerate().any(|(i, d)| {
+            let attributes = &project.document_attributes;
+            let fits = document_value
+                .is_none_or(|v| (0..attributes.names.len()).any(|a| attributes.value(i, a) == v));
+            fits && d
+                .turns
                 .iter()
                 .filter(|t| t.participant() == Some(who))
                 .any(|t| re.is_match(&d.text[t.bytes.clone()]))
