@@ -38,6 +38,7 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
             "name_replacement",
             "compare",
             "over",
+            "attribution_document",
         ]),
     ),
     (
@@ -199,6 +200,9 @@ pub struct ReportSettings {
     /// Quotes longer than this (in characters) are cut at a sentence boundary with "…".
     pub quote_max_chars: usize,
     pub attribution: String,
+    /// How a quote from a document nobody speaks in is attributed (`{source}`, `{document}`,
+    /// any document attribute).
+    pub attribution_document: String,
     pub redactions: String,
     /// Replace the names people are known by (aliases, speaker-map names) inside quotes.
     pub redact_names: bool,
@@ -218,6 +222,7 @@ impl Default for ReportSettings {
             quotes_per_subtheme: 3,
             quote_max_chars: 400,
             attribution: "({label})".into(),
+            attribution_document: "({source})".into(),
             redactions: "redactions.csv".into(),
             redact_names: true,
             name_replacement: "[name]".into(),
@@ -393,6 +398,7 @@ impl Config {
             *r = ReportSettings {
                 out: r.out.clone(),
                 attribution: r.attribution.clone(),
+                attribution_document: r.attribution_document.clone(),
                 redactions: r.redactions.clone(),
                 redact_names: r.redact_names,
                 name_replacement: r.name_replacement.clone(),

@@ -183,6 +183,67 @@ impl DocumentAttributes {
     }
 }
 
+/// How a quote from a document nobody speaks in is attributed: `[report]
+/// attribution_document`, such as `({source}, {team}, {date})`: `{document}` (its id) and any
+/// document attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentAttribution {
+    /// Text, and placeholders (`Some(name)`).
+    parts: Vec<(String, Option<String>)>,
+}
+
+impl DocumentAttribution {
+    pub fn parse(template: &str, names: &[String]) -> Result<DocumentAttribution, String> {
+        let mut parts = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                return Err(format!("`{template}` has a `{{` with no closing `}}`"));
+            };
+            let name = rest[open + 1..open + close].trim();
+            if name != "document" && !names.iter().any(|n| n == name) {
+                let mut known = vec!["document"];
+                known.extend(names.iter().map(String::as_str));
+                return Err(format!(
+                    "unknown placeholder `{{{name}}}`: use {}{}",
+                    known
+                        .iter()
+                        .map(|k| format!("{{{k}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    did_you_mean(name, known.iter().copied())
+                ));
+            }
+            parts.push((rest[..open].to_string(), Some(name.to_string())));
+            rest = &rest[open + close + 1..];
+        }
+        parts.push((rest.to_string(), None));
+        Ok(DocumentAttribution { parts })
+    }
+
+    /// The attribution of a quote from document `id`; `value` gives its attributes.
+    pub fn render(&self, id: &str, value: &dyn Fn(&str) -> String) -> String {
+        let mut out = String::new();
+        for (text, name) in &self.parts {
+            out.push_str(text);
+            match name.as_deref() {
+                Some("document") => out.push_str(id),
+                Some(n) => out.push_str(&value(n)),
+                None => {}
+            }
+        }
+        out
+    }
+}
+
+impl Default for DocumentAttribution {
+    fn default() -> Self {
+        DocumentAttribution {
+            parts: vec![("(".into(), Some("source".into())), (")".into(), None)],
+        }
+    }
+}
+
 /// An attribute's name as keys are compared: lower case, `type` read as `source`.
 fn attribute_name(key: &str) -> String {
     let k = key.trim().to_lowercase();

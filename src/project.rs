@@ -41,6 +41,8 @@ pub struct Project {
     pub attribution: Attribution,
     /// The documents' attributes (`documents.csv` and front matter), `source` among them.
     pub document_attributes: DocumentAttributes,
+    /// `[report] attribution_document`, resolved.
+    pub document_attribution: crate::documents::DocumentAttribution,
 }
 
 /// A triangulation verdict (Farmer et al.): the model holds the analyst's, the analysis
@@ -253,6 +255,15 @@ impl Project {
                 );
             }
         }
+        let document_attribution = crate::documents::DocumentAttribution::parse(
+            &config.report.attribution_document,
+            &document_attributes.names,
+        )
+        .unwrap_or_else(|e| {
+            let line = crate::config::find_line(&config_text, Some("report"), "attribution_document");
+            diags.error(CONFIG_FILE, line, format!("[report] attribution_document: {e}"));
+            crate::documents::DocumentAttribution::default()
+        });
         let redactions_file = config.report.redactions.clone();
         let redactions = match read_text(root, &redactions_file, false, &mut diags) {
             Some(text) => Redactions::parse(&text, &redactions_file, &mut diags),
@@ -286,6 +297,7 @@ impl Project {
             analysis,
             attribution,
             document_attributes,
+            document_attribution,
         };
         Ok((project, diags))
     }

@@ -160,21 +160,27 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
 
     // 4. Findings: per theme and subtheme, with quotes.
     let _ = writeln!(out, "## Findings\n");
-    let mut used: HashMap<ParticipantIdx, usize> = HashMap::new();
+    let mut used: HashMap<Option<ParticipantIdx>, usize> = HashMap::new();
     let mut placed: Vec<Placed> = Vec::new();
     let quote_block = |out: &mut String, qs: &[quotes::Quote]| {
         for q in qs {
-            let p = project.participants.get(q.participant);
-            let attribution =
+            let document = |a: &str| {
                 project
-                    .attribution
-                    .render(p, &|g| project.config.group_label(g).to_string(), &|a| {
-                        project
-                            .document_attributes
-                            .get(q.document, a)
-                            .unwrap_or("")
-                            .to_string()
-                    });
+                    .document_attributes
+                    .get(q.document, a)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let attribution = match q.participant {
+                Some(p) => project.attribution.render(
+                    project.participants.get(p),
+                    &|g| project.config.group_label(g).to_string(),
+                    &document,
+                ),
+                None => project
+                    .document_attribution
+                    .render(&project.documents[q.document].id, &document),
+            };
             let _ = writeln!(
                 out,
                 "> {} {}\n",
@@ -304,13 +310,19 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
         "quote",
     ]);
     for p in &placed {
-        let who = project.participants.get(p.quote.participant);
+        let (label, group) = match p.quote.participant {
+            Some(who) => {
+                let who = project.participants.get(who);
+                (who.label.clone(), who.group.clone())
+            }
+            None => (String::new(), String::new()),
+        };
         quotes_table.push(vec![
             redact(&p.theme).into(),
             redact(&p.category).into(),
             project.documents[p.quote.document].id.as_str().into(),
-            redact(&who.label).into(),
-            who.group.as_str().into(),
+            redact(&label).into(),
+            group.into(),
             (if p.quote.exemplar { "yes" } else { "no" }).into(),
             project.redact_quote(&p.quote.text).into(),
         ]);
@@ -697,8 +709,10 @@ fn warnings(
     let total = placed.len();
     let mut per: BTreeMap<&str, usize> = BTreeMap::new();
     for p in placed {
-        *per.entry(project.participants.get(p.quote.participant).label.as_str())
-            .or_default() += 1;
+        if let Some(who) = p.quote.participant {
+            *per.entry(project.participants.get(who).label.as_str())
+                .or_default() += 1;
+        }
     }
     for (label, n) in per {
         if total > 0 && n * 4 > total {

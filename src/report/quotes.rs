@@ -16,6 +16,7 @@
 //!    when even the first sentence is too long, at the last word that fits) and ends in " …".
 
 use crate::codebook::CodeIdx;
+use crate::corpus::Speaker;
 use crate::participants::ParticipantIdx;
 use crate::project::Project;
 use std::collections::HashMap;
@@ -28,7 +29,9 @@ pub struct Quote {
     pub document: usize,
     /// The passage's bytes in the document's text (before any cut).
     pub bytes: Range<usize>,
-    pub participant: ParticipantIdx,
+    /// Who said it; `None` for a document nobody speaks in (field notes, minutes), whose
+    /// quotes are attributed to the document.
+    pub participant: Option<ParticipantIdx>,
     pub exemplar: bool,
     /// The words quoted: verbatim, white space runs made single spaces, cut if too long.
     pub text: String,
@@ -39,7 +42,7 @@ pub struct Quote {
 struct Candidate {
     document: usize,
     bytes: Range<usize>,
-    participant: ParticipantIdx,
+    participant: Option<ParticipantIdx>,
     group: usize,
     exemplar: bool,
     words: usize,
@@ -61,13 +64,16 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
             continue;
         }
         let doc = &project.documents[seg.document];
+        // A document nobody speaks in (field notes, minutes) is quoted as the document.
+        let no_one = doc.participants().is_empty();
         let best = doc.turns[seg.turns.clone()]
             .iter()
             .filter_map(|t| {
-                let p = t.participant()?;
-                if !project.participants.get(p).quotable {
-                    return None;
-                }
+                let p = match t.speaker {
+                    Speaker::Participant(p) if project.participants.get(p).quotable => Some(p),
+                    Speaker::Unknown if no_one => None,
+                    _ => return None,
+                };
                 let start = seg.bytes.start.max(t.bytes.start);
                 let end = seg.bytes.end.min(t.bytes.end);
                 (start < end).then_some((end - start, start..end, p))
@@ -93,13 +99,23 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
             c.exemplar |= seg.exemplar;
             continue;
         }
-        let group_id = &project.participants.get(participant).group;
+        // Documents come after every group when evidence is spread.
+        let group = match participant {
+            Some(p) => {
+                let group_id = &project.participants.get(p).group;
+                groups
+                    .iter()
+                    .position(|g| g == group_id)
+                    .unwrap_or(usize::MAX - 1)
+            }
+            None => usize::MAX,
+        };
         out.push(Candidate {
             document: seg.document,
             words: doc.text[trimmed.clone()].split_whitespace().count(),
             bytes: trimmed,
             participant,
-            group: groups.iter().position(|g| g == group_id).unwrap_or(usize::MAX),
+            group,
             exemplar: seg.exemplar,
         });
     }
@@ -113,20 +129,21 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
     out
 }
 
-/// Chooses up to `n` quotes for a node. `used` counts quotes per participant over the whole
+/// Chooses up to `n` quotes for a node. `used` counts quotes per participant (or document,
+/// `None`) over the whole
 /// report and is updated.
 pub fn choose(
     project: &Project,
     in_node: &dyn Fn(CodeIdx) -> bool,
     n: usize,
     max_chars: usize,
-    used: &mut HashMap<ParticipantIdx, usize>,
+    used: &mut HashMap<Option<ParticipantIdx>, usize>,
 ) -> Vec<Quote> {
     let mut pool = candidates(project, in_node);
     let mut chosen: Vec<Candidate> = Vec::new();
     while chosen.len() < n && !pool.is_empty() {
         let per_group = |g: usize| chosen.iter().filter(|c| c.group == g).count();
-        let quoted_here = |p: ParticipantIdx| chosen.iter().any(|c| c.participant == p);
+        let quoted_here = |p: Option<ParticipantIdx>| chosen.iter().any(|c| c.participant == p);
         let pick = pool
             .iter()
             .enumerate()

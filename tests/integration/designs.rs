@@ -272,7 +272,7 @@ fn attributions_take_document_attributes() {
     let d = fixture();
     d.write(
         "thematic.toml",
-        "[groups]\nstaff = \"Staff\"\npartner = \"Partners\"\n\n[report]\nattribution = \"({label}, {site}, wave {wave})\"\n",
+        "[groups]\nstaff = \"Staff\"\npartner = \"Partners\"\n\n[report]\nquotes_per_subtheme = 4\nattribution = \"({label}, {site}, wave {wave})\"\n",
     );
     d.run(&["report"]).ok();
     let md = d.read("report/report.md");
@@ -373,6 +373,39 @@ fn the_report_follows_the_design() {
     assert!(
         out.problems().iter().any(|p| p
             .starts_with("error: thematic.toml:2: [report] compare names `sitee`, which is no attribute")),
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn field_notes_are_quoted_and_attributed_to_the_document() {
+    let d = fixture();
+    d.write(
+        "thematic.toml",
+        "[groups]\nstaff = \"Staff\"\npartner = \"Partners\"\n\n[report]\nquotes_per_subtheme = 5\nattribution_document = \"(field notes, {team} team, {document})\"\n",
+    );
+    d.write(
+        "transcripts/notes.md",
+        "---\nturns: false\nteam: red\n---\nObserved: trust was discussed at length at the meeting by all.\n",
+    );
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes\nA-w1,Trust is good.,trust\nnotes,trust was discussed at length at the meeting by all.,trust\n",
+    );
+    d.run(&["report"]).ok();
+    let md = d.read("report/report.md");
+    assert!(
+        md.contains("> trust was discussed at length at the meeting by all. (field notes, red team, notes)"),
+        "{md}"
+    );
+    let quotes = d.read("report/tables/quotes.csv");
+    assert!(quotes.contains(",notes,,,no,trust was discussed"), "{quotes}");
+    d.write("thematic.toml", "[report]\nattribution_document = \"({teem})\"\n");
+    let out = d.run(&["check"]);
+    assert!(
+        out.problems().iter().any(|p| p
+            .contains("[report] attribution_document: unknown placeholder `{teem}`")
+            && p.ends_with("(did you mean `team`?)")),
         "{out:#?}"
     );
 }
