@@ -67,9 +67,16 @@ pub(crate) fn assert_quotes_verbatim(root: &Path, report_md: &str) -> usize {
             // A document nobody speaks in, attributed by its attributes (`({source})`): the
             // quote is verbatim in such a document with that value.
             let attributes = &project.document_attributes;
+            // Each part of the attribution is the template's own text or one of the document's
+            // values: the value after the first comma (as for participants) must be the
+            // document's; a bare `(observation)` must be one of its values.
+            let has = |i: usize, v: &str| (0..attributes.names.len()).any(|a| attributes.value(i, a) == v);
             let found = project.documents.iter().enumerate().any(|(i, d)| {
                 d.participants().is_empty()
-                    && (0..attributes.names.len()).any(|a| attributes.value(i, a) == label)
+                    && match document_value {
+                        Some(v) => has(i, v),
+                        None => has(i, label),
+                    }
                     && re.is_match(&d.text)
             });
             assert!(
