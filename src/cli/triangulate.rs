@@ -26,6 +26,10 @@ pub struct Args {
     /// Output format: table and md print the matrix, csv and json tidy records
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Change over time: cross the comparison with an ordered attribute such as `wave`
+    /// (`--by group --over wave` is `--by group,wave`)
+    #[arg(long, value_name = "ATTR")]
+    over: Option<String>,
     #[command(flatten)]
     filters: Filters,
     #[command(flatten)]
@@ -35,7 +39,14 @@ pub struct Args {
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let project = global.load_findings(&args.findings)?;
     let settings = &project.config.triangulation;
-    let by = By::parse(args.by.as_deref().unwrap_or(&settings.by), &project)?;
+    let mut spec = args.by.clone().unwrap_or_else(|| settings.by.clone());
+    if let Some(over) = &args.over {
+        if spec.contains(',') {
+            bail!("--over crosses one comparison with time: give --by one attribute (such as --by group --over wave)");
+        }
+        spec = format!("{spec},{over}");
+    }
+    let by = By::parse(&spec, &project)?;
     if by.keys.contains(&Key::All) {
         bail!("triangulate compares groups: use --by group, or any attribute (such as --by site, --by source, --by site,wave)");
     }

@@ -409,3 +409,42 @@ fn field_notes_are_quoted_and_attributed_to_the_document() {
         "{out:#?}"
     );
 }
+
+#[test]
+fn triangulate_over_waves_crosses_the_comparison_with_time() {
+    let d = fixture();
+    let over = d
+        .run(&[
+            "triangulate",
+            "--over",
+            "wave",
+            "--level",
+            "code",
+            "--format",
+            "csv",
+        ])
+        .ok()
+        .stdout;
+    let crossed = d
+        .run(&[
+            "triangulate",
+            "--by",
+            "group,wave",
+            "--level",
+            "code",
+            "--format",
+            "csv",
+        ])
+        .ok()
+        .stdout;
+    assert_eq!(over, crossed);
+    assert!(
+        over.contains("code,trust,staff / 1,1,1,1,") && over.contains("code,trust,staff / 2,1,1,1,"),
+        "{over}"
+    );
+    assert_eq!(
+        d.run(&["triangulate", "--by", "group,site", "--over", "wave"])
+            .code,
+        2
+    );
+}
