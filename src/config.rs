@@ -39,6 +39,7 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
             "compare",
             "over",
             "attribution_document",
+            "max_quote_share",
         ]),
     ),
     (
@@ -213,6 +214,8 @@ pub struct ReportSettings {
     pub compare: Vec<String>,
     /// An ordered attribute (such as `wave`) for a change-over-time section.
     pub over: Option<String>,
+    /// The most of the report's quotes one participant supplies while others are available.
+    pub max_quote_share: f64,
 }
 
 impl Default for ReportSettings {
@@ -228,6 +231,7 @@ impl Default for ReportSettings {
             name_replacement: "[name]".into(),
             compare: vec!["group".into()],
             over: None,
+            max_quote_share: 0.15,
         }
     }
 }
@@ -380,6 +384,17 @@ impl Config {
             );
             self.search.language = SearchSettings::default().language;
         }
+        if !(self.report.max_quote_share > 0.0 && self.report.max_quote_share <= 1.0) {
+            diags.error(
+                file,
+                find_line(text, Some("report"), "max_quote_share"),
+                format!(
+                    "max_quote_share = {} must be above 0 and at most 1 (0.15: no one supplies more than 15% of the quotes while others can)",
+                    self.report.max_quote_share
+                ),
+            );
+            self.report.max_quote_share = ReportSettings::default().max_quote_share;
+        }
         let r = &mut self.report;
         if r.quotes_per_subtheme == 0 || r.quote_max_chars < 40 {
             diags.error(
@@ -404,6 +419,7 @@ impl Config {
                 name_replacement: r.name_replacement.clone(),
                 compare: r.compare.clone(),
                 over: r.over.clone(),
+                max_quote_share: r.max_quote_share,
                 ..ReportSettings::default()
             };
         }

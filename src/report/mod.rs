@@ -12,10 +12,9 @@ use crate::analysis::nodes::Level;
 use crate::analysis::triangulation::{triangulate, Thresholds, Triangulation};
 use crate::codebook::CodeIdx;
 use crate::output::Table;
-use crate::participants::ParticipantIdx;
 use crate::project::Project;
 use markdown as md;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// The files of a report, paths relative to the report folder, in a fixed order.
@@ -160,7 +159,17 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
 
     // 4. Findings: per theme and subtheme, with quotes.
     let _ = writeln!(out, "## Findings\n");
-    let mut used: HashMap<Option<ParticipantIdx>, usize> = HashMap::new();
+    // The share cap in quotes: of as many quotes as the report could hold.
+    let slots = book.categories.iter().filter(|c| c.theme.is_some()).count()
+        + (0..book.themes.len())
+            .filter(|&t| {
+                book.codes
+                    .iter()
+                    .any(|c| c.theme == Some(t) && c.category.is_none())
+            })
+            .count();
+    let planned = slots * settings.quotes_per_subtheme;
+    let mut ledger = quotes::Ledger::new((planned as f64 * settings.max_quote_share).ceil() as usize);
     let mut placed: Vec<Placed> = Vec::new();
     let quote_block = |out: &mut String, qs: &[quotes::Quote]| {
         for q in qs {
@@ -201,7 +210,7 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
                 &direct,
                 settings.quotes_per_subtheme,
                 settings.quote_max_chars,
-                &mut used,
+                &mut ledger,
             );
             quote_block(&mut out, &qs);
             placed.extend(qs.into_iter().map(|quote| Placed {
@@ -232,7 +241,7 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
                 &in_cat,
                 settings.quotes_per_subtheme,
                 settings.quote_max_chars,
-                &mut used,
+                &mut ledger,
             );
             if qs.is_empty() {
                 let _ = writeln!(out, "*No coded passages yet.*\n");

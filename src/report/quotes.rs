@@ -7,12 +7,15 @@
 //!    candidate. Participants and rows marked `quotable = no` are never candidates, nor is any
 //!    passage overlapping such a row.
 //! 2. Exemplars (`exemplar = yes` in a sheet) come first, in document order.
-//! 3. Then, one at a time, the candidate that best spreads the evidence: from the group with
-//!    the fewest quotes so far in this subtheme (ties: report order of groups); from a
-//!    participant not yet quoted in this subtheme; of at least eight words; from the
-//!    participant with the fewest quotes so far in the whole report; earliest in document
-//!    order.
-//! 4. A passage over the length limit is cut after its last whole sentence that fits (or,
+//! 3. No passage is quoted twice in a report, nor one overlapping a passage already quoted.
+//! 4. Then, one at a time, the candidate that best spreads the evidence: from a participant
+//!    under `max_quote_share` of the report's quotes (others past it only when no one else is
+//!    left); of at least eight words (group balance is a preference, not a reason to print a
+//!    weak fragment); from the group with the fewest quotes so far in this subtheme (ties:
+//!    report order of groups, documents nobody speaks in last); from a participant not yet
+//!    quoted in this subtheme; from the participant with the fewest quotes so far in the whole
+//!    report; earliest in document order.
+//! 5. A passage that starts inside a sentence begins with "… ". A passage over the length limit is cut after its last whole sentence that fits (or,
 //!    when even the first sentence is too long, at the last word that fits) and ends in " …".
 
 use crate::codebook::CodeIdx;
@@ -129,17 +132,49 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
     out
 }
 
-/// Chooses up to `n` quotes for a node. `used` counts quotes per participant (or document,
-/// `None`) over the whole
-/// report and is updated.
+/// What the quotes of one report have used so far: quotes per participant (or document,
+/// `None`), the passages quoted, and how many quotes one participant may supply while others
+/// are available.
+pub struct Ledger {
+    used: HashMap<Option<ParticipantIdx>, usize>,
+    quoted: Vec<(usize, Range<usize>)>,
+    cap: usize,
+}
+
+impl Ledger {
+    /// `cap`: the most quotes one participant supplies while others are available.
+    pub fn new(cap: usize) -> Ledger {
+        Ledger {
+            used: HashMap::new(),
+            quoted: Vec::new(),
+            cap: cap.max(1),
+        }
+    }
+
+    fn used(&self, p: Option<ParticipantIdx>) -> usize {
+        self.used.get(&p).copied().unwrap_or(0)
+    }
+}
+
+/// Chooses up to `n` quotes for a node, by the rule in this module's documentation; the
+/// ledger keeps what the whole report has quoted.
 pub fn choose(
     project: &Project,
     in_node: &dyn Fn(CodeIdx) -> bool,
     n: usize,
     max_chars: usize,
-    used: &mut HashMap<Option<ParticipantIdx>, usize>,
+    ledger: &mut Ledger,
 ) -> Vec<Quote> {
-    let mut pool = candidates(project, in_node);
+    // No passage is quoted twice in a report, nor one that overlaps a quoted one.
+    let mut pool: Vec<Candidate> = candidates(project, in_node)
+        .into_iter()
+        .filter(|c| {
+            !ledger
+                .quoted
+                .iter()
+                .any(|(d, r)| *d == c.document && r.start < c.bytes.end && c.bytes.start < r.end)
+        })
+        .collect();
     let mut chosen: Vec<Candidate> = Vec::new();
     while chosen.len() < n && !pool.is_empty() {
         let per_group = |g: usize| chosen.iter().filter(|c| c.group == g).count();
@@ -150,25 +185,41 @@ pub fn choose(
             .min_by_key(|(i, c)| {
                 (
                     !c.exemplar,
+                    // A participant past the share cap only when no one else is left.
+                    c.participant.is_some() && ledger.used(c.participant) >= ledger.cap,
+                    // Group balance is a preference, not a reason to print a weak fragment.
+                    c.words < 8,
                     per_group(c.group),
                     c.group,
                     quoted_here(c.participant),
-                    c.words < 8,
-                    used.get(&c.participant).copied().unwrap_or(0),
+                    ledger.used(c.participant),
                     *i,
                 )
             })
             .map(|(i, _)| i)
             .expect("the pool is not empty");
         let c = pool.remove(pick);
-        *used.entry(c.participant).or_default() += 1;
+        *ledger.used.entry(c.participant).or_default() += 1;
+        ledger.quoted.push((c.document, c.bytes.clone()));
         chosen.push(c);
     }
     chosen
         .into_iter()
         .map(|c| {
-            let raw = &project.documents[c.document].text[c.bytes.clone()];
+            let doc = &project.documents[c.document];
+            let raw = &doc.text[c.bytes.clone()];
             let (text, cut) = cut(raw, max_chars);
+            // A passage that starts inside a sentence says so.
+            let turn = doc.turns_overlapping(&c.bytes).start;
+            let before = doc
+                .turns
+                .get(turn)
+                .map_or("", |t| &doc.text[t.bytes.start.min(c.bytes.start)..c.bytes.start]);
+            let mid_sentence =
+                before.trim_end().chars().last().is_some_and(|ch| {
+                    !matches!(ch, '.' | '?' | '!' | '…' | ':' | ';' | '"' | '\u{201D}' | ')')
+                });
+            let text = if mid_sentence { format!("… {text}") } else { text };
             Quote {
                 document: c.document,
                 bytes: c.bytes,

@@ -79,7 +79,7 @@ fn a_passage_only_the_second_coder_coded_is_never_quoted() {
     d.run(&["report"]).ok();
     let quotes = d.read("report/tables/quotes.csv");
     assert!(
-        quotes.contains(",trust is low\n"),
+        quotes.contains(",yes,… trust is low\n"),
         "ben's exemplar is quoted while ben counts:\n{quotes}"
     );
     with_analysis(&d, "\"amira\"");

@@ -51,6 +51,7 @@ pub(crate) fn assert_quotes_verbatim(root: &Path, report_md: &str) -> usize {
         let open = line.rfind(" (").expect("an attribution");
         let (quote, label) = (&line[..open], line[open + 2..].trim_end_matches(')'));
         let quote = quote.strip_suffix(" …").unwrap_or(quote);
+        let quote = quote.strip_prefix("… ").unwrap_or(quote);
         // A pattern: white space flexible, each replacement any run of text.
         let mut pattern = regex::escape(quote).replace(' ', r"\s+");
         for r in &replacements {
@@ -317,4 +318,32 @@ fn the_html_renders_in_a_browser() {
         dom.contains("We share values. (Staff 1)"),
         "a quote is missing:\n{dom}"
     );
+}
+
+/// The quote rule on both bundled examples: no passage twice, no one past 15% of the quotes.
+#[test]
+fn no_passage_is_quoted_twice_and_no_one_supplies_more_than_their_share() {
+    for example in ["partnership-evaluation", "health-wellbeing-boards"] {
+        let md = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/{example}/report/report.md")),
+        )
+        .unwrap();
+        let quotes: Vec<&str> = md.lines().filter(|l| l.starts_with("> ")).collect();
+        let mut seen = std::collections::HashSet::new();
+        for q in &quotes {
+            let text = &q[..q.rfind(" (").unwrap()];
+            assert!(seen.insert(text), "{example}: quoted twice: {q}");
+        }
+        let mut per: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for q in &quotes {
+            let who = q[q.rfind(" (").unwrap() + 2..].split(", ").next().unwrap();
+            *per.entry(who.trim_end_matches(')')).or_default() += 1;
+        }
+        let most = per.values().max().copied().unwrap_or(0);
+        assert!(
+            most as f64 <= (quotes.len() as f64 * 0.15).ceil(),
+            "{example}: one participant supplies {most} of {} quotes",
+            quotes.len()
+        );
+    }
 }
