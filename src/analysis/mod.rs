@@ -7,6 +7,7 @@ pub mod cooccur;
 pub mod counts;
 pub mod extracts;
 pub mod map;
+pub mod matrix;
 pub mod nodes;
 pub mod over;
 pub mod saturation;

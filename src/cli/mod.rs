@@ -15,6 +15,7 @@ mod git_setup;
 mod import;
 mod init;
 mod map;
+mod matrix;
 mod merge_sheet;
 mod report;
 mod saturation;
@@ -71,6 +72,7 @@ enum Command {
     Autocode(autocode::Args),
     Stats(stats::Args),
     Triangulate(triangulate::Args),
+    Matrix(matrix::Args),
     Cooccur(cooccur::Args),
     Saturation(saturation::Args),
     Map(map::Args),
@@ -122,6 +124,7 @@ pub fn run() -> i32 {
         Command::Man(a) => shell::man(a),
         Command::Stats(a) => stats::run(&cli.global, a),
         Command::Triangulate(a) => triangulate::run(&cli.global, a),
+        Command::Matrix(a) => matrix::run(&cli.global, a),
         Command::Cooccur(a) => cooccur::run(&cli.global, a),
         Command::Saturation(a) => saturation::run(&cli.global, a),
         Command::Map(a) => map::run(&cli.global, a),

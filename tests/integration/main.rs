@@ -22,6 +22,7 @@ mod gitrepo;
 mod hostile;
 mod layouts;
 mod map;
+mod matrix;
 mod merge;
 mod privacy;
 mod readme;
