@@ -48,6 +48,7 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
     ),
     ("search", Some(&["language"])),
     ("labels", None),
+    ("ratings", Some(&["path", "scale", "dimensions"])),
 ];
 
 /// Which kind of thematic analysis the team is doing (Braun & Clarke's typology).
@@ -250,8 +251,31 @@ pub struct Config {
     pub report: ReportSettings,
     pub triangulation: TriangulationSettings,
     pub search: SearchSettings,
+    pub ratings: RatingsSettings,
     /// Labels for attribute values, per attribute: `[labels.site] ASH = "Ashvale"`.
     pub labels: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+}
+
+/// Ratings beside the themes (a maturity matrix): `ratings.csv` on a declared scale.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct RatingsSettings {
+    pub path: String,
+    /// The lowest and highest score.
+    pub scale: Vec<f64>,
+    /// The dimensions, id = label, in order (any dimension when none are declared).
+    #[serde(deserialize_with = "ordered_pairs")]
+    pub dimensions: Vec<(String, String)>,
+}
+
+impl Default for RatingsSettings {
+    fn default() -> Self {
+        RatingsSettings {
+            path: "ratings.csv".into(),
+            scale: vec![1.0, 5.0],
+            dimensions: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -383,6 +407,14 @@ impl Config {
                 ),
             );
             self.search.language = SearchSettings::default().language;
+        }
+        if self.ratings.scale.len() != 2 || self.ratings.scale[0] >= self.ratings.scale[1] {
+            diags.error(
+                file,
+                find_line(text, Some("ratings"), "scale"),
+                "[ratings] scale should be the lowest and the highest score, such as [1, 5]",
+            );
+            self.ratings.scale = RatingsSettings::default().scale;
         }
         if !(self.report.max_quote_share > 0.0 && self.report.max_quote_share <= 1.0) {
             diags.error(

@@ -23,6 +23,7 @@ pub mod output;
 pub mod participants;
 pub mod progress;
 pub mod project;
+pub mod ratings;
 pub mod redact;
 pub mod refi;
 pub mod report;

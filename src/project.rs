@@ -43,6 +43,8 @@ pub struct Project {
     pub document_attributes: DocumentAttributes,
     /// `[report] attribution_document`, resolved.
     pub document_attribution: crate::documents::DocumentAttribution,
+    /// Ratings such as a maturity matrix (`ratings.csv`), checked against `[ratings]`.
+    pub ratings: Vec<crate::ratings::Rating>,
 }
 
 /// A triangulation verdict (Farmer et al.): the model holds the analyst's, the analysis
@@ -264,6 +266,16 @@ impl Project {
             diags.error(CONFIG_FILE, line, format!("[report] attribution_document: {e}"));
             crate::documents::DocumentAttribution::default()
         });
+        let ratings_file = config.ratings.path.clone();
+        let ratings = match read_text(root, &ratings_file, false, &mut diags) {
+            Some(text) => {
+                let dimensions: Vec<String> =
+                    config.ratings.dimensions.iter().map(|(d, _)| d.clone()).collect();
+                let scale = (config.ratings.scale[0], config.ratings.scale[1]);
+                crate::ratings::parse(&text, &ratings_file, scale, &dimensions, &mut diags)
+            }
+            None => Vec::new(),
+        };
         let redactions_file = config.report.redactions.clone();
         let redactions = match read_text(root, &redactions_file, false, &mut diags) {
             Some(text) => Redactions::parse(&text, &redactions_file, &mut diags),
@@ -298,6 +310,7 @@ impl Project {
             attribution,
             document_attributes,
             document_attribution,
+            ratings,
         };
         Ok((project, diags))
     }

@@ -59,7 +59,7 @@ pub struct Over {
 }
 
 /// The order of an attribute's values: as numbers when they all are, else as text.
-fn ordered(mut values: Vec<String>) -> Vec<String> {
+pub fn ordered(mut values: Vec<String>) -> Vec<String> {
     values.retain(|v| v != NONE);
     let numeric: Option<Vec<f64>> = values.iter().map(|v| v.trim().parse::<f64>().ok()).collect();
     match numeric {

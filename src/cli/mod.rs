@@ -17,6 +17,7 @@ mod init;
 mod map;
 mod matrix;
 mod merge_sheet;
+mod ratings;
 mod report;
 mod saturation;
 mod search;
@@ -73,6 +74,7 @@ enum Command {
     Stats(stats::Args),
     Triangulate(triangulate::Args),
     Matrix(matrix::Args),
+    Ratings(ratings::Args),
     Cooccur(cooccur::Args),
     Saturation(saturation::Args),
     Map(map::Args),
@@ -125,6 +127,7 @@ pub fn run() -> i32 {
         Command::Stats(a) => stats::run(&cli.global, a),
         Command::Triangulate(a) => triangulate::run(&cli.global, a),
         Command::Matrix(a) => matrix::run(&cli.global, a),
+        Command::Ratings(a) => ratings::run(&cli.global, a),
         Command::Cooccur(a) => cooccur::run(&cli.global, a),
         Command::Saturation(a) => saturation::run(&cli.global, a),
         Command::Map(a) => map::run(&cli.global, a),

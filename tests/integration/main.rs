@@ -25,6 +25,7 @@ mod map;
 mod matrix;
 mod merge;
 mod privacy;
+mod ratings;
 mod readme;
 mod refi;
 mod refi_peers;
