@@ -400,6 +400,7 @@ fn saved_fuzz_crashes_replay_without_a_panic() {
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return;
     };
+    let mut replayed = 0;
     for path in entries.flatten().map(|e| e.path()) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if name.starts_with('.') || name.ends_with(".md") {
@@ -408,6 +409,7 @@ fn saved_fuzz_crashes_replay_without_a_panic() {
         let target = name.split('-').next().unwrap_or_default();
         let bytes = std::fs::read(&path).unwrap();
         let d = Dir::project();
+        replayed += 1;
         match target {
             // The input is what the target read: replay it as the binary would meet it.
             "query" => {
@@ -452,5 +454,29 @@ fn saved_fuzz_crashes_replay_without_a_panic() {
                 d.run(&["check"]);
             }
         }
+    }
+    eprintln!("replayed {replayed} saved fuzz crashes");
+}
+
+/// Every fuzz target's crashes can be replayed: a new target in fuzz/Cargo.toml needs a way
+/// in here, or its saved crashes would fail the replay.
+#[test]
+fn every_fuzz_target_has_a_replay() {
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/Cargo.toml")).unwrap();
+    let targets: Vec<&str> = manifest
+        .split("[[bin]]")
+        .skip(1)
+        .filter_map(|bin| {
+            bin.lines()
+                .find_map(|l| l.strip_prefix("name = \"")?.strip_suffix('"'))
+        })
+        .collect();
+    assert!(targets.len() >= 11, "{targets:?}");
+    for t in targets {
+        assert!(
+            matches!(t, "query" | "refi_qdpx" | "refi_qde") || file_for_target(t).is_some(),
+            "fuzz target `{t}` has no replay in saved_fuzz_crashes_replay_without_a_panic"
+        );
     }
 }
