@@ -21,6 +21,7 @@ mod findings;
 mod gitrepo;
 mod hostile;
 mod layouts;
+mod malformed;
 mod map;
 mod matrix;
 mod merge;
