@@ -269,8 +269,8 @@ pub fn heading_line(line: &str) -> Option<(&str, &str)> {
             (first.trim(), rest)
         }
     } else {
-        let split = line.rfind(char::is_whitespace)?;
-        (line[..split].trim_end(), &line[split + 1..])
+        let (split, space) = line.char_indices().rev().find(|(_, c)| c.is_whitespace())?;
+        (line[..split].trim_end(), &line[split + space.len_utf8()..])
     };
     (!label.is_empty() && label.len() <= 48 && is_time(time)).then_some((label, time))
 }
@@ -507,6 +507,20 @@ mod tests {
 
     fn known(l: &str) -> bool {
         ["Interviewer", "R", "Partner 7i"].contains(&l)
+    }
+
+    #[test]
+    fn a_heading_split_at_a_wide_space_is_cut_on_a_char_boundary() {
+        // Found by the `transcript` fuzz target: U+2028 and U+00A0 are several bytes long.
+        assert_eq!(
+            heading_line("Jane Smith\u{2028}00:01:12"),
+            Some(("Jane Smith", "00:01:12"))
+        );
+        assert_eq!(
+            heading_line("Jane Smith\u{a0}00:01:12"),
+            Some(("Jane Smith", "00:01:12"))
+        );
+        assert_eq!(heading_line("Jane\u{a0}\u{2028}x"), None);
     }
 
     fn words<'a>(text: &'a str, turns: &[RawTurn]) -> Vec<(Option<&'a str>, &'a str)> {

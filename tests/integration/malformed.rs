@@ -396,16 +396,7 @@ fn file_for_target(target: &str) -> Option<&'static str> {
 
 /// Saved crashes the binary still panics on (file name, why): printed, not failed, until
 /// src/ is fixed; then the test fails until the entry is removed.
-const KNOWN_CRASHES: &[(&str, &str)] = &[
-    (
-        "transcript-turns-char-boundary-u2028",
-        "corpus/turns.rs:273 (heading_line) slices inside a U+2028 line separator",
-    ),
-    (
-        "sheet_anchor-turns-char-boundary-nbsp",
-        "corpus/turns.rs:273 (heading_line) slices inside a U+00A0 no-break space",
-    ),
-];
+const KNOWN_CRASHES: &[(&str, &str)] = &[];
 
 /// Runs the binary on `d` for the replay of `name`, noting a panic instead of failing.
 fn run_replay(d: &Dir, name: &str, panics: &mut Vec<String>, args: &[&str]) {
