@@ -217,7 +217,7 @@ impl Project {
             diags.error(CONFIG_FILE, line, format!("[report] attribution: {e}"));
             Attribution::default()
         });
-        // `[report] compare` and `over` name attributes.
+        // `[report] compare` and `over`, and `[triangulation] by`, name attributes.
         let mut attributes: Vec<String> = ["group", "participant", "document"]
             .iter()
             .map(|s| s.to_string())
@@ -228,15 +228,28 @@ impl Project {
             .report
             .compare
             .iter()
-            .flat_map(|c| c.split(',').map(|k| ("compare", k.trim().to_string())))
-            .chain(config.report.over.iter().map(|o| ("over", o.trim().to_string())));
-        for (setting, name) in named {
+            .flat_map(|c| c.split(',').map(|k| ("report", "compare", k.trim().to_string())))
+            .chain(
+                config
+                    .report
+                    .over
+                    .iter()
+                    .map(|o| ("report", "over", o.trim().to_string())),
+            )
+            .chain(
+                config
+                    .triangulation
+                    .by
+                    .split(',')
+                    .map(|k| ("triangulation", "by", k.trim().to_string())),
+            );
+        for (section, setting, name) in named {
             if !attributes.contains(&name) {
                 diags.error(
                     CONFIG_FILE,
-                    crate::config::find_line(&config_text, Some("report"), setting),
+                    crate::config::find_line(&config_text, Some(section), setting),
                     format!(
-                        "[report] {setting} names `{name}`, which is no attribute (use one of {}){}",
+                        "[{section}] {setting} names `{name}`, which is no attribute (use one of {}){}",
                         attributes.join(", "),
                         crate::diagnostics::did_you_mean(&name, attributes.iter().map(String::as_str))
                     ),
@@ -283,15 +296,7 @@ impl Project {
         };
         let verdicts_file = config.triangulation.overrides.clone();
         let verdicts = match read_text(root, &verdicts_file, false, &mut diags) {
-            Some(text) => {
-                let mut attributes: Vec<String> = ["group", "participant", "document"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect();
-                attributes.extend(participants.attributes.iter().cloned());
-                attributes.extend(document_attributes.names.iter().cloned());
-                read_verdicts(&text, &verdicts_file, &codebook, &attributes, &mut diags)
-            }
+            Some(text) => read_verdicts(&text, &verdicts_file, &codebook, &attributes, &mut diags),
             None => Vec::new(),
         };
         let project = Project {

@@ -183,8 +183,7 @@ fn cases() -> Vec<Case> {
         check("toml_array_of_numbers", "thematic.toml", toml("[corpus]\ninterviewer = [1, 2]\n"), "thematic.toml:9"),
         check("toml_table_given_string", "thematic.toml", "groups = \"staff\"\n", "thematic.toml:1"),
         check("toml_group_label_not_string", "thematic.toml", "[groups]\nstaff = 1\n", "thematic.toml"),
-        check("toml_unknown_triangulation_by", "thematic.toml", toml("[triangulation]\nby = \"sitee\"\n"), "thematic.toml:9")
-            .known("issue 12: `check` passes [triangulation] by = \"sitee\"; triangulate fails later"),
+        check("toml_unknown_triangulation_by", "thematic.toml", toml("[triangulation]\nby = \"sitee\"\n"), "thematic.toml:9"),
         check("toml_unknown_placeholder", "thematic.toml", toml("[report]\nattribution = \"({nmae})\"\n"), "thematic.toml:9"),
         check("toml_codebook_path_missing", "thematic.toml", toml("[codebook]\npath = \"nowhere.md\"\n"), "nowhere.md"),
         check("toml_out_escapes_folder", "thematic.toml", toml("[report]\nout = \"../../elsewhere\"\n"), "thematic.toml:9")
