@@ -26,12 +26,33 @@ impl Redactions {
             table.column("term").unwrap_or(0),
             table.column("replacement").unwrap_or(1),
         );
+        // Each term's first line and replacement: a term listed again is an error when the
+        // replacement differs (which one would the report use?) and a warning when it is the same.
+        let mut seen: std::collections::HashMap<&str, (usize, &str)> = std::collections::HashMap::new();
         for row in &table.rows {
             let term = row.fields[t].trim();
             if term.is_empty() {
                 diags.error(file, Some(row.line), "empty term");
                 continue;
             }
+            let replacement = row.fields[r].trim();
+            if let Some(&(line, first)) = seen.get(term) {
+                if first == replacement {
+                    diags.warning(
+                        file,
+                        Some(row.line),
+                        format!("`{term}` is listed again (first on line {line})"),
+                    );
+                } else {
+                    diags.error(
+                        file,
+                        Some(row.line),
+                        format!("`{term}` is listed again with another replacement (`{replacement}`; line {line} has `{first}`): keep one"),
+                    );
+                }
+                continue;
+            }
+            seen.insert(term, (row.line, replacement));
             let pattern = match term.strip_prefix('/').and_then(|s| s.strip_suffix('/')) {
                 Some(re) if !re.is_empty() => re.to_string(),
                 _ => literal_pattern(term),

@@ -254,8 +254,7 @@ fn cases() -> Vec<Case> {
         check("redactions_bad_regex", "redactions.csv", "term,replacement\n/(unclosed/,[x]\n", "redactions.csv:2"),
         check("redactions_empty_term", "redactions.csv", "term,replacement\n,[x]\n", "redactions.csv:2"),
         check("redactions_unbalanced_quote", "redactions.csv", "term,replacement\n\"Jo Bloggs,[name]\nAlex,[name]\n", "redactions.csv:2"),
-        check("redactions_duplicate_term", "redactions.csv", "term,replacement\nJo Bloggs,[a]\nJo Bloggs,[b]\n", "redactions.csv:3")
-            .known("a term listed twice with two replacements is accepted silently"),
+        check("redactions_duplicate_term", "redactions.csv", "term,replacement\nJo Bloggs,[a]\nJo Bloggs,[b]\n", "redactions.csv:3"),
         // the search query language
         query("query_unbalanced_paren", "(trust OR funding", "no matching `)`"),
         query("query_unbalanced_quote", "\"share values", "no closing quote"),
