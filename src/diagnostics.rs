@@ -107,6 +107,13 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// The bytes of `path`, or `None` with a `cannot read` error under `file`.
+pub fn read_bytes(path: &std::path::Path, file: &str, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|e| diags.error(file, None, format!("cannot read: {e}")))
+        .ok()
+}
+
 /// ` (did you mean `x`?)` or nothing.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     match nearest(word, candidates) {

@@ -204,15 +204,7 @@ impl DocumentAttribution {
             if name != "document" && !names.iter().any(|n| n == name) {
                 let mut known = vec!["document"];
                 known.extend(names.iter().map(String::as_str));
-                return Err(format!(
-                    "unknown placeholder `{{{name}}}`: use {}{}",
-                    known
-                        .iter()
-                        .map(|k| format!("{{{k}}}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    did_you_mean(name, known.iter().copied())
-                ));
+                return Err(crate::participants::unknown_placeholder(name, &known));
             }
             parts.push((rest[..open].to_string(), Some(name.to_string())));
             rest = &rest[open + close + 1..];

@@ -252,15 +252,7 @@ impl Attribution {
                         let mut known = vec!["label", "id", "group"];
                         known.extend(participants.attributes.iter().map(String::as_str));
                         known.extend(documents.iter().map(String::as_str));
-                        return Err(format!(
-                            "unknown placeholder `{{{name}}}`: use {}{}",
-                            known
-                                .iter()
-                                .map(|k| format!("{{{k}}}"))
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            did_you_mean(name, known.iter().copied())
-                        ));
+                        return Err(unknown_placeholder(name, &known));
                     }
                 },
             });
@@ -293,6 +285,19 @@ impl Attribution {
         }
         out
     }
+}
+
+/// The error for a `{name}` an attribution template does not know, listing the ones it does.
+pub fn unknown_placeholder(name: &str, known: &[&str]) -> String {
+    format!(
+        "unknown placeholder `{{{name}}}`: use {}{}",
+        known
+            .iter()
+            .map(|k| format!("{{{k}}}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        did_you_mean(name, known.iter().copied())
+    )
 }
 
 #[cfg(test)]

@@ -637,13 +637,8 @@ fn load_documents(
         .into_par_iter()
         .map(|(id, path, format)| {
             let mut d = Diagnostics::default();
-            let doc = match std::fs::read(root.join(&path)) {
-                Ok(bytes) => corpus::read_document(id.clone(), path, format, bytes, &speakers, &mut d),
-                Err(e) => {
-                    d.error(&path, None, format!("cannot read: {e}"));
-                    None
-                }
-            };
+            let doc = crate::diagnostics::read_bytes(&root.join(&path), &path, &mut d)
+                .and_then(|bytes| corpus::read_document(id.clone(), path, format, bytes, &speakers, &mut d));
             (id, doc, d)
         })
         .collect();

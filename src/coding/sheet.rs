@@ -181,13 +181,7 @@ pub fn read_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<Sheet
 
 fn read_csv_sheet(root: &Path, path: &Path, coder: String, diags: &mut Diagnostics) -> Option<Sheet> {
     let file = rel(root, path);
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.error(&file, None, format!("cannot read: {e}"));
-            return None;
-        }
-    };
+    let bytes = crate::diagnostics::read_bytes(path, &file, diags)?;
     if bytes.starts_with(b"PK\x03\x04") {
         diags.error(
             &file,
@@ -243,13 +237,7 @@ fn parse_csv(text: &str, file: &str, coder: String, encoding: Encoding, diags: &
 
 fn read_xlsx_sheet(root: &Path, path: &Path, coder: String, diags: &mut Diagnostics) -> Option<Sheet> {
     let file = rel(root, path);
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.error(&file, None, format!("cannot read: {e}"));
-            return None;
-        }
-    };
+    let bytes = crate::diagnostics::read_bytes(path, &file, diags)?;
     let table = xlsx_table(bytes, &file, diags);
     Some(sheet_of(table, &file, coder, SheetFormat::Xlsx, diags))
 }
