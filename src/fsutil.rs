@@ -12,15 +12,31 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         .persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;
+    sync_dir(parent_of(path));
     Ok(())
+}
+
+/// The folder a path is in (`.` for a bare file name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Makes a rename in `dir` durable (the folder's entry, not only the file's bytes). Best effort:
+/// not every system can sync a folder.
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Writes `contents` to a temporary file beside `path`, to be renamed over it later.
 pub fn stage(path: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = parent_of(path);
     let mut tmp = tempfile::Builder::new()
         .prefix(".thematic-")
         .suffix(".tmp")
@@ -39,21 +55,6 @@ pub fn stage(path: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile> {
         .set_permissions(permissions)
         .with_context(|| format!("cannot set the permissions of {}", path.display()))?;
     Ok(tmp)
-}
-
-/// Replaces several files together: all are staged first, so nothing is renamed unless every
-/// file could be written.
-pub fn write_all_atomic(files: &[(&Path, Vec<u8>)]) -> Result<()> {
-    let staged: Vec<_> = files
-        .iter()
-        .map(|(path, contents)| stage(path, contents).map(|t| (t, *path)))
-        .collect::<Result<_>>()?;
-    for (tmp, path) in staged {
-        tmp.persist(path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot replace {}", path.display()))?;
-    }
-    Ok(())
 }
 
 #[cfg(unix)]

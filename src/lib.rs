@@ -18,6 +18,7 @@ pub mod documents;
 pub mod edit;
 pub mod fsutil;
 pub mod gitsetup;
+pub mod guard;
 pub mod merge;
 pub mod output;
 pub mod participants;

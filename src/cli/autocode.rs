@@ -47,6 +47,13 @@ pub struct Args {
     format: Format,
 }
 
+impl Args {
+    /// Whether the command writes the sheet (not with --dry-run).
+    pub(super) fn writes(&self) -> bool {
+        !self.dry_run
+    }
+}
+
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let project = global.load()?;
     let code = |id: &str| project.code_named(id);

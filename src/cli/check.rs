@@ -17,6 +17,21 @@ pub struct Args {
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let (project, mut diags) = global.load_with_problems()?;
     project.check_written_report(&mut diags);
+    let journal = format!("{}/journal.json", crate::guard::STATE_DIR);
+    match crate::guard::pending(&project.root) {
+        Ok(None) => {}
+        Ok(Some(j)) => diags.error(
+            &journal,
+            None,
+            format!(
+                "a change was interrupted ({}): {} of {} files are not in place yet, so the folder is half changed; any thematic command other than check finishes it",
+                j.what,
+                j.remaining(&project.root),
+                j.moves.len()
+            ),
+        ),
+        Err(e) => diags.error(&journal, None, format!("{e:#}")),
+    }
     let mut out = String::new();
     for p in diags.sorted() {
         out.push_str(&p.to_string());

@@ -4,7 +4,6 @@ use super::{emit, Filters, Findings, Global, Outcome};
 use crate::analysis::counts::{count_where, By};
 use crate::analysis::nodes::Level;
 use crate::edit::{self, Plan};
-use crate::fsutil::write_all_atomic;
 use crate::output::{Cell, Format, Table};
 use crate::project::Project;
 use anyhow::Result;
@@ -49,17 +48,24 @@ enum Action {
     },
 }
 
+impl Args {
+    /// Whether the command changes files (a rename or a merge).
+    pub(super) fn writes(&self) -> bool {
+        self.action.is_some()
+    }
+}
+
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     match args.action {
         Some(Action::Rename { old, new }) => {
             let project = load_clean(global)?;
             let plan = edit::rename(&project, &old, &new)?;
-            apply(&plan, &format!("renamed `{old}` to `{new}`"))
+            apply(&project.root, &plan, &format!("renamed `{old}` to `{new}`"))
         }
         Some(Action::Merge { from, into }) => {
             let project = load_clean(global)?;
             let plan = edit::merge(&project, &from, &into)?;
-            apply(&plan, &format!("merged `{from}` into `{into}`"))
+            apply(&project.root, &plan, &format!("merged `{from}` into `{into}`"))
         }
         None => {
             let project = global.load_findings(&args.findings)?;
@@ -92,10 +98,10 @@ fn load_clean(global: &Global) -> Result<Project> {
     Ok(project)
 }
 
-fn apply(plan: &Plan, what: &str) -> Result<Outcome> {
+fn apply(root: &std::path::Path, plan: &Plan, what: &str) -> Result<Outcome> {
     let files: Vec<(&std::path::Path, Vec<u8>)> =
         plan.files.iter().map(|(p, c)| (p.as_path(), c.clone())).collect();
-    write_all_atomic(&files)?;
+    crate::guard::write_all(root, &format!("codebook: {what}"), &files)?;
     let mut out = format!(
         "{what}: {} row{} in {} sheet{}",
         plan.rows_changed(),

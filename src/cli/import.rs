@@ -47,6 +47,14 @@ struct QdcArgs {
     replace: bool,
 }
 
+impl Args {
+    /// Whether the import changes the analysis folder (a codebook into it); a project import
+    /// makes a new folder.
+    pub(super) fn writes_into_project(&self) -> bool {
+        matches!(self.what, What::Qdc(_))
+    }
+}
+
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     match args.what {
         What::Qdpx(a) => qdpx(global, a),

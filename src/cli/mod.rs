@@ -106,6 +106,16 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    // Writers hold the folder's write lock for the whole command (load, change, write); any
+    // other command first finishes a change a killed command left, so no one reads a folder
+    // half changed. `check` only reports one.
+    let _lock = match guard_folder(&cli) {
+        Ok(lock) => lock,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return 2;
+        }
+    };
     let result = match cli.command {
         Command::Init(a) => init::run(&cli.global, a),
         Command::Check(a) => check::run(&cli.global, a),
@@ -140,6 +150,50 @@ pub fn run() -> i32 {
             eprintln!("error: {e:#}");
             2
         }
+    }
+}
+
+/// Takes the write lock for a command that changes the analysis folder, or finishes an
+/// interrupted change before one that reads it.
+fn guard_folder(cli: &Cli) -> Result<Option<crate::guard::WriteLock>> {
+    let writes = match &cli.command {
+        Command::Code(_) | Command::GitSetup(_) => true,
+        Command::Codebook(a) => a.writes(),
+        Command::Autocode(a) => a.writes(),
+        Command::Report(a) => a.writes(),
+        Command::Import(a) => a.writes_into_project(),
+        // `check` reports an unfinished change; these do not work in an analysis folder (or,
+        // `serve`, lock for each change they make).
+        Command::Check(_)
+        | Command::Init(_)
+        | Command::Serve(_)
+        | Command::MergeSheet(_)
+        | Command::Completions(_)
+        | Command::Man(_) => return Ok(None),
+        _ => false,
+    };
+    let Ok(root) = find_root(cli.global.project.as_deref()) else {
+        // The command says what is wrong with the folder.
+        return Ok(None);
+    };
+    let command = command_line();
+    if writes {
+        crate::guard::WriteLock::acquire(&root, &command).map(Some)
+    } else {
+        crate::guard::finish(&root, &command).map(|_| None)
+    }
+}
+
+/// The command as typed, without the program's name, for the message another writer sees.
+fn command_line() -> String {
+    let words: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let line = words.join(" ");
+    match line.char_indices().nth(120) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line,
     }
 }
 

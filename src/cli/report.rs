@@ -4,7 +4,6 @@
 //! not from a project with errors unless the analyst says so (`--allow-errors`).
 
 use super::{emit, Findings, Global, Outcome};
-use crate::fsutil::write_all_atomic;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 
@@ -27,6 +26,13 @@ pub struct Args {
     allow_errors: bool,
     #[command(flatten)]
     findings: Findings,
+}
+
+impl Args {
+    /// Whether the command writes the report (not with --check).
+    pub(super) fn writes(&self) -> bool {
+        !self.check
+    }
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
@@ -111,7 +117,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .zip(&report.files)
         .map(|(p, (_, bytes))| (p.as_path(), bytes.clone()))
         .collect();
-    write_all_atomic(&files)?;
+    crate::guard::write_all(&project.root, "report", &files)?;
     bar.inc();
     bar.finish();
     emit(&format!("wrote {} files to {}\n", report.files.len(), shown("")))?;

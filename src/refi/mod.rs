@@ -76,47 +76,68 @@ pub fn check_target(target: &Path) -> Result<()> {
 /// nothing behind.
 pub fn write_folder(target: &Path, folder: &Folder) -> Result<()> {
     check_target(target)?;
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".thematic-import-")
-        .tempdir_in(&parent)
-        .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
-    for dir in &folder.dirs {
-        let path = staging.path().join(dir);
-        std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
-    }
-    for (rel, bytes) in &folder.files {
-        let path = staging.path().join(rel);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // A temporary folder is private; the analysis folder is an ordinary one.
-        let _ = std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755));
-    }
     if !target.exists() {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let staging = tempfile::Builder::new()
+            .prefix(".thematic-import-")
+            .tempdir_in(&parent)
+            .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+        fill(staging.path(), folder)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // A temporary folder is private; the analysis folder is an ordinary one.
+            let _ = std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755));
+        }
+        // One rename: the whole project appears at once, or nothing does.
         let staged = staging.keep();
         if let Err(e) = std::fs::rename(&staged, target) {
             let _ = std::fs::remove_dir_all(&staged);
             return Err(e)
                 .with_context(|| format!("cannot move the imported folder to {}", target.display()));
         }
+        crate::fsutil::sync_dir(&parent);
         return Ok(());
     }
-    // An existing empty folder (perhaps the current one): move the contents in.
+    // An existing empty folder (perhaps the current one): the project is staged in its
+    // `.thematic/` and moved in through the journal, so an import killed halfway is finished by
+    // the next command rather than leaving half a project.
+    let state = target.join(crate::guard::STATE_DIR);
+    std::fs::create_dir_all(&state).with_context(|| format!("cannot create {}", state.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix("import-")
+        .tempdir_in(&state)
+        .with_context(|| format!("cannot create a temporary folder in {}", state.display()))?;
+    fill(staging.path(), folder)?;
+    let mut moves = Vec::new();
     for entry in std::fs::read_dir(staging.path())? {
         let entry = entry?;
-        let to = target.join(entry.file_name());
-        std::fs::rename(entry.path(), &to)
-            .with_context(|| format!("cannot move {} into place", to.display()))?;
+        moves.push(crate::guard::Move {
+            from: entry.path(),
+            to: target.join(entry.file_name()),
+        });
+    }
+    moves.sort_by(|a, b| a.to.cmp(&b.to));
+    crate::guard::move_all(target, "import", moves)?;
+    Ok(())
+}
+
+/// Writes the folder's files under `dir`.
+fn fill(dir: &Path, folder: &Folder) -> Result<()> {
+    for d in &folder.dirs {
+        let path = dir.join(d);
+        std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    }
+    for (rel, bytes) in &folder.files {
+        let path = dir.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
 }

@@ -79,6 +79,13 @@ fn load(state: &State) -> Result<Project, ApiError> {
         .map_err(ApiError::internal)
 }
 
+/// The analysis folder's write lock, as every writing command takes it: a `thematic` command
+/// writing at the same time makes the change wait, then fail with a message, never be lost.
+fn folder_lock(state: &State) -> Result<crate::guard::WriteLock, ApiError> {
+    crate::guard::WriteLock::acquire(&state.root, "serve")
+        .map_err(|e| ApiError::new(StatusCode::CONFLICT, &format!("{e:#}")))
+}
+
 fn find_document(project: &Project, id: &str) -> Result<usize, ApiError> {
     project
         .document_named(id)
@@ -328,6 +335,7 @@ async fn add(axum::extract::State(state): Shared, Json(body): Json<AddCoding>) -
     blocking(move || {
         let coder = coder_of(&state, body.coder)?;
         let _writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let _folder = folder_lock(&state)?;
         let p = load(&state)?;
         inside(&p)?;
         let i = find_document(&p, &body.document)?;
@@ -404,6 +412,7 @@ struct RemoveCoding {
 async fn remove(axum::extract::State(state): Shared, Json(body): Json<RemoveCoding>) -> Answer {
     blocking(move || {
         let _writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let _folder = folder_lock(&state)?;
         let p = load(&state)?;
         inside(&p)?;
         let codes = body.codes.ids();

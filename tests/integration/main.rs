@@ -38,3 +38,4 @@ mod sheets;
 mod stats;
 mod triangulate;
 mod util;
+mod writes;
