@@ -72,32 +72,13 @@ impl Stamp {
 /// their path relative to `root` with `/` separators.
 pub fn stamps_under(root: &Path, dir: &str, out: &mut BTreeMap<String, Stamp>) {
     use rayon::prelude::*;
-    let mut files: Vec<std::fs::DirEntry> = Vec::new();
-    let mut stack = vec![root.join(dir)];
-    while let Some(folder) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(entry.path()),
-                Ok(t) if t.is_file() => files.push(entry),
-                _ => {}
-            }
-        }
-    }
-    // One system call per file, looked up relative to its folder: spread over the cores.
+    let files = crate::fsutil::list_files(root, &root.join(dir)).files;
+    // One system call per file: spread over the cores.
     let stamped: Vec<(String, Stamp)> = files
         .par_iter()
-        .filter_map(|entry| {
-            let meta = entry.metadata().ok()?;
-            Some((
-                crate::corpus::rel(root, &entry.path()),
-                Stamp::from_metadata(&meta),
-            ))
+        .filter_map(|path| {
+            let meta = std::fs::metadata(path).ok()?;
+            Some((crate::corpus::rel(root, path), Stamp::from_metadata(&meta)))
         })
         .collect();
     out.extend(stamped);

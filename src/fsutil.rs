@@ -2,8 +2,9 @@
 //! same folder and renamed into place, so an interrupted run never leaves half a file.
 
 use anyhow::{Context, Result};
+use std::collections::HashSet;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `contents` to `path` atomically.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
@@ -57,6 +58,90 @@ pub fn stage(path: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile> {
     Ok(tmp)
 }
 
+/// The files under a folder of the analysis folder, and what was left out and why.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub files: Vec<PathBuf>,
+    /// A link that leaves the analysis folder, goes round in a loop or leads nowhere, or a
+    /// folder that cannot be read: (its path, the problem in the user's words).
+    pub left_out: Vec<(PathBuf, String)>,
+}
+
+/// Lists the files under `dir` (recursively, hidden files and Office's `~$` lock files left
+/// out). A link is followed only when it leads to a file or folder inside `root`, and a folder
+/// is read once however many links lead to it, so a link out of the folder is never read and
+/// a loop never repeats or hangs. Every command lists folders this way, so the cache's stamps
+/// and the corpus see the same files.
+pub fn list_files(root: &Path, dir: &Path) -> Listing {
+    let mut out = Listing::default();
+    let inside = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let start = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut seen: HashSet<PathBuf> = HashSet::from([start.clone()]);
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(e) => e,
+            Err(e) => {
+                out.left_out.push((folder, format!("cannot read folder: {e}")));
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || name.starts_with("~$") {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let path = entry.path();
+            if kind.is_symlink() {
+                let real = match std::fs::canonicalize(&path) {
+                    Ok(r) => r,
+                    Err(_) => {
+                        out.left_out
+                            .push((path, "a link that leads nowhere: left out".to_string()));
+                        continue;
+                    }
+                };
+                if !real.starts_with(&inside) {
+                    out.left_out.push((
+                        path,
+                        "a link that leads out of the analysis folder: not followed (copy the file in instead)"
+                            .to_string(),
+                    ));
+                    continue;
+                }
+                if real.is_dir() {
+                    // A link up to a folder that holds this one is a loop too.
+                    if !start.starts_with(&real) && seen.insert(real) {
+                        stack.push(path);
+                    } else {
+                        out.left_out.push((
+                            path,
+                            "a link to a folder that is read already (a loop, or a second way in): not followed"
+                                .to_string(),
+                        ));
+                    }
+                } else if real.is_file() {
+                    out.files.push(path);
+                }
+            } else if kind.is_dir() {
+                let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                if seen.insert(real) {
+                    stack.push(path);
+                }
+            } else if kind.is_file() {
+                out.files.push(path);
+            }
+        }
+    }
+    out.files.sort();
+    out.left_out.sort();
+    out
+}
+
 #[cfg(unix)]
 fn default_permissions(_: &std::fs::File) -> Result<std::fs::Permissions> {
     use std::os::unix::fs::PermissionsExt;
@@ -71,6 +156,50 @@ fn default_permissions(file: &std::fs::File) -> Result<std::fs::Permissions> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_folder_and_loops_are_not_followed() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "x").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let t = root.join("transcripts");
+        std::fs::create_dir_all(t.join("wave1")).unwrap();
+        std::fs::write(t.join("wave1/a.txt"), "a").unwrap();
+        std::fs::write(root.join("shared.txt"), "s").unwrap();
+        symlink("..", t.join("wave1/up")).unwrap();
+        symlink("../..", t.join("wave1/up2")).unwrap();
+        symlink(outside.path(), t.join("out")).unwrap();
+        symlink(outside.path().join("secret.txt"), t.join("secret.txt")).unwrap();
+        symlink("../shared.txt", t.join("shared.txt")).unwrap();
+        symlink("missing.txt", t.join("gone.txt")).unwrap();
+        let listing = list_files(root, &t);
+        let files: Vec<String> = listing
+            .files
+            .iter()
+            .map(|p| p.strip_prefix(&t).unwrap().display().to_string())
+            .collect();
+        assert_eq!(files, ["shared.txt", "wave1/a.txt"]);
+        let left: Vec<(String, &str)> = listing
+            .left_out
+            .iter()
+            .map(|(p, why)| (p.strip_prefix(&t).unwrap().display().to_string(), &why[..12]))
+            .collect();
+        assert_eq!(
+            left,
+            [
+                ("gone.txt".to_string(), "a link that "),
+                ("out".to_string(), "a link that "),
+                ("secret.txt".to_string(), "a link that "),
+                ("wave1/up".to_string(), "a link to a "),
+                ("wave1/up2".to_string(), "a link to a "),
+            ],
+            "{:?}",
+            listing.left_out
+        );
+    }
 
     #[test]
     fn replaced_files_keep_their_permissions_and_new_ones_are_readable() {

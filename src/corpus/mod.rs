@@ -410,44 +410,29 @@ pub fn list_transcripts(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<
         diags.error(dir, None, "transcripts folder not found");
         return found;
     }
-    let mut stack = vec![base.clone()];
-    while let Some(folder) = stack.pop() {
-        let entries = match std::fs::read_dir(&folder) {
-            Ok(e) => e,
-            Err(e) => {
-                diags.error(&rel(root, &folder), None, format!("cannot read folder: {e}"));
-                continue;
-            }
+    let listing = crate::fsutil::list_files(root, &base);
+    for (path, problem) in &listing.left_out {
+        diags.warning(&rel(root, path), None, problem.clone());
+    }
+    for path in listing.files {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some(format) = Format::from_extension(&ext) else {
+            diags.warning(
+                &rel(root, &path),
+                None,
+                "not a transcript format (.txt, .md, .vtt, .srt, .docx): ignored",
+            );
+            continue;
         };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') || name.starts_with("~$") {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let ext = path
-                .extension()
-                .map(|e| e.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let Some(format) = Format::from_extension(&ext) else {
-                diags.warning(
-                    &rel(root, &path),
-                    None,
-                    "not a transcript format (.txt, .md, .vtt, .srt, .docx): ignored",
-                );
-                continue;
-            };
-            let under = rel(&base, &path);
-            let id = under
-                .strip_suffix(&format!(".{ext}"))
-                .unwrap_or(&under)
-                .to_string();
-            found.push((id, rel(root, &path), format));
-        }
+        let under = rel(&base, &path);
+        let id = under
+            .strip_suffix(&format!(".{ext}"))
+            .unwrap_or(&under)
+            .to_string();
+        found.push((id, rel(root, &path), format));
     }
     found.sort();
     let mut unique: Vec<(String, String, Format)> = Vec::with_capacity(found.len());

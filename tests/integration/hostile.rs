@@ -349,7 +349,83 @@ fn sheets_written_by_import_passed_formulas_to_spreadsheets_and_still_anchor() {
     assert!(check.stdout.contains("2 coded segments: 0 errors"), "{check:#?}");
 }
 
-// 4. Cost cliffs.
+// 4. Folders.
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_in_transcripts_read_each_transcript_41_times() {
+    let d = Dir::project();
+    let clean = d.run(&["stats", "--format", "csv"]).ok().stdout;
+    std::os::unix::fs::symlink("..", d.join("transcripts/loop")).unwrap();
+    let out = run_within(&d, &["stats", "--format", "csv"], Duration::from_secs(20)).expect("no hang");
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(out.stdout, clean, "each transcript counted once");
+    let check = d.run(&["check"]);
+    assert!(
+        check
+            .stdout
+            .contains("warning: transcripts/loop: a link to a folder that is read already (a loop"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn two_symlink_loops_in_transcripts_hung() {
+    let d = Dir::project();
+    std::os::unix::fs::symlink(".", d.join("transcripts/self")).unwrap();
+    std::fs::create_dir(d.join("transcripts/wave")).unwrap();
+    std::os::unix::fs::symlink("..", d.join("transcripts/wave/up")).unwrap();
+    let out = run_within(&d, &["check"], Duration::from_secs(20)).expect("no hang");
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(out.stdout.matches("(a loop").count(), 2, "{}", out.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_out_of_the_folder_was_read_as_a_transcript() {
+    let d = Dir::project();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "R: Someone else's words.\n").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        d.join("transcripts/secret.txt"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), d.join("transcripts/elsewhere")).unwrap();
+    let out = d.run(&["search", "else's"]);
+    assert!(!out.stdout.contains("Someone"), "{out:#?}");
+    let check = d.run(&["check"]);
+    for link in ["transcripts/secret.txt", "transcripts/elsewhere"] {
+        assert!(
+            check.stdout.contains(&format!(
+                "warning: {link}: a link that leads out of the analysis folder: not followed"
+            )),
+            "{}",
+            check.stdout
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn bare_qde_import_followed_a_symlinked_folder_under_sources_out_of_the_folder() {
+    let tmp = Dir::empty();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "Not yours.").unwrap();
+    let xml = TWO_SOURCES
+        .replace("SOURCE1", "guid=\"s1\"")
+        .replace("SOURCE2", "guid=\"s2\"")
+        .replace("internal://b.txt", "internal://linked/secret.txt");
+    tmp.write("proj/project.qde", &xml);
+    tmp.write("proj/sources/a.txt", "Alpha one.");
+    std::os::unix::fs::symlink(outside.path(), tmp.join("proj/sources/linked")).unwrap();
+    let out = import(&tmp.join("proj/project.qde"), &tmp.join("out"));
+    assert_refused(&tmp, &out, "refusing to follow a symbolic link out of");
+}
+
+// 5. Cost cliffs.
 
 #[test]
 fn abbreviated_quote_whose_end_never_occurs_scanned_to_the_end_from_every_start() {
