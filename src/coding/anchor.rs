@@ -245,21 +245,25 @@ impl Pattern {
                 Pattern::Exact(q) => direct(q),
                 Pattern::Span { start, end } => direct(start) && direct(end),
             };
-        if !ok {
+        let normalized = || {
             let n = Normalized::new(text);
-            return self
-                .find_all(&n.text)
+            self.find_all(&n.text)
                 .into_iter()
                 .map(|r| n.original(text, r))
-                .collect();
+                .collect()
+        };
+        if !ok {
+            return normalized();
         }
-        match self {
-            Pattern::Exact(q) => matches_from(text, q, 0).collect(),
+        let budget = Budget::for_text(text);
+        let found: Vec<Range<usize>> = match self {
+            Pattern::Exact(q) => matches_from(text, q, 0, &budget).collect(),
             Pattern::Span { start, end } => {
                 let mut next_end = NextEnd::default();
                 let mut out: Vec<Range<usize>> = Vec::new();
-                for s in matches_from(text, start, 0) {
-                    let found = next_end.at_or_after(s.end, |from| matches_from(text, end, from).next());
+                for s in matches_from(text, start, 0, &budget) {
+                    let found =
+                        next_end.at_or_after(s.end, |from| matches_from(text, end, from, &budget).next());
                     let Some(e) = found else { continue };
                     let range = s.start..e.end;
                     if out.last() != Some(&range) {
@@ -268,7 +272,11 @@ impl Pattern {
                 }
                 out
             }
+        };
+        if budget.spent() {
+            return normalized();
         }
+        found
     }
 
     fn text(&self) -> &str {
@@ -318,23 +326,70 @@ fn stable_prefix(needle: &str) -> usize {
 
 /// Matches of a normalized needle in the original text at or after byte `from`, overlapping
 /// ones included.
-fn matches_from<'a>(text: &'a str, needle: &'a str, from: usize) -> impl Iterator<Item = Range<usize>> + 'a {
+/// The search stops early (and [`Budget::spent`] says so) once the checks from each anchor
+/// have compared more than the budget allows.
+fn matches_from<'a>(
+    text: &'a str,
+    needle: &'a str,
+    from: usize,
+    budget: &'a Budget,
+) -> impl Iterator<Item = Range<usize>> + 'a {
     let anchor = &needle[..stable_prefix(needle)];
     let finder = memmem::Finder::new(anchor.as_bytes());
     let mut at = from;
     std::iter::from_fn(move || loop {
         let found = at + finder.find(&text.as_bytes()[at..])?;
         at = found + text[found..].chars().next().map_or(1, char::len_utf8);
-        if let Some(end) = match_at(text, found, needle) {
+        let (end, reached) = match_at(text, found, needle);
+        if !budget.spend(reached - found + 1) {
+            return None;
+        }
+        if let Some(end) = end {
             return Some(found..end);
         }
     })
 }
 
+/// How much checking the search from anchors may do before it gives way to the search in the
+/// normalized text, which costs one pass whatever the text. Checking from anchors is quicker
+/// on ordinary text, but a long quote in repetitive text (`we we we … never`) almost matches
+/// at every anchor: each check went the length of the quote (38 s for one quote by the audit).
+struct Budget {
+    left: std::cell::Cell<usize>,
+    out: std::cell::Cell<bool>,
+}
+
+impl Budget {
+    fn for_text(text: &str) -> Budget {
+        Budget {
+            left: std::cell::Cell::new(8 * text.len() + 65_536),
+            out: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Takes `n` from what is left; false once it has run out.
+    fn spend(&self, n: usize) -> bool {
+        match self.left.get().checked_sub(n) {
+            Some(left) => {
+                self.left.set(left);
+                true
+            }
+            None => {
+                self.out.set(true);
+                false
+            }
+        }
+    }
+
+    fn spent(&self) -> bool {
+        self.out.get()
+    }
+}
+
 /// Whether the normalized `needle` matches the original (NFC) text at byte `at`; if so,
 /// where the match ends. A space in the needle matches a run of white space, and `...` a `…`
 /// (of which a needle may end with the first dots only, as in the normalized text).
-fn match_at(text: &str, at: usize, needle: &str) -> Option<usize> {
+fn match_at(text: &str, at: usize, needle: &str) -> (Option<usize>, usize) {
     let needle = needle.as_bytes();
     let mut rest = text[at..].chars().peekable();
     let mut end = at;
@@ -347,32 +402,34 @@ fn match_at(text: &str, at: usize, needle: &str) -> Option<usize> {
                 end += c.len_utf8();
             }
             if !any {
-                return None;
+                return (None, end);
             }
             j += 1;
             continue;
         }
-        let c = rest.next()?;
+        let Some(c) = rest.next() else {
+            return (None, end);
+        };
         if c.is_whitespace() {
-            return None;
+            return (None, end);
         }
         if c == ELLIPSIS {
             let dots = needle[j..].iter().take(3).take_while(|&&b| b == b'.').count();
             if dots < 3 && !(dots > 0 && j + dots == needle.len()) {
-                return None;
+                return (None, end);
             }
             j += dots;
         } else {
             let mut buf = [0u8; 4];
             let folded = fold(c).encode_utf8(&mut buf).as_bytes();
             if !needle[j..].starts_with(folded) {
-                return None;
+                return (None, end);
             }
             j += folded.len();
         }
         end += c.len_utf8();
     }
-    Some(end)
+    (Some(end), end)
 }
 
 /// Start offsets of every occurrence of `needle`, overlapping ones included.
@@ -580,6 +637,28 @@ mod tests {
     fn multibyte_text_maps_back_to_character_boundaries() {
         let doc = "😀 Café — naïve “quote”";
         assert_eq!(find(doc, "Café - naïve \"quote\""), ["Café — naïve “quote”"]);
+    }
+
+    #[test]
+    fn a_long_quote_in_repetitive_text_is_found_in_one_pass() {
+        // Checked from every anchor, this was quadratic (38 s for one quote by the audit);
+        // past the budget the search moves to the normalized text and finds the same places.
+        let text = format!("R: {}agreed.\n", "we ".repeat(20_000));
+        for quote in [
+            format!("{}never", "we ".repeat(3_000)),
+            format!("{}agreed.", "we ".repeat(3_000)),
+        ] {
+            let p = Pattern::new(&quote).unwrap();
+            let n = Normalized::new(&text);
+            let expected: Vec<Range<usize>> = p
+                .find_all(&n.text)
+                .into_iter()
+                .map(|r| n.original(&text, r))
+                .collect();
+            assert_eq!(p.find_in(&text, true), expected);
+        }
+        let p = Pattern::new(&format!("{}agreed.", "we ".repeat(3_000))).unwrap();
+        assert_eq!(p.find_in(&text, true).len(), 1);
     }
 
     #[test]
