@@ -448,3 +448,84 @@ fn triangulate_over_waves_crosses_the_comparison_with_time() {
         2
     );
 }
+
+/// Minutes whose `Present:`, `Apologies:` and `Action:` lines are not speakers, made plain text
+/// by `documents.csv` (not front matter): regression for the column being refused there, and
+/// read after the transcripts had been split into turns.
+fn with_minutes(d: &Dir, turns: &str) {
+    d.write(
+        "transcripts/minutes.txt",
+        "Present: Ann Lee, Bob Roy\nApologies: Cy Dean\nItem 1. Trust between the teams was discussed.\nAction: AL to circulate the trust paper.\nAction: BR to book the next meeting.\n",
+    );
+    d.write(
+        "documents.csv",
+        format!("document,team,turns\nA-w1,red,\nA-w2,blue,\nB-w1,blue,\nminutes,blue,{turns}\n"),
+    );
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes\nA-w1,Trust is good.,trust\nA-w2,Trust is gone.,trust\nB-w1,Trust is fine.,trust\nnotes,trust was discussed,trust\nminutes,Trust between the teams was discussed.,trust\nminutes,Action: AL to circulate the trust paper.,trust\n",
+    );
+}
+
+#[test]
+fn minutes_made_plain_text_in_documents_csv_count_by_team_with_no_participant() {
+    let d = fixture();
+    with_minutes(&d, "false");
+    let out = d.run(&["check", "--strict"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    // blue: A-w2 (A), B-w1 (B) and the minutes' two passages (no one): 4 references, 2
+    // participants, 3 documents. red: A-w1 (A) and the field note: 2, 1, 2.
+    assert_eq!(
+        stats(&d, &["--by", "team"]),
+        ["code,trust,team,blue,4,2,3", "code,trust,team,red,2,1,2"]
+    );
+    // The minutes have no speaker: a document, like the field note (3 passages, 2 documents).
+    assert_eq!(
+        stats(&d, &["--by", "source"]),
+        [
+            "code,trust,source,document,3,0,2",
+            "code,trust,source,interview,3,2,3"
+        ]
+    );
+    // Read as turns, the same lines are speakers nobody knows.
+    with_minutes(&d, "");
+    let out = d.run(&["check"]);
+    assert!(
+        out.problems()
+            .iter()
+            .any(|p| p
+                .starts_with("error: transcripts/minutes.txt:2: speaker `Apologies` maps to no participant")),
+        "{out:#?}"
+    );
+    with_minutes(&d, "TRUE");
+    assert_eq!(d.run(&["check"]).code, 1, "true splits turns as before");
+}
+
+#[test]
+fn turns_takes_true_or_false_and_one_value() {
+    let d = fixture();
+    with_minutes(&d, "maybe");
+    let out = d.run(&["check"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.problems().contains(&"error: documents.csv:5: `turns` of `minutes` is `maybe`: write true or false (false reads the document as plain text, `Label:` lines and all)"),
+        "{out:#?}"
+    );
+    // The field note's front matter says `turns: false`; documents.csv says otherwise.
+    d.write("documents.csv", "document,team,turns\nA-w1,red,\nnotes,,true\n");
+    let out = d.run(&["check"]);
+    assert!(
+        out.problems().contains(&"error: documents.csv:3: `turns` of `notes` is `true` here but `false` in its front matter (transcripts/notes.md): keep one"),
+        "{out:#?}"
+    );
+    d.write("documents.csv", "document,team\nA-w1,red\n");
+    d.write(
+        "transcripts/notes.md",
+        "---\nturns: no\nteam: red\n---\nObserved: trust was discussed at the meeting.\n",
+    );
+    let out = d.run(&["check"]);
+    assert!(
+        out.problems().contains(&"error: transcripts/notes.md:2: front matter `turns: no`: write true or false (false reads the document as plain text, `Label:` lines and all)"),
+        "{out:#?}"
+    );
+}
