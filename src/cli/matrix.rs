@@ -1,6 +1,6 @@
 //! `thematic matrix`: the framework matrix, cases × codes, with the extracts in the cells.
 
-use super::{emit, Global, Outcome};
+use super::{emit, Filters, Global, Outcome};
 use crate::analysis::breakdown::Key;
 use crate::analysis::matrix::{matrix, Cell as MatrixCell, Matrix};
 use crate::analysis::nodes::Level;
@@ -33,6 +33,8 @@ pub struct Args {
     /// The file to write (for xlsx)
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    filters: Filters,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,12 +56,14 @@ enum MatrixFormat {
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let project = global.load()?;
     let rows = Key::parse(&args.rows, &project)?;
+    let filters = args.filters.resolve(&project)?;
     let file = "summaries.csv";
     let summaries = std::fs::read_to_string(project.root.join(file)).ok();
     let m = matrix(
         &project,
         &rows,
         args.cols,
+        &filters,
         summaries.as_deref().map(|t| (t, file)),
     )?;
     match args.format {

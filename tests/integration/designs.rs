@@ -529,3 +529,179 @@ fn turns_takes_true_or_false_and_one_value() {
         "{out:#?}"
     );
 }
+
+/// The fixture with a second code: `change` on A-w1, A-w2 and the field note, not on B-w1.
+fn two_codes() -> Dir {
+    let d = fixture();
+    d.write(
+        "codebook.md",
+        "# Relations\n- `trust` — trust.\n  - polarity: positive\n- `change` — change.\n",
+    );
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes\nA-w1,Trust is good.,trust;change\nA-w2,Trust is gone.,trust;change\nB-w1,Trust is fine.,trust\nnotes,trust was discussed,trust;change\n",
+    );
+    d
+}
+
+#[test]
+fn where_filters_cooccurrence() {
+    let d = two_codes();
+    let pair = |args: &[&str]| {
+        let mut all = vec!["cooccur", "--format", "csv"];
+        all.extend_from_slice(args);
+        d.run(&all).ok().stdout.lines().nth(1).unwrap().to_string()
+    };
+    // All four passages: trust 4, change 3, both 3: c = 3 / (4 + 3 - 3).
+    assert_eq!(pair(&[]), "code,passage,trust,change,4,3,3,0.75");
+    // Wave 1: A-w1 (both) and B-w1 (trust); the field note has no wave.
+    assert_eq!(
+        pair(&["--where", "wave=1"]),
+        "code,passage,trust,change,2,1,1,0.5"
+    );
+    // Not wave 1: A-w2 and the field note (its blank wave is not 1).
+    assert_eq!(pair(&["--where", "wave!=1"]), "code,passage,trust,change,2,2,2,1");
+    // A participant attribute: B only.
+    assert_eq!(
+        pair(&["--where", "site=south"]),
+        "code,passage,trust,change,1,0,0,0"
+    );
+    // By document: the field note counts for its team.
+    assert_eq!(
+        pair(&["--unit", "document", "--where", "team=red"]),
+        "code,document,trust,change,2,2,2,1"
+    );
+}
+
+#[test]
+fn where_filters_saturation_and_it_orders_by_document_attributes() {
+    let d = two_codes();
+    let out = d
+        .run(&[
+            "saturation",
+            "--base",
+            "1",
+            "--run",
+            "1",
+            "--order",
+            "wave",
+            "--where",
+            "site=north",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    // A's two interviews in wave order: A-w1 brings both codes, A-w2 none.
+    assert_eq!(
+        out.stdout,
+        "position,document,order,new_codes,cumulative_codes,part,run,run_new_codes,base_codes,ratio,at_or_below\n\
+1,A-w1,1,2,2,base,,,,,\n\
+2,A-w2,2,0,2,run,2-2,0,2,0,yes\n"
+    );
+    assert_eq!(out.stderr, "note: --where leaves out 2 documents\n");
+    // `team` is set only in documents.csv (and the field note's front matter).
+    let out = d.run(&["saturation", "--order", "team", "--format", "csv"]).ok();
+    let order: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert_eq!(order, ["blue", "blue", "red", "red"]);
+}
+
+#[test]
+fn where_filters_the_map_and_a_rows_polarity_colours_it() {
+    let d = two_codes();
+    let map = |args: &[&str]| {
+        let mut all = vec!["map", "--format", "mermaid"];
+        all.extend_from_slice(args);
+        d.run(&all).ok().stdout
+    };
+    let all = map(&[]);
+    assert!(
+        all.contains("k1(\"trust (4)\")") && all.contains("k2(\"change (3)\")") && all.contains("|\"0.75\"|"),
+        "{all}"
+    );
+    // The red team: A-w1 and the field note, each coded with both.
+    let red = map(&["--where", "team=red"]);
+    assert!(
+        red.contains("t0([\"Relations (2)\"])")
+            && red.contains("k1(\"trust (2)\")")
+            && red.contains("k2(\"change (2)\")")
+            && red.contains("|\"1.00\"|"),
+        "{red}"
+    );
+    // A-w2's passage is a barrier by its row: in wave 2 alone `trust` leans negative.
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes,polarity\nA-w1,Trust is good.,trust;change,\nA-w2,Trust is gone.,trust;change,-\nB-w1,Trust is fine.,trust,\nnotes,trust was discussed,trust;change,\n",
+    );
+    assert!(map(&[]).contains("class k1 positive"));
+    let w2 = map(&["--where", "wave=2"]);
+    assert!(
+        w2.contains("class k1 negative") && w2.contains("class k2 negative"),
+        "{w2}"
+    );
+}
+
+#[test]
+fn where_filters_the_framework_matrix() {
+    let d = two_codes();
+    let matrix = |args: &[&str]| {
+        let mut all = vec!["matrix", "--rows", "team", "--cols", "code", "--format", "csv"];
+        all.extend_from_slice(args);
+        d.run(&all).ok().stdout
+    };
+    // blue: A-w2 (A: both), B-w1 (B: trust); red: A-w1 (A: both), the field note (both).
+    assert_eq!(
+        matrix(&[]),
+        "row,column,level,references,participants,summary\n\
+blue,trust,code,2,2,\nblue,change,code,1,1,\nred,trust,code,2,1,\nred,change,code,2,1,\n"
+    );
+    assert_eq!(
+        matrix(&["--where", "wave=1"]),
+        "row,column,level,references,participants,summary\n\
+blue,trust,code,1,1,\nblue,change,code,0,0,\nred,trust,code,1,1,\nred,change,code,1,1,\n"
+    );
+    // A summary of a row --where leaves out is not an error; one of no row is.
+    d.write(
+        "summaries.csv",
+        "row,column,summary\nred,trust,Red trusts\nblue,trust,Blue trusts\n",
+    );
+    let out = matrix(&["--where", "team=red", "--cell", "summary"]);
+    assert!(
+        out.contains("red,trust,code,2,1,Red trusts") && !out.contains("blue"),
+        "{out}"
+    );
+    d.write("summaries.csv", "row,column,summary\nyellow,trust,x\n");
+    let out = d.run(&["matrix", "--rows", "team", "--where", "team=red"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("summaries.csv:2: `yellow` is no row of this matrix"),
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn where_names_an_unknown_attribute_in_every_command() {
+    let d = two_codes();
+    for command in [
+        "stats",
+        "triangulate",
+        "extracts",
+        "codebook",
+        "cooccur",
+        "saturation",
+        "map",
+        "matrix",
+    ] {
+        let out = d.run(&[command, "--where", "wav=1"]);
+        assert_eq!(out.code, 2, "{command}: {out:#?}");
+        assert!(
+            out.stderr.contains("no attribute `wav`: use one of group, participant, document, site, source, team, wave (did you mean `wave`?)"),
+            "{command}: {out:#?}"
+        );
+    }
+}
