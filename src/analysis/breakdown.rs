@@ -177,7 +177,7 @@ impl By {
 
     /// Whether every key reads a participant: then a value's N is every participant with it,
     /// whether or not they speak in a document.
-    fn of_participants(&self) -> bool {
+    pub fn of_participants(&self) -> bool {
         self.keys.iter().all(Key::of_participants)
     }
 }

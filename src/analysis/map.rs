@@ -7,7 +7,7 @@ use super::breakdown::Where;
 use super::cooccur::{cooccurrence, Unit};
 use super::counts::{count_where, By};
 use super::nodes::{Level, Nodes};
-use super::triangulation::{lean, triangulate_where, Thresholds};
+use super::triangulation::{passage_lean, triangulate_where, Thresholds};
 use crate::project::Project;
 use clap::ValueEnum;
 use std::collections::HashMap;
@@ -126,7 +126,7 @@ fn leans(project: &Project, nodes: &Nodes, filters: &[Where]) -> Vec<Tone> {
     for seg in super::breakdown::findings(project, filters) {
         let key = (seg.document, seg.chars.start, seg.chars.end);
         for node in nodes.of_codes(&seg.codes) {
-            if let Some(lean) = lean(project, nodes, seg, node) {
+            if let Some(lean) = passage_lean(project, nodes, seg, node) {
                 polarity[node].insert(key, lean);
             }
         }

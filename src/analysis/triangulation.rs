@@ -115,7 +115,7 @@ struct Acc {
 /// A coded passage's lean at `node`: +1 if any of the node's codes on it is positive, −1 if
 /// negative, 0 when coded both ways; `None` when none has a polarity. The row's own polarity
 /// overrides its codes' (one code can hold enablers and barriers).
-pub fn lean(project: &Project, nodes: &Nodes, seg: &CodedSegment, node: usize) -> Option<i64> {
+pub fn passage_lean(project: &Project, nodes: &Nodes, seg: &CodedSegment, node: usize) -> Option<i64> {
     let (mut positive, mut negative) = (false, false);
     for &c in seg.codes.iter().filter(|&&c| nodes.of_code[c] == node) {
         match seg.polarity.or(project.codebook.codes[c].polarity) {
@@ -154,7 +154,7 @@ pub fn triangulate_where(
             .filter_map(|p| breakdown.value(project, p, seg.document).map(|v| (p, v)))
             .collect();
         for node in nodes.of_codes(&seg.codes) {
-            let lean = lean(project, &nodes, seg, node);
+            let lean = passage_lean(project, &nodes, seg, node);
             for &(p, v) in &values {
                 let a = &mut acc[node][v];
                 if let Some(p) = p {

@@ -1,6 +1,6 @@
 //! `thematic matrix`: the framework matrix, cases × codes, with the extracts in the cells.
 
-use super::{emit, Filters, Global, Outcome};
+use super::{emit, Filters, Findings, Global, Outcome};
 use crate::analysis::breakdown::Key;
 use crate::analysis::matrix::{matrix, Cell as MatrixCell, Matrix};
 use crate::analysis::nodes::Level;
@@ -35,6 +35,8 @@ pub struct Args {
     out: Option<PathBuf>,
     #[command(flatten)]
     filters: Filters,
+    #[command(flatten)]
+    findings: Findings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,7 +56,7 @@ enum MatrixFormat {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load()?;
+    let project = global.load_findings(&args.findings)?;
     let rows = Key::parse(&args.rows, &project)?;
     let filters = args.filters.resolve(&project)?;
     let file = "summaries.csv";

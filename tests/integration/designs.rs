@@ -705,3 +705,103 @@ fn where_names_an_unknown_attribute_in_every_command() {
         );
     }
 }
+
+#[test]
+fn paired_case_studies_compare_case_by_case() {
+    // Two boroughs, a health and a council manager interviewed in each; `case` is a
+    // documents.csv column.
+    let d = Dir::empty();
+    d.write(
+        "thematic.toml",
+        "[groups]\nhealth = \"Health\"\ncouncil = \"Council\"\n",
+    );
+    d.write(
+        "participants.csv",
+        "id,group\nH1,health\nC1,council\nH2,health\nC2,council\n",
+    );
+    d.write(
+        "codebook.md",
+        "# Joint work\n- `trust` — trust.\n  - polarity: positive\n- `budget` — pooled budgets.\n",
+    );
+    for (id, words) in [
+        ("H1", "We trust them."),
+        ("C1", "Trust took years. The pooled budget helps."),
+        ("H2", "Trust is there."),
+        ("C2", "We meet monthly."),
+    ] {
+        d.write(
+            &format!("transcripts/{id}.txt"),
+            format!("Interviewer: Q?\nR: {words}\n"),
+        );
+    }
+    d.write(
+        "documents.csv",
+        "document,case\nH1,Northby\nC1,Northby\nH2,Southby\nC2,Southby\n",
+    );
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes\nH1,We trust them.,trust\nC1,Trust took years.,trust\nC1,The pooled budget helps.,budget\nH2,Trust is there.,trust\n",
+    );
+    assert_eq!(d.run(&["check"]).code, 0);
+    let rows = |by: &str| {
+        d.run(&["triangulate", "--by", by, "--level", "code", "--format", "csv"])
+            .ok()
+            .stdout
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').take(7).collect::<Vec<_>>().join(","))
+            .collect::<Vec<_>>()
+    };
+    // Northby: both managers on trust (2/2), C1 on budget (1/2); Southby: H2 on trust (1/2),
+    // nobody on budget. 1/2 is not under half of 2/2: agreement; budget is silent in Southby.
+    assert_eq!(
+        rows("case"),
+        [
+            "code,trust,Northby,2,2,2,agreement",
+            "code,trust,Southby,1,2,1,agreement",
+            "code,budget,Northby,1,2,1,silence",
+            "code,budget,Southby,0,2,0,silence",
+        ]
+    );
+    // Document by document (one interview each, in id order): N is its one speaker.
+    assert_eq!(
+        rows("document")[..4],
+        [
+            "code,trust,C1,1,1,1,silence",
+            "code,trust,C2,0,1,0,silence",
+            "code,trust,H1,1,1,1,silence",
+            "code,trust,H2,1,1,1,silence",
+        ]
+    );
+    // Crossed with the group: who says what within each case (C2 is silent on trust).
+    assert_eq!(
+        rows("case,group")[..4],
+        [
+            "code,trust,Northby / health,1,1,1,silence",
+            "code,trust,Northby / council,1,1,1,silence",
+            "code,trust,Southby / health,1,1,1,silence",
+            "code,trust,Southby / council,0,1,0,silence",
+        ]
+    );
+}
+
+#[test]
+fn stats_prints_each_values_n_and_over_notes_what_has_no_value() {
+    let d = fixture();
+    // Waves: A and B speak in wave 1, A in wave 2, nobody in the field note.
+    let table = d.run(&["stats", "--by", "wave"]).ok().stdout;
+    assert!(
+        table.ends_with("\nnote: N per wave (the participants who speak in documents with each value): 1 = 2, 2 = 1, (none) = 0\n"),
+        "{table}"
+    );
+    let table = d.run(&["stats", "--by", "site", "--format", "md"]).ok().stdout;
+    assert!(
+        table.ends_with("\nNote: N per site (the participants with each value): north = 1, south = 1\n"),
+        "{table}"
+    );
+    // The field note has no wave: change over waves leaves it out, and says so.
+    let table = d.run(&["stats", "--over", "wave"]).ok().stdout;
+    assert!(table.ends_with("\nnote: left out, no wave: notes\n"), "{table}");
+    let out = d.run(&["stats", "--over", "wave", "--format", "csv"]).ok();
+    assert_eq!(out.stderr, "note: left out, no wave: notes\n");
+}
