@@ -186,8 +186,13 @@ impl Over {
 
     /// The wide table people read: `n/N (p%)` per value, the trend, the panel's coding.
     pub fn wide(&self) -> Table {
+        self.wide_labelled(&self.values)
+    }
+
+    /// [`Over::wide`] with the values as people read them (`[labels.wave]`), in `values`' order.
+    pub fn wide_labelled(&self, values: &[String]) -> Table {
         let mut columns: Vec<String> = vec![self.level.as_str().to_string()];
-        columns.extend(self.values.iter().map(|v| format!("{} {v}", self.attribute)));
+        columns.extend(values.iter().map(|v| format!("{} {v}", self.attribute)));
         columns.push("trend".into());
         columns.push(format!("panel (n = {})", self.panel));
         let mut t = Table {

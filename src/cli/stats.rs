@@ -40,40 +40,13 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let filters = args.filters.resolve(&project)?;
     if let Some(attribute) = &args.over {
         let key = Key::parse(attribute, &project)?;
-        let over = crate::analysis::over::over(&project, args.level, &key, &filters);
-        let text = match args.format {
-            FigureFormat::Csv | FigureFormat::Json => {
-                over.tidy().render(args.format.table().expect("a table format"))
-            }
-            FigureFormat::Svg => crate::report::svg::over::small_multiples(
-                &format!(
-                    "Participants coded per {} ({})",
-                    over.attribute,
-                    args.level.as_str()
-                ),
-                &over.rows.iter().map(|r| r.node.clone()).collect::<Vec<_>>(),
-                &over.values,
-                &over
-                    .rows
-                    .iter()
-                    .map(|r| r.cells.iter().map(|&(n, of, _)| (n, of)).collect())
-                    .collect::<Vec<_>>(),
-            ),
-            f => {
-                let mut text = over.wide().render(f.table().expect("a table format"));
-                if let Some(note) = over.note() {
-                    let lead = if f == FigureFormat::Md { "Note: " } else { "note: " };
-                    text.push_str(&format!("\n{lead}{note}\n"));
-                }
-                text
-            }
-        };
-        if let (Some(note), FigureFormat::Csv | FigureFormat::Json | FigureFormat::Svg) =
-            (over.note(), args.format)
-        {
-            eprintln!("note: {note}");
-        }
-        emit(&text)?;
+        emit(&change_over_time(
+            &project,
+            args.level,
+            &key,
+            &filters,
+            args.format,
+        ))?;
         return Ok(Outcome::Done);
     }
     let by = By::parse(&args.by, &project)?;
@@ -101,6 +74,50 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     }
     emit(&text)?;
     Ok(Outcome::Done)
+}
+
+/// `--over`: each node's prominence per value of `key`, as a table, tidy records or a chart;
+/// what has no value is left out with a note.
+fn change_over_time(
+    project: &crate::project::Project,
+    level: Level,
+    key: &Key,
+    filters: &[crate::analysis::breakdown::Where],
+    format: FigureFormat,
+) -> String {
+    let over = crate::analysis::over::over(project, level, key, filters);
+    // For people, values read with their labels; csv and json keep the values as they are.
+    let by = By {
+        keys: vec![key.clone()],
+    };
+    let labelled: Vec<String> = over.values.iter().map(|v| label(project, &by, v)).collect();
+    let text = match format {
+        FigureFormat::Csv | FigureFormat::Json => over.tidy().render(format.table().expect("a table format")),
+        FigureFormat::Svg => crate::report::svg::over::small_multiples(
+            &format!("Participants coded per {} ({})", over.attribute, level.as_str()),
+            &over.rows.iter().map(|r| r.node.clone()).collect::<Vec<_>>(),
+            &labelled,
+            &over
+                .rows
+                .iter()
+                .map(|r| r.cells.iter().map(|&(n, of, _)| (n, of)).collect())
+                .collect::<Vec<_>>(),
+        ),
+        f => {
+            let mut text = over
+                .wide_labelled(&labelled)
+                .render(f.table().expect("a table format"));
+            if let Some(note) = over.note() {
+                let lead = if f == FigureFormat::Md { "Note: " } else { "note: " };
+                text.push_str(&format!("\n{lead}{note}\n"));
+            }
+            return text;
+        }
+    };
+    if let Some(note) = over.note() {
+        eprintln!("note: {note}");
+    }
+    text
 }
 
 /// Each value's N, which the participants column counts out of, and what N is.

@@ -302,6 +302,10 @@ fn attribute_values_read_with_their_labels() {
     );
     let tri = d.run(&["triangulate", "--by", "site"]).ok().stdout;
     assert!(tri.lines().next().unwrap().contains("Northvale"), "{tri}");
+    let over = d.run(&["stats", "--over", "wave"]).ok().stdout;
+    assert!(over.starts_with("code   wave 2015     wave 2 "), "{over}");
+    let matrix = d.run(&["matrix", "--rows", "site"]).ok().stdout;
+    assert!(matrix.contains("\nNorthvale  "), "{matrix}");
     d.write("thematic.toml", "[labels.sitee]\nnorth = \"N\"\n");
     let out = d.run(&["check"]);
     assert!(
