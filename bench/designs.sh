@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of the evaluation designs on the generated N = 3,000 folder with 4 document
-# attributes (wave, site, source, case in documents.csv): `stats --by site,wave` and
-# `stats --over wave` beside plain `stats --by group`, with the cache of the loaded folder warm
-# and off.
+# attributes (wave, site, source, case in documents.csv): `stats --by site,wave`, `stats --over
+# wave`, `triangulate --by site,wave` and `triangulate --over wave` beside plain `stats --by
+# group`, with the cache of the loaded folder warm and off.
 #
 #   bash bench/designs.sh            # N = 3000 (SIZES="300 3000" for more)
 set -euo pipefail
@@ -39,7 +39,7 @@ with open(os.path.join(root, 'documents.csv'), 'w') as f:
         f.write(f'{d},{i % 3 + 1},site{i % 5},{"focus group" if i % 17 == 0 else "interview"},case{i % 50}\n')
 PY
   touch -d "1 hour ago" "$dir"/*.toml "$dir"/*.csv "$dir"/*.md "$dir"/transcripts/* "$dir"/coding/*
-  for cmd in "stats --level theme --by group" "stats --level theme --by site,wave" "stats --level theme --over wave" "triangulate --by site,wave"; do
+  for cmd in "stats --level theme --by group" "stats --level theme --by site,wave" "stats --level theme --over wave" "triangulate --by site,wave" "triangulate --over wave"; do
     "$T" $cmd -p "$dir" >/dev/null
     hyperfine --warmup 2 --runs "$RUNS" -N --export-json "$DATA/designs-warm.json" "$T $cmd -p $dir" >/dev/null
     THEMATIC_CACHE=off hyperfine --warmup 1 --runs 5 -N --export-json "$DATA/designs-off.json" "$T $cmd -p $dir" >/dev/null

@@ -10,13 +10,97 @@ use crate::corpus::Document;
 use crate::diagnostics::{did_you_mean, Diagnostics};
 use crate::participants::Participants;
 use crate::text::CsvTable;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The file's name when `[corpus] documents` does not say.
 pub const FILE: &str = "documents.csv";
 
 /// Front-matter keys that are settings of the document, not attributes.
 const SETTINGS: [&str; 3] = ["participant", "speakers", "turns"];
+
+/// The settings `documents.csv` may also give: how the transcript is read. (`participant` and
+/// `speakers` stay in the front matter: they name people in the text beside them.)
+const CSV_SETTINGS: [&str; 1] = ["turns"];
+
+/// Reads `documents.csv`'s table (its problems reported once): the settings are read from it
+/// before the transcripts ([`Turns::read`]), the attributes after ([`DocumentAttributes::build`]).
+pub fn read_table(text: &str, file: &str, diags: &mut Diagnostics) -> Option<CsvTable> {
+    CsvTable::parse(text, file, &["document"], diags)
+}
+
+/// `turns` from `documents.csv`, per document id: `false` reads the transcript as plain text,
+/// as `turns: false` in its front matter does. Read before the transcripts are split into
+/// turns, since it decides how they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Turns(BTreeMap<String, (bool, usize)>);
+
+impl Turns {
+    /// The `turns` column (when there is one); a value other than `true` or `false` is an
+    /// error naming its line, and the document is read as it would be without it.
+    pub fn read(table: Option<&CsvTable>, file: &str, diags: &mut Diagnostics) -> Turns {
+        let mut turns = BTreeMap::new();
+        let Some(table) = table else {
+            return Turns(turns);
+        };
+        let (Some(doc_col), Some(col)) = (
+            table.column("document"),
+            table.headers.iter().position(|h| attribute_name(h) == "turns"),
+        ) else {
+            return Turns(turns);
+        };
+        for row in &table.rows {
+            let (id, value) = (row.fields[doc_col].trim(), row.fields[col].trim());
+            if value.is_empty() {
+                continue;
+            }
+            match crate::corpus::turns_setting(value) {
+                // A second row for a document is an error reported with the attributes; the
+                // first one counts.
+                Some(v) => {
+                    turns.entry(id.to_string()).or_insert((v, row.line));
+                }
+                None => diags.error(
+                    file,
+                    Some(row.line),
+                    format!(
+                        "`turns` of `{id}` is `{value}`: write true or false (false reads the document as plain text, `Label:` lines and all)"
+                    ),
+                ),
+            }
+        }
+        Turns(turns)
+    }
+
+    /// Whether `documents.csv` splits document `id` into turns (`Some(false)`: plain text).
+    pub fn get(&self, id: &str) -> Option<bool> {
+        self.0.get(id).map(|&(v, _)| v)
+    }
+
+    /// A document whose front matter sets `turns` otherwise is an error, as for attributes.
+    fn check_front_matter(&self, doc: &Document, file: &str, diags: &mut Diagnostics) {
+        let front = doc.meta[..doc.front_matter]
+            .iter()
+            .find(|(k, _)| k == "turns")
+            .and_then(|(_, v)| crate::corpus::turns_setting(v));
+        if let (Some(&(csv, line)), Some(front)) = (self.0.get(&doc.id), front) {
+            if csv != front {
+                diags.error(
+                    file,
+                    Some(line),
+                    format!(
+                        "`turns` of `{}` is `{csv}` here but `{front}` in its front matter ({}): keep one",
+                        doc.id, doc.path
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Every setting, by document id, for the cache key.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.0.iter().map(|(id, &(v, _))| (id.as_str(), v))
+    }
+}
 
 /// The attributes of every document.
 #[derive(Debug, Clone, Default)]
@@ -29,75 +113,22 @@ pub struct DocumentAttributes {
 }
 
 impl DocumentAttributes {
-    /// Reads `documents.csv` (when there is one: `csv` is its text) and the front matter of
-    /// `documents`, in the same order as they are.
+    /// Reads `documents.csv` (when there is one: `table` is its table, `turns` the settings
+    /// read from it) and the front matter of `documents`, in the same order as they are.
     pub fn build(
-        csv: Option<&str>,
+        table: Option<&CsvTable>,
+        turns: &Turns,
         file: &str,
         documents: &[Document],
         participants: &Participants,
         diags: &mut Diagnostics,
     ) -> DocumentAttributes {
         let mut names: Vec<String> = vec!["source".into()];
-        let index: HashMap<&str, usize> = documents
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.as_str(), i))
-            .collect();
         // From documents.csv: (document, attribute) → (value, line).
-        let mut from_csv: HashMap<(usize, String), (String, usize)> = HashMap::new();
-        if let Some(text) = csv {
-            if let Some(table) = CsvTable::parse(text, file, &["document"], diags) {
-                let doc_col = table.column("document").unwrap_or(0);
-                let columns: Vec<(usize, String)> = table
-                    .headers
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, h)| *i != doc_col && !h.is_empty())
-                    .map(|(i, h)| (i, attribute_name(h)))
-                    .collect();
-                for (_, name) in &columns {
-                    if SETTINGS.contains(&name.as_str()) {
-                        diags.error(
-                            file,
-                            Some(1),
-                            format!("`{name}` is a setting of a document's front matter, not an attribute: set it there"),
-                        );
-                    } else if !names.contains(name) {
-                        names.push(name.clone());
-                    }
-                }
-                let mut seen: HashMap<usize, usize> = HashMap::new();
-                for row in &table.rows {
-                    let id = row.fields[doc_col].trim();
-                    let Some(&d) = index.get(id) else {
-                        diags.error(
-                            file,
-                            Some(row.line),
-                            format!(
-                                "no document `{id}` in the transcripts folder{}",
-                                did_you_mean(id, documents.iter().map(|d| d.id.as_str()))
-                            ),
-                        );
-                        continue;
-                    };
-                    if let Some(first) = seen.insert(d, row.line) {
-                        diags.error(
-                            file,
-                            Some(row.line),
-                            format!("a second row for `{id}` (first on line {first})"),
-                        );
-                        continue;
-                    }
-                    for (c, name) in &columns {
-                        let value = row.fields[*c].trim();
-                        if !value.is_empty() && !SETTINGS.contains(&name.as_str()) {
-                            from_csv.insert((d, name.clone()), (value.to_string(), row.line));
-                        }
-                    }
-                }
-            }
-        }
+        let from_csv = match table {
+            Some(table) => csv_values(table, file, documents, &mut names, diags),
+            None => HashMap::new(),
+        };
         // Front-matter keys, in alphabetical order after the CSV's columns.
         let mut front_keys: Vec<String> = documents
             .iter()
@@ -113,6 +144,7 @@ impl DocumentAttributes {
         }
         let mut values = vec![vec![String::new(); names.len()]; documents.len()];
         for (d, doc) in documents.iter().enumerate() {
+            turns.check_front_matter(doc, file, diags);
             for (key, value) in &doc.meta[..doc.front_matter] {
                 let name = attribute_name(key);
                 let Some(a) = names.iter().position(|n| *n == name) else {
@@ -181,6 +213,75 @@ impl DocumentAttributes {
     pub fn get(&self, document: usize, name: &str) -> Option<&str> {
         self.position(name).map(|a| self.value(document, a))
     }
+}
+
+/// `documents.csv`'s attribute values: (document, attribute) → (value, line); its columns are
+/// added to `names`.
+fn csv_values(
+    table: &CsvTable,
+    file: &str,
+    documents: &[Document],
+    names: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) -> HashMap<(usize, String), (String, usize)> {
+    let index: HashMap<&str, usize> = documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut from_csv = HashMap::new();
+    let doc_col = table.column("document").unwrap_or(0);
+    let columns: Vec<(usize, String)> = table
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| *i != doc_col && !h.is_empty())
+        .map(|(i, h)| (i, attribute_name(h)))
+        .collect();
+    for (_, name) in &columns {
+        if CSV_SETTINGS.contains(&name.as_str()) {
+            continue;
+        }
+        if SETTINGS.contains(&name.as_str()) {
+            diags.error(
+                file,
+                Some(1),
+                format!("`{name}` is a setting of a document's front matter, not an attribute: set it there"),
+            );
+        } else if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    let mut seen: HashMap<usize, usize> = HashMap::new();
+    for row in &table.rows {
+        let id = row.fields[doc_col].trim();
+        let Some(&d) = index.get(id) else {
+            diags.error(
+                file,
+                Some(row.line),
+                format!(
+                    "no document `{id}` in the transcripts folder{}",
+                    did_you_mean(id, documents.iter().map(|d| d.id.as_str()))
+                ),
+            );
+            continue;
+        };
+        if let Some(first) = seen.insert(d, row.line) {
+            diags.error(
+                file,
+                Some(row.line),
+                format!("a second row for `{id}` (first on line {first})"),
+            );
+            continue;
+        }
+        for (c, name) in &columns {
+            let value = row.fields[*c].trim();
+            if !value.is_empty() && !SETTINGS.contains(&name.as_str()) {
+                from_csv.insert((d, name.clone()), (value.to_string(), row.line));
+            }
+        }
+    }
+    from_csv
 }
 
 /// How a quote from a document nobody speaks in is attributed: `[report]

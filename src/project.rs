@@ -144,7 +144,12 @@ impl Project {
             Some(text) => Participants::parse(&text, &participants_file, &group_ids, &mut diags),
             None => Participants::parse("id,group\n", &participants_file, &group_ids, &mut diags),
         };
-        let key = use_cache.then(|| read_key(root, &config));
+        // documents.csv's `turns` decides how transcripts are split, so it is read first.
+        let documents_file = config.corpus.documents.clone();
+        let documents_table = read_text(root, &documents_file, false, &mut diags)
+            .and_then(|text| crate::documents::read_table(&text, &documents_file, &mut diags));
+        let turns = crate::documents::Turns::read(documents_table.as_ref(), &documents_file, &mut diags);
+        let key = use_cache.then(|| read_key(root, &config, &turns));
         let cached = key.and_then(|(k, _)| crate::cache::read_value::<Read>(root, READ_CACHE, k));
         let read = match (cached, key) {
             (Some(mut read), Some((k, _))) => {
@@ -154,6 +159,7 @@ impl Project {
                     key: k,
                     corpus: config.corpus.clone(),
                     participants: participants.clone(),
+                    turns: turns.clone(),
                     files: read
                         .documents
                         .iter()
@@ -166,7 +172,7 @@ impl Project {
                 read
             }
             _ => {
-                let read = Read::from_files(root, &config, &participants);
+                let read = Read::from_files(root, &config, &participants, &turns);
                 // Only inputs that have settled are worth a cache entry (see `Stamp::settled`).
                 if let Some((k, true)) = key {
                     let texts: Vec<&str> = read.documents.iter().map(|d| &*d.text).collect();
@@ -199,9 +205,9 @@ impl Project {
             &known_names(&participants, &documents),
             &config.report.name_replacement,
         );
-        let documents_file = config.corpus.documents.clone();
         let document_attributes = DocumentAttributes::build(
-            read_text(root, &documents_file, false, &mut diags).as_deref(),
+            documents_table.as_ref(),
+            &turns,
             &documents_file,
             &documents,
             &participants,
@@ -519,7 +525,7 @@ const READ_CACHE: &str = "project.bin";
 
 /// The layout of [`Read`] in the cache. Bump it whenever a type kept there changes (a test
 /// fails until it is: `the_cached_layout_is_what_cache_format_says`).
-const CACHE_FORMAT: u64 = 2;
+const CACHE_FORMAT: u64 = 3;
 const TEXTS_CACHE: &str = "texts.bin";
 
 /// The documents' texts from the cache, or, should that file have gone or been damaged since
@@ -529,6 +535,7 @@ struct CachedTexts {
     key: u64,
     corpus: crate::config::CorpusSettings,
     participants: Participants,
+    turns: crate::documents::Turns,
     files: Vec<(String, String, corpus::Format)>,
 }
 
@@ -546,9 +553,18 @@ impl corpus::text::TextSource for CachedTexts {
             .map(|(id, path, format)| {
                 let bytes = std::fs::read(self.root.join(path)).unwrap_or_default();
                 let mut ignored = Diagnostics::default();
-                corpus::read_document(id.clone(), path.clone(), *format, bytes, &speakers, &mut ignored)
-                    .map(|d| d.text.to_string())
-                    .unwrap_or_default()
+                let turns = self.turns.get(id);
+                corpus::read_document(
+                    id.clone(),
+                    path.clone(),
+                    *format,
+                    bytes,
+                    &speakers,
+                    turns,
+                    &mut ignored,
+                )
+                .map(|d| d.text.to_string())
+                .unwrap_or_default()
             })
             .collect();
         crate::cache::write_value(&self.root, TEXTS_CACHE, self.key, &texts);
@@ -557,14 +573,19 @@ impl corpus::text::TextSource for CachedTexts {
 }
 
 impl Read {
-    fn from_files(root: &Path, config: &Config, participants: &Participants) -> Read {
+    fn from_files(
+        root: &Path,
+        config: &Config,
+        participants: &Participants,
+        turns: &crate::documents::Turns,
+    ) -> Read {
         let mut diags = Diagnostics::default();
         let codebook_file = config.codebook.path.clone();
         let mut codebook = match read_text(root, &codebook_file, true, &mut diags) {
             Some(text) => Codebook::parse(&text, &codebook_file, &mut diags),
             None => Codebook::default(),
         };
-        let (documents, unreadable) = load_documents(root, config, participants, &mut diags);
+        let (documents, unreadable) = load_documents(root, config, participants, turns, &mut diags);
         let sheets = coding::read_sheets(root, &config.coding.sheets, &mut diags);
         let segments = coding::anchor_sheets(&sheets, &documents, &unreadable, &mut codebook, &mut diags);
         Read {
@@ -578,8 +599,9 @@ impl Read {
 }
 
 /// The cache key of what [`Read`] reads, from every input file's path, size and modification
-/// time; and whether every one of those stamps has settled.
-fn read_key(root: &Path, config: &Config) -> (u64, bool) {
+/// time, and `documents.csv`'s `turns` (not the whole file: its attributes are read after); and
+/// whether every one of those stamps has settled.
+fn read_key(root: &Path, config: &Config, turns: &crate::documents::Turns) -> (u64, bool) {
     use crate::cache::{stamps_under, Hasher, Stamp};
     let mut stamps = std::collections::BTreeMap::new();
     for file in [CONFIG_FILE, &config.corpus.participants, &config.codebook.path] {
@@ -596,6 +618,9 @@ fn read_key(root: &Path, config: &Config) -> (u64, bool) {
         .str(&config.coding.sheets);
     for (path, s) in &stamps {
         h.str(path).number(s.size).bytes(&s.modified.to_le_bytes());
+    }
+    for (id, split) in turns.iter() {
+        h.str(id).number(split as u64);
     }
     (h.finish(), stamps.values().all(Stamp::settled))
 }
@@ -629,6 +654,7 @@ fn load_documents(
     root: &Path,
     config: &Config,
     participants: &Participants,
+    turns: &crate::documents::Turns,
     diags: &mut Diagnostics,
 ) -> (Vec<Document>, Vec<String>) {
     let files = corpus::list_transcripts(root, &config.corpus.transcripts, diags);
@@ -637,8 +663,10 @@ fn load_documents(
         .into_par_iter()
         .map(|(id, path, format)| {
             let mut d = Diagnostics::default();
-            let doc = crate::diagnostics::read_bytes(&root.join(&path), &path, &mut d)
-                .and_then(|bytes| corpus::read_document(id.clone(), path, format, bytes, &speakers, &mut d));
+            let doc = crate::diagnostics::read_bytes(&root.join(&path), &path, &mut d).and_then(|bytes| {
+                let split = turns.get(&id);
+                corpus::read_document(id.clone(), path, format, bytes, &speakers, split, &mut d)
+            });
             (id, doc, d)
         })
         .collect();
@@ -766,6 +794,7 @@ mod tests {
                 meta: vec![("wave".into(), "1".into())],
                 front_matter: 1,
                 participant: Some(0),
+                plain: false,
                 turns: vec![Turn {
                     label: "R".into(),
                     speaker: Speaker::Participant(0),
@@ -819,7 +848,7 @@ mod tests {
         // new layout here, so that no cache written by an older build is read as this one.
         assert_eq!(
             (CACHE_FORMAT, layout),
-            (2, 0x75a3314c4c4dfa39),
+            (3, 0x79acffad5a813573),
             "layout {layout:#x}"
         );
         let back: Read = postcard::from_bytes(&bytes).unwrap();

@@ -10,6 +10,7 @@
 //! documents with that value; evidence with no participant counts (references, documents) for
 //! its document's attributes only. A blank value is `(none)`, in every command.
 
+use crate::coding::CodedSegment;
 use crate::project::Project;
 use anyhow::{bail, Result};
 use std::collections::HashSet;
@@ -176,7 +177,7 @@ impl By {
 
     /// Whether every key reads a participant: then a value's N is every participant with it,
     /// whether or not they speak in a document.
-    fn of_participants(&self) -> bool {
+    pub fn of_participants(&self) -> bool {
         self.keys.iter().all(Key::of_participants)
     }
 }
@@ -218,6 +219,27 @@ impl Where {
             None => false,
         }
     }
+}
+
+/// Whether evidence, a passage in `document` that `participants` speak in, passes `--where`:
+/// one of its units (each speaker, or the document alone when nobody speaks) passes every
+/// condition. With no conditions everything does.
+pub fn passes(project: &Project, filters: &[Where], participants: &[usize], document: usize) -> bool {
+    filters.is_empty()
+        || Breakdown::units(participants)
+            .into_iter()
+            .any(|p| filters.iter().all(|f| f.passes(project, p, Some(document))))
+}
+
+/// The coded segments that make the findings and pass `filters`, for the analyses that count
+/// passages rather than people (co-occurrence, saturation, leans).
+pub fn findings<'a>(
+    project: &'a Project,
+    filters: &'a [Where],
+) -> impl Iterator<Item = &'a CodedSegment> + 'a {
+    project
+        .findings()
+        .filter(move |s| passes(project, filters, &s.participants, s.document))
 }
 
 /// A breakdown resolved against a project: its values, in order, and each unit's value.

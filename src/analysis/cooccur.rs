@@ -16,6 +16,7 @@
 //! So `n12 ≤ min(n1, n2)` and `c` lies in [0, 1]; it is undefined (`None`) when neither node
 //! is in any unit.
 
+use super::breakdown::Where;
 use super::nodes::{Level, Nodes};
 use crate::output::{Cell, Table};
 use crate::project::Project;
@@ -100,14 +101,16 @@ impl UnitNodes {
     }
 }
 
-/// Counts co-occurrence of the nodes of `level` in units of `unit`.
-pub fn cooccurrence(project: &Project, level: Level, unit: Unit) -> Cooccurrence {
+/// Counts co-occurrence of the nodes of `level` in units of `unit`, over the coded passages
+/// that pass `filters` (`--where`: a passage counts when one of its speakers, or its document
+/// when nobody speaks, passes every condition).
+pub fn cooccurrence(project: &Project, level: Level, unit: Unit, filters: &[Where]) -> Cooccurrence {
     let nodes = Nodes::new(&project.codebook, level);
     let units: Vec<UnitNodes> = match unit {
-        Unit::Passage => passage_units(project, &nodes),
+        Unit::Passage => passage_units(project, &nodes, filters),
         Unit::Turn | Unit::Document => {
             let mut by_key: BTreeMap<(usize, usize), UnitNodes> = BTreeMap::new();
-            for seg in project.findings() {
+            for seg in super::breakdown::findings(project, filters) {
                 let of = nodes.of_codes(&seg.codes);
                 if unit == Unit::Document {
                     by_key.entry((seg.document, 0)).or_default().add_together(&of);
@@ -162,9 +165,9 @@ pub fn cooccurrence(project: &Project, level: Level, unit: Unit) -> Cooccurrence
 
 /// Passage units: the distinct coded passages of each document (same range: one passage, its
 /// nodes joined), grouped where they overlap.
-fn passage_units(project: &Project, nodes: &Nodes) -> Vec<UnitNodes> {
+fn passage_units(project: &Project, nodes: &Nodes, filters: &[Where]) -> Vec<UnitNodes> {
     let mut passages: BTreeMap<(usize, usize, usize), BTreeSet<usize>> = BTreeMap::new();
-    for seg in project.findings() {
+    for seg in super::breakdown::findings(project, filters) {
         passages
             .entry((seg.document, seg.chars.start, seg.chars.end))
             .or_default()

@@ -26,6 +26,8 @@ pub struct Stats {
     pub by: By,
     /// The values of the breakdown, in report order.
     pub values: Vec<String>,
+    /// Each value's N: the participants it counts out of (see [`super::breakdown`]).
+    pub population: Vec<usize>,
     /// `counts[node][value]`.
     pub counts: Vec<Vec<Count>>,
 }
@@ -81,6 +83,7 @@ pub fn count_where(project: &Project, level: Level, by: &By, filters: &[Where]) 
     Stats {
         nodes,
         by: by.clone(),
+        population: breakdown.population.iter().map(HashSet::len).collect(),
         values: breakdown.values,
         counts,
     }

@@ -155,17 +155,7 @@ pub fn retrieve(project: &Project, query: &Query) -> Vec<Extract> {
         });
     }
     let people = &project.participants;
-    out.retain(|e| {
-        query.conditions.is_empty()
-            || super::breakdown::Breakdown::units(&e.participants)
-                .into_iter()
-                .any(|p| {
-                    query
-                        .conditions
-                        .iter()
-                        .all(|c| c.passes(project, p, Some(e.document)))
-                })
-    });
+    out.retain(|e| super::breakdown::passes(project, &query.conditions, &e.participants, e.document));
     out.retain(|e| {
         (query.documents.is_empty() || query.documents.contains(&e.document))
             && (query.participants.is_empty()

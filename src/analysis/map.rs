@@ -3,11 +3,11 @@
 //! it) and the group it is most prominent in, and the co-occurrence links between codes whose
 //! c-coefficient reaches a threshold.
 
+use super::breakdown::Where;
 use super::cooccur::{cooccurrence, Unit};
-use super::counts::{count, By};
+use super::counts::{count_where, By};
 use super::nodes::{Level, Nodes};
-use super::triangulation::{triangulate, Thresholds};
-use crate::codebook::Polarity;
+use super::triangulation::{passage_lean, triangulate_where, Thresholds};
 use crate::project::Project;
 use clap::ValueEnum;
 use std::collections::HashMap;
@@ -84,8 +84,9 @@ fn level_values(
     level: Level,
     size: Size,
     colour: Colour,
+    filters: &[Where],
 ) -> (Nodes, Vec<usize>, Vec<Tone>) {
-    let stats = count(project, level, &By::all());
+    let stats = count_where(project, level, &By::all(), filters);
     let values = (0..stats.nodes.names.len())
         .map(|n| {
             let t = stats.total(n);
@@ -96,9 +97,9 @@ fn level_values(
         })
         .collect();
     let tones = match colour {
-        Colour::Lean => leans(project, &stats.nodes),
+        Colour::Lean => leans(project, &stats.nodes, filters),
         Colour::Group => {
-            let tri = triangulate(project, level, &By::group(), Thresholds::default());
+            let tri = triangulate_where(project, level, &By::group(), filters, Thresholds::default());
             tri.rows
                 .iter()
                 .map(|row| {
@@ -118,24 +119,15 @@ fn level_values(
     (stats.nodes, values, tones)
 }
 
-/// Net polarity per node over all the findings' passages, as triangulation counts it: a
-/// passage is +1 when one of the node's codes on it is positive, −1 when negative, and counts
-/// for neither when coded both ways.
-fn leans(project: &Project, nodes: &Nodes) -> Vec<Tone> {
+/// Net polarity per node over the findings' passages that pass `filters`, as triangulation
+/// counts it (a passage's own polarity included).
+fn leans(project: &Project, nodes: &Nodes, filters: &[Where]) -> Vec<Tone> {
     let mut polarity: Vec<HashMap<(usize, usize, usize), i64>> = vec![HashMap::new(); nodes.names.len()];
-    for seg in project.findings() {
+    for seg in super::breakdown::findings(project, filters) {
         let key = (seg.document, seg.chars.start, seg.chars.end);
         for node in nodes.of_codes(&seg.codes) {
-            let (mut positive, mut negative) = (false, false);
-            for &c in seg.codes.iter().filter(|&&c| nodes.of_code[c] == node) {
-                match project.codebook.codes[c].polarity {
-                    Some(Polarity::Positive) => positive = true,
-                    Some(Polarity::Negative) => negative = true,
-                    _ => {}
-                }
-            }
-            if positive || negative {
-                polarity[node].insert(key, positive as i64 - negative as i64);
+            if let Some(lean) = passage_lean(project, nodes, seg, node) {
+                polarity[node].insert(key, lean);
             }
         }
     }
@@ -152,11 +144,18 @@ fn leans(project: &Project, nodes: &Nodes) -> Vec<Tone> {
 
 /// Builds the map: every theme, category and code of the codebook (codes outside a theme
 /// under "(no theme)", unsorted ones under "(unsorted)"), and the links at or above
-/// `threshold` on the passage c-coefficient.
-pub fn thematic_map(project: &Project, size: Size, colour: Colour, threshold: f64) -> ThematicMap {
-    let (codes, code_value, code_tone) = level_values(project, Level::Code, size, colour);
-    let (cats, cat_value, cat_tone) = level_values(project, Level::Category, size, colour);
-    let (themes, theme_value, theme_tone) = level_values(project, Level::Theme, size, colour);
+/// `threshold` on the passage c-coefficient; counted on the evidence that passes `filters`
+/// (`--where`).
+pub fn thematic_map(
+    project: &Project,
+    size: Size,
+    colour: Colour,
+    threshold: f64,
+    filters: &[Where],
+) -> ThematicMap {
+    let (codes, code_value, code_tone) = level_values(project, Level::Code, size, colour, filters);
+    let (cats, cat_value, cat_tone) = level_values(project, Level::Category, size, colour, filters);
+    let (themes, theme_value, theme_tone) = level_values(project, Level::Theme, size, colour, filters);
     let book = &project.codebook;
     let code_node = |ci: usize| {
         let n = codes.of_code[ci];
@@ -205,7 +204,7 @@ pub fn thematic_map(project: &Project, size: Size, colour: Colour, threshold: f6
             code: None,
         });
     }
-    let co = cooccurrence(project, Level::Code, Unit::Passage);
+    let co = cooccurrence(project, Level::Code, Unit::Passage, filters);
     let links = co
         .pairs
         .iter()

@@ -2,7 +2,7 @@
 //! attribute) × nodes (codes, categories or themes), each cell holding the coded passages with
 //! who said them, and the analyst's own summary of the cell from `summaries.csv`.
 
-use super::breakdown::{Breakdown, By, Key};
+use super::breakdown::{Breakdown, By, Key, Where};
 use super::nodes::{Level, Nodes};
 use crate::participants::ParticipantIdx;
 use crate::project::Project;
@@ -37,18 +37,20 @@ pub struct Matrix {
 }
 
 /// The matrix of `rows` (`participant`, `document` or any attribute) × the nodes of `level`,
-/// with the summaries of `summaries.csv` (`row,column,summary`) when there is one: a row or
-/// column that is not in the matrix is an error naming its line.
+/// over the evidence that passes `filters` (`--where`, as `stats` counts), with the summaries
+/// of `summaries.csv` (`row,column,summary`) when there is one: a row or column that is not in
+/// the matrix is an error naming its line.
 pub fn matrix(
     project: &Project,
     rows: &Key,
     level: Level,
+    filters: &[Where],
     summaries: Option<(&str, &str)>,
 ) -> Result<Matrix> {
     let by = By {
         keys: vec![rows.clone()],
     };
-    let breakdown = Breakdown::new(project, &by, &[]);
+    let breakdown = Breakdown::new(project, &by, filters);
     let nodes = Nodes::new(&project.codebook, level);
     let (n_rows, n_nodes) = (breakdown.values.len(), nodes.names.len());
     let mut cells = vec![vec![Cell::default(); n_nodes]; n_rows];
@@ -98,9 +100,15 @@ pub fn matrix(
             table.column("column").unwrap_or(1),
             table.column("summary").unwrap_or(2),
         );
+        // The rows there are without `--where`: a summary of a row the filters leave out is
+        // not wrong, only not shown.
+        let unfiltered = (!filters.is_empty()).then(|| Breakdown::new(project, &by, &[]).values);
         for row in &table.rows {
             let (r, c) = (row.fields[rc].trim(), row.fields[cc].trim());
             let Some(ri) = breakdown.values.iter().position(|v| v == r) else {
+                if unfiltered.as_ref().is_some_and(|all| all.iter().any(|v| v == r)) {
+                    continue;
+                }
                 bail!(
                     "{file}:{}: `{r}` is no row of this matrix (rows: {}){}",
                     row.line,

@@ -56,6 +56,9 @@ pub struct Over {
     /// The participants present at every value.
     pub panel: usize,
     pub rows: Vec<OverRow>,
+    /// The documents whose evidence has no value (`(none)`): it cannot be placed in the order,
+    /// so it is left out, with a note.
+    pub left_out: Vec<String>,
 }
 
 /// The order of an attribute's values: as numbers when they all are, else as text.
@@ -143,12 +146,26 @@ pub fn over(project: &Project, level: Level, attribute: &Key, filters: &[Where])
             }
         })
         .collect();
+    let mut left_out: Vec<String> = Vec::new();
+    if let Some(blank) = index(NONE) {
+        for seg in project.findings() {
+            let here = Breakdown::units(&seg.participants)
+                .into_iter()
+                .any(|p| breakdown.value(project, p, seg.document) == Some(blank));
+            if here {
+                left_out.push(project.documents[seg.document].id.clone());
+            }
+        }
+        left_out.sort();
+        left_out.dedup();
+    }
     Over {
         level,
         attribute: attribute.name().to_string(),
         values,
         panel: panel.len(),
         rows,
+        left_out,
     }
 }
 
@@ -161,10 +178,21 @@ fn percent(n: usize, of: usize) -> String {
 }
 
 impl Over {
+    /// What is left out and why, for a note; `None` when nothing is.
+    pub fn note(&self) -> Option<String> {
+        (!self.left_out.is_empty())
+            .then(|| format!("left out, no {}: {}", self.attribute, self.left_out.join(", ")))
+    }
+
     /// The wide table people read: `n/N (p%)` per value, the trend, the panel's coding.
     pub fn wide(&self) -> Table {
+        self.wide_labelled(&self.values)
+    }
+
+    /// [`Over::wide`] with the values as people read them (`[labels.wave]`), in `values`' order.
+    pub fn wide_labelled(&self, values: &[String]) -> Table {
         let mut columns: Vec<String> = vec![self.level.as_str().to_string()];
-        columns.extend(self.values.iter().map(|v| format!("{} {v}", self.attribute)));
+        columns.extend(values.iter().map(|v| format!("{} {v}", self.attribute)));
         columns.push("trend".into());
         columns.push(format!("panel (n = {})", self.panel));
         let mut t = Table {

@@ -14,6 +14,7 @@
 use super::breakdown::{Breakdown, By, Where};
 use super::nodes::{Level, Nodes};
 use crate::codebook::Polarity;
+use crate::coding::CodedSegment;
 use crate::output::{Cell as TableCell, Table};
 use crate::project::Project;
 use std::collections::{HashMap, HashSet};
@@ -111,6 +112,21 @@ struct Acc {
     polarity: HashMap<Passage, i64>,
 }
 
+/// A coded passage's lean at `node`: +1 if any of the node's codes on it is positive, −1 if
+/// negative, 0 when coded both ways; `None` when none has a polarity. The row's own polarity
+/// overrides its codes' (one code can hold enablers and barriers).
+pub fn passage_lean(project: &Project, nodes: &Nodes, seg: &CodedSegment, node: usize) -> Option<i64> {
+    let (mut positive, mut negative) = (false, false);
+    for &c in seg.codes.iter().filter(|&&c| nodes.of_code[c] == node) {
+        match seg.polarity.or(project.codebook.codes[c].polarity) {
+            Some(Polarity::Positive) => positive = true,
+            Some(Polarity::Negative) => negative = true,
+            _ => {}
+        }
+    }
+    (positive || negative).then(|| positive as i64 - negative as i64)
+}
+
 /// Triangulates every node of `level` across the values of `by` (groups, or any attribute).
 pub fn triangulate(project: &Project, level: Level, by: &By, thresholds: Thresholds) -> Triangulation {
     triangulate_where(project, level, by, &[], thresholds)
@@ -138,25 +154,15 @@ pub fn triangulate_where(
             .filter_map(|p| breakdown.value(project, p, seg.document).map(|v| (p, v)))
             .collect();
         for node in nodes.of_codes(&seg.codes) {
-            // +1 if any of the node's codes here is positive, -1 if negative; a passage
-            // coded both ways counts for neither.
-            let (mut positive, mut negative) = (false, false);
-            for &c in seg.codes.iter().filter(|&&c| nodes.of_code[c] == node) {
-                // A row's own polarity overrides its codes' (one code, enablers and barriers).
-                match seg.polarity.or(project.codebook.codes[c].polarity) {
-                    Some(Polarity::Positive) => positive = true,
-                    Some(Polarity::Negative) => negative = true,
-                    _ => {}
-                }
-            }
+            let lean = passage_lean(project, &nodes, seg, node);
             for &(p, v) in &values {
                 let a = &mut acc[node][v];
                 if let Some(p) = p {
                     a.participants.insert(p);
                 }
                 a.refs.insert(key);
-                if positive || negative {
-                    a.polarity.insert(key, positive as i64 - negative as i64);
+                if let Some(lean) = lean {
+                    a.polarity.insert(key, lean);
                 }
             }
         }

@@ -1,6 +1,6 @@
 //! `thematic cooccur`: which codes (categories, themes) travel together.
 
-use super::{emit, Findings, Global, Outcome};
+use super::{emit, Filters, Findings, Global, Outcome};
 use crate::analysis::cooccur::{cooccurrence, Cooccurrence, Unit};
 use crate::analysis::nodes::Level;
 use crate::output::FigureFormat;
@@ -24,12 +24,15 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = FigureFormat::Table)]
     format: FigureFormat,
     #[command(flatten)]
+    filters: Filters,
+    #[command(flatten)]
     findings: Findings,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let project = global.load_findings(&args.findings)?;
-    let co = cooccurrence(&project, args.level, args.unit);
+    let filters = args.filters.resolve(&project)?;
+    let co = cooccurrence(&project, args.level, args.unit, &filters);
     let note = note(&co);
     let text = match args.format {
         FigureFormat::Svg => figure(&co, &note),

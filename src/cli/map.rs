@@ -1,6 +1,6 @@
 //! `thematic map`: the thematic map of themes, categories and codes, as SVG or Mermaid.
 
-use super::{emit, Findings, Global, Outcome};
+use super::{emit, Filters, Findings, Global, Outcome};
 use crate::analysis::map::{thematic_map, Colour, Size};
 use crate::report::svg::map::{mermaid, svg};
 use anyhow::{bail, Result};
@@ -26,6 +26,8 @@ pub struct Args {
     #[arg(long, value_name = "C", default_value_t = 0.3)]
     links: f64,
     #[command(flatten)]
+    filters: Filters,
+    #[command(flatten)]
     findings: Findings,
 }
 
@@ -43,7 +45,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         );
     }
     let project = global.load_findings(&args.findings)?;
-    let map = thematic_map(&project, args.size, args.colour, args.links);
+    let filters = args.filters.resolve(&project)?;
+    let map = thematic_map(&project, args.size, args.colour, args.links, &filters);
     let text = match args.format {
         MapFormat::Mermaid => mermaid(&map),
         MapFormat::Svg => {

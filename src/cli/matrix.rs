@@ -1,6 +1,6 @@
 //! `thematic matrix`: the framework matrix, cases × codes, with the extracts in the cells.
 
-use super::{emit, Global, Outcome};
+use super::{emit, Filters, Findings, Global, Outcome};
 use crate::analysis::breakdown::Key;
 use crate::analysis::matrix::{matrix, Cell as MatrixCell, Matrix};
 use crate::analysis::nodes::Level;
@@ -33,6 +33,10 @@ pub struct Args {
     /// The file to write (for xlsx)
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    filters: Filters,
+    #[command(flatten)]
+    findings: Findings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -52,14 +56,16 @@ enum MatrixFormat {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load()?;
+    let project = global.load_findings(&args.findings)?;
     let rows = Key::parse(&args.rows, &project)?;
+    let filters = args.filters.resolve(&project)?;
     let file = "summaries.csv";
     let summaries = std::fs::read_to_string(project.root.join(file)).ok();
     let m = matrix(
         &project,
         &rows,
         args.cols,
+        &filters,
         summaries.as_deref().map(|t| (t, file)),
     )?;
     match args.format {

@@ -1,7 +1,8 @@
 //! `thematic saturation`: new codes per document in interview order, and where they fall to
 //! the new-information threshold (Guest, Namey & Chen 2020).
 
-use super::{emit, Findings, Global, Outcome};
+use super::{emit, Filters, Findings, Global, Outcome};
+use crate::analysis::breakdown::{self, Where};
 use crate::analysis::saturation::{assess, percent, Params};
 use crate::output::FigureFormat;
 use crate::project::Project;
@@ -16,8 +17,9 @@ use std::collections::BTreeSet;
 /// seen in it over the base's. Saturation is reached at the first run at or below THRESHOLD.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Interview order: `document` (by id) or a participants.csv column or document header
-    /// such as `interview_date`
+    /// Interview order: `document` (by id), a document attribute (documents.csv, front matter
+    /// or a header line) such as `wave` or `date`, or a participants.csv column such as
+    /// `interview_date`
     #[arg(long, value_name = "ATTR", default_value = "document")]
     order: String,
     /// Documents in the base
@@ -33,6 +35,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = FigureFormat::Table)]
     format: FigureFormat,
     #[command(flatten)]
+    filters: Filters,
+    #[command(flatten)]
     findings: Findings,
 }
 
@@ -46,18 +50,22 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         bail!("{e}");
     }
     let project = global.load_findings(&args.findings)?;
-    let order = interview_order(&project, &args.order)?;
+    let filters = args.filters.resolve(&project)?;
+    let order = interview_order(&project, &args.order, &filters)?;
     let codes: Vec<BTreeSet<usize>> = order
         .iter()
         .map(|&(doc, _)| {
-            project
-                .findings()
+            breakdown::findings(&project, &filters)
                 .filter(|s| s.document == doc)
                 .flat_map(|s| s.codes.iter().copied())
                 .collect()
         })
         .collect();
-    let uncoded: Vec<&str> = (0..project.documents.len())
+    // Documents --where leaves out are not "uncoded": they are not in this assessment.
+    let (kept, filtered): (Vec<usize>, Vec<usize>) = (0..project.documents.len())
+        .partition(|&d| breakdown::passes(&project, &filters, &project.documents[d].participants(), d));
+    let uncoded: Vec<&str> = kept
+        .into_iter()
         .filter(|d| !order.iter().any(|(o, _)| o == d))
         .map(|d| project.documents[d].id.as_str())
         .collect();
@@ -68,14 +76,21 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let values: Vec<String> = order.iter().map(|(_, v)| v.clone()).collect();
     let a = assess(&codes, params);
     let statement = a.statement("document");
-    let left_out = if uncoded.is_empty() {
-        String::new()
-    } else {
-        format!(
+    let mut left_out = Vec::new();
+    if !uncoded.is_empty() {
+        left_out.push(format!(
             "left out, no coding that makes the findings: {}",
             uncoded.join(", ")
-        )
-    };
+        ));
+    }
+    if !filtered.is_empty() {
+        left_out.push(format!(
+            "--where leaves out {} document{}",
+            filtered.len(),
+            if filtered.len() == 1 { "" } else { "s" }
+        ));
+    }
+    let left_out = left_out.join("; ");
     let text = match args.format {
         FigureFormat::Svg => {
             let runs: Vec<(usize, Option<f64>)> = a.runs.iter().map(|r| (r.last, r.ratio)).collect();
@@ -118,8 +133,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
 
 /// The coded documents in interview order, each with the value it is ordered by. Ties keep
 /// document id order.
-fn interview_order(project: &Project, by: &str) -> Result<Vec<(usize, String)>> {
-    let coded: BTreeSet<usize> = project.findings().map(|s| s.document).collect();
+fn interview_order(project: &Project, by: &str, filters: &[Where]) -> Result<Vec<(usize, String)>> {
+    let coded: BTreeSet<usize> = breakdown::findings(project, filters)
+        .map(|s| s.document)
+        .collect();
     if by == "document" {
         return Ok(coded
             .into_iter()
@@ -127,12 +144,22 @@ fn interview_order(project: &Project, by: &str) -> Result<Vec<(usize, String)>> 
             .collect());
     }
     let known = project.participants.attributes.iter().any(|a| a == by)
+        || project.document_attributes.has(by)
         || project.documents.iter().any(|d| d.meta(by).is_some());
     if !known {
         let mut names: Vec<&str> = vec!["document"];
-        names.extend(project.participants.attributes.iter().map(String::as_str));
+        for n in project
+            .document_attributes
+            .names
+            .iter()
+            .chain(&project.participants.attributes)
+        {
+            if !names.contains(&n.as_str()) {
+                names.push(n);
+            }
+        }
         bail!(
-            "cannot order by `{by}`: it is neither a participants.csv column nor a document header; use one of {}{}",
+            "cannot order by `{by}`: it is no document attribute, header or participants.csv column; use one of {}{}",
             names.join(", "),
             crate::diagnostics::did_you_mean(by, names.iter().copied())
         );
@@ -141,9 +168,14 @@ fn interview_order(project: &Project, by: &str) -> Result<Vec<(usize, String)>> 
     let mut missing = Vec::new();
     for d in coded {
         let doc = &project.documents[d];
-        // The document's own value (front matter or a header line), else the smallest value
-        // among its participants.
-        let value = doc.meta(by).map(str::to_string).or_else(|| {
+        // The document's own value (documents.csv, front matter or a header line), else the
+        // smallest value among its participants.
+        let own = project
+            .document_attributes
+            .get(d, by)
+            .filter(|v| !v.trim().is_empty())
+            .or_else(|| doc.meta(by));
+        let value = own.map(str::to_string).or_else(|| {
             doc.participants()
                 .into_iter()
                 .filter_map(|p| project.participants.attribute(p, by))
@@ -158,7 +190,7 @@ fn interview_order(project: &Project, by: &str) -> Result<Vec<(usize, String)>> 
     }
     if !missing.is_empty() {
         bail!(
-            "cannot order by `{by}`: {} {} no value (give it in participants.csv or the document's front matter): {}",
+            "cannot order by `{by}`: {} {} no value (give it in documents.csv, the document's front matter or participants.csv): {}",
             missing.len(),
             if missing.len() == 1 { "document has" } else { "documents have" },
             missing.join(", ")

@@ -1,6 +1,7 @@
 //! `thematic stats`: references, participants and documents per node.
 
 use super::{emit, Filters, Findings, Global, Outcome};
+use crate::analysis::breakdown::{label, Key};
 use crate::analysis::counts::{count_where, By};
 use crate::analysis::nodes::Level;
 use crate::output::FigureFormat;
@@ -38,29 +39,14 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let project = global.load_findings(&args.findings)?;
     let filters = args.filters.resolve(&project)?;
     if let Some(attribute) = &args.over {
-        let key = crate::analysis::breakdown::Key::parse(attribute, &project)?;
-        let over = crate::analysis::over::over(&project, args.level, &key, &filters);
-        let text = match args.format {
-            FigureFormat::Csv | FigureFormat::Json => {
-                over.tidy().render(args.format.table().expect("a table format"))
-            }
-            FigureFormat::Svg => crate::report::svg::over::small_multiples(
-                &format!(
-                    "Participants coded per {} ({})",
-                    over.attribute,
-                    args.level.as_str()
-                ),
-                &over.rows.iter().map(|r| r.node.clone()).collect::<Vec<_>>(),
-                &over.values,
-                &over
-                    .rows
-                    .iter()
-                    .map(|r| r.cells.iter().map(|&(n, of, _)| (n, of)).collect())
-                    .collect::<Vec<_>>(),
-            ),
-            f => over.wide().render(f.table().expect("a table format")),
-        };
-        emit(&text)?;
+        let key = Key::parse(attribute, &project)?;
+        emit(&change_over_time(
+            &project,
+            args.level,
+            &key,
+            &filters,
+            args.format,
+        ))?;
         return Ok(Outcome::Done);
     }
     let by = By::parse(&args.by, &project)?;
@@ -73,10 +59,88 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         // For people, values read with their labels; csv and json keep the values as they are.
         for row in &mut table.rows {
             if let crate::output::Cell::Text(v) = &row[3] {
-                row[3] = crate::analysis::breakdown::label(&project, &by, v).into();
+                row[3] = label(&project, &by, v).into();
             }
         }
     }
-    emit(&table.render(format))?;
+    let mut text = table.render(format);
+    if matches!(format, crate::output::Format::Table | crate::output::Format::Md) && !by.is(&Key::All) {
+        text.push('\n');
+        text.push_str(&population_note(
+            &project,
+            &stats,
+            format == crate::output::Format::Md,
+        ));
+    }
+    emit(&text)?;
     Ok(Outcome::Done)
+}
+
+/// `--over`: each node's prominence per value of `key`, as a table, tidy records or a chart;
+/// what has no value is left out with a note.
+fn change_over_time(
+    project: &crate::project::Project,
+    level: Level,
+    key: &Key,
+    filters: &[crate::analysis::breakdown::Where],
+    format: FigureFormat,
+) -> String {
+    let over = crate::analysis::over::over(project, level, key, filters);
+    // For people, values read with their labels; csv and json keep the values as they are.
+    let by = By {
+        keys: vec![key.clone()],
+    };
+    let labelled: Vec<String> = over.values.iter().map(|v| label(project, &by, v)).collect();
+    let text = match format {
+        FigureFormat::Csv | FigureFormat::Json => over.tidy().render(format.table().expect("a table format")),
+        FigureFormat::Svg => crate::report::svg::over::small_multiples(
+            &format!("Participants coded per {} ({})", over.attribute, level.as_str()),
+            &over.rows.iter().map(|r| r.node.clone()).collect::<Vec<_>>(),
+            &labelled,
+            &over
+                .rows
+                .iter()
+                .map(|r| r.cells.iter().map(|&(n, of, _)| (n, of)).collect())
+                .collect::<Vec<_>>(),
+        ),
+        f => {
+            let mut text = over
+                .wide_labelled(&labelled)
+                .render(f.table().expect("a table format"));
+            if let Some(note) = over.note() {
+                let lead = if f == FigureFormat::Md { "Note: " } else { "note: " };
+                text.push_str(&format!("\n{lead}{note}\n"));
+            }
+            return text;
+        }
+    };
+    if let Some(note) = over.note() {
+        eprintln!("note: {note}");
+    }
+    text
+}
+
+/// Each value's N, which the participants column counts out of, and what N is.
+fn population_note(
+    project: &crate::project::Project,
+    stats: &crate::analysis::counts::Stats,
+    md: bool,
+) -> String {
+    let whose = if stats.by.of_participants() {
+        "the participants with each value"
+    } else {
+        "the participants who speak in documents with each value"
+    };
+    let values: Vec<String> = stats
+        .values
+        .iter()
+        .zip(&stats.population)
+        .map(|(v, n)| format!("{} = {n}", label(project, &stats.by, v)))
+        .collect();
+    format!(
+        "{}N per {} ({whose}): {}\n",
+        if md { "Note: " } else { "note: " },
+        stats.by.name(),
+        values.join(", ")
+    )
 }

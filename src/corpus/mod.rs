@@ -110,6 +110,9 @@ pub struct Document {
     pub front_matter: usize,
     /// The document's participant in a one-to-one interview.
     pub participant: Option<ParticipantIdx>,
+    /// Read as plain text (`turns = false` in its front matter or `documents.csv`): `Label:`
+    /// lines stay text, and no speaker labels is what was meant.
+    pub plain: bool,
     pub turns: Vec<Turn>,
 }
 
@@ -193,14 +196,26 @@ impl FrontMatter {
     }
 }
 
+/// The value of a `turns` setting: `true` (split the text into speaker turns, the default) or
+/// `false` (plain text); `None` for anything else.
+pub fn turns_setting(value: &str) -> Option<bool> {
+    match value.trim() {
+        v if v.eq_ignore_ascii_case("true") => Some(true),
+        v if v.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}
+
 /// Reads one transcript file. Returns `None` (with the reason in `diags`) when the file
-/// cannot be a document.
+/// cannot be a document. `turns` is `documents.csv`'s setting for it, which the front matter's
+/// `turns:` gives otherwise (the two disagreeing is reported with the document attributes).
 pub fn read_document(
     id: String,
     path: String,
     format: Format,
     bytes: Vec<u8>,
     speakers: &Speakers,
+    turns: Option<bool>,
     diags: &mut Diagnostics,
 ) -> Option<Document> {
     let (text, encoding) = match format {
@@ -247,6 +262,18 @@ pub fn read_document(
     } else {
         FrontMatter::of_text(&text)
     };
+    let front_turns = front.pairs.iter().find(|(k, _)| k == "turns").and_then(|(_, v)| {
+        let setting = turns_setting(v);
+        if setting.is_none() {
+            diags.error(
+                &path,
+                front.line("turns"),
+                format!("front matter `turns: {v}`: write true or false (false reads the document as plain text, `Label:` lines and all)"),
+            );
+        }
+        setting
+    });
+    let plain = !subtitles && turns.or(front_turns) == Some(false);
     let map = speaker_map(&front, &path, speakers, diags);
     let known = |l: &str| map.iter().any(|(k, _)| *k == label_key(l)) || speakers.is_known(l);
     let (text, split) = if subtitles {
@@ -260,11 +287,7 @@ pub fn read_document(
             headers: Vec::new(),
         };
         (text, split)
-    } else if front
-        .pairs
-        .iter()
-        .any(|(k, v)| k == "turns" && v.eq_ignore_ascii_case("false"))
-    {
+    } else if plain {
         let words = turns::trim_range(&text, body..text.len());
         let turns = if words.is_empty() {
             Vec::new()
@@ -300,6 +323,7 @@ pub fn read_document(
     let mut doc = Document {
         chars: 0,
         participant: None,
+        plain,
         turns: Vec::with_capacity(split.turns.len()),
         id,
         path,
@@ -359,11 +383,10 @@ pub fn warn_unlabelled(documents: &[Document], participants: &Participants, diag
         let [turn] = doc.turns.as_slice() else {
             continue;
         };
-        let plain = doc.meta("turns").is_some_and(|v| v.eq_ignore_ascii_case("false"));
         let Some(p) = turn.participant() else {
             continue;
         };
-        if !turn.label.is_empty() || plain {
+        if !turn.label.is_empty() || doc.plain {
             continue;
         }
         let paragraphs = doc.text[turn.bytes.clone()]
@@ -484,6 +507,7 @@ mod tests {
             format,
             bytes.to_vec(),
             &speakers,
+            None,
             &mut d,
         );
         (doc, d.sorted().iter().map(|p| p.to_string()).collect())

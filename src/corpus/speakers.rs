@@ -142,8 +142,7 @@ pub(super) fn resolve_turns(
                 None => {
                     // Plain text on purpose (`turns: false`: field notes, minutes, papers) counts
                     // for its document's attributes, as it should; elsewhere it may be a slip.
-                    let plain = doc.meta("turns").is_some_and(|v| v.eq_ignore_ascii_case("false"));
-                    if !plain {
+                    if !doc.plain {
                         diags.warning(
                             &doc.path,
                             None,

@@ -302,6 +302,10 @@ fn attribute_values_read_with_their_labels() {
     );
     let tri = d.run(&["triangulate", "--by", "site"]).ok().stdout;
     assert!(tri.lines().next().unwrap().contains("Northvale"), "{tri}");
+    let over = d.run(&["stats", "--over", "wave"]).ok().stdout;
+    assert!(over.starts_with("code   wave 2015     wave 2 "), "{over}");
+    let matrix = d.run(&["matrix", "--rows", "site"]).ok().stdout;
+    assert!(matrix.contains("\nNorthvale  "), "{matrix}");
     d.write("thematic.toml", "[labels.sitee]\nnorth = \"N\"\n");
     let out = d.run(&["check"]);
     assert!(
@@ -447,4 +451,361 @@ fn triangulate_over_waves_crosses_the_comparison_with_time() {
             .code,
         2
     );
+}
+
+/// Minutes whose `Present:`, `Apologies:` and `Action:` lines are not speakers, made plain text
+/// by `documents.csv` (not front matter): regression for the column being refused there, and
+/// read after the transcripts had been split into turns.
+fn with_minutes(d: &Dir, turns: &str) {
+    d.write(
+        "transcripts/minutes.txt",
+        "Present: Ann Lee, Bob Roy\nApologies: Cy Dean\nItem 1. Trust between the teams was discussed.\nAction: AL to circulate the trust paper.\nAction: BR to book the next meeting.\n",
+    );
+    d.write(
+        "documents.csv",
+        format!("document,team,turns\nA-w1,red,\nA-w2,blue,\nB-w1,blue,\nminutes,blue,{turns}\n"),
+    );
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes\nA-w1,Trust is good.,trust\nA-w2,Trust is gone.,trust\nB-w1,Trust is fine.,trust\nnotes,trust was discussed,trust\nminutes,Trust between the teams was discussed.,trust\nminutes,Action: AL to circulate the trust paper.,trust\n",
+    );
+}
+
+#[test]
+fn minutes_made_plain_text_in_documents_csv_count_by_team_with_no_participant() {
+    let d = fixture();
+    with_minutes(&d, "false");
+    let out = d.run(&["check", "--strict"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    // blue: A-w2 (A), B-w1 (B) and the minutes' two passages (no one): 4 references, 2
+    // participants, 3 documents. red: A-w1 (A) and the field note: 2, 1, 2.
+    assert_eq!(
+        stats(&d, &["--by", "team"]),
+        ["code,trust,team,blue,4,2,3", "code,trust,team,red,2,1,2"]
+    );
+    // The minutes have no speaker: a document, like the field note (3 passages, 2 documents).
+    assert_eq!(
+        stats(&d, &["--by", "source"]),
+        [
+            "code,trust,source,document,3,0,2",
+            "code,trust,source,interview,3,2,3"
+        ]
+    );
+    // Read as turns, the same lines are speakers nobody knows.
+    with_minutes(&d, "");
+    let out = d.run(&["check"]);
+    assert!(
+        out.problems()
+            .iter()
+            .any(|p| p
+                .starts_with("error: transcripts/minutes.txt:2: speaker `Apologies` maps to no participant")),
+        "{out:#?}"
+    );
+    with_minutes(&d, "TRUE");
+    assert_eq!(d.run(&["check"]).code, 1, "true splits turns as before");
+}
+
+#[test]
+fn turns_takes_true_or_false_and_one_value() {
+    let d = fixture();
+    with_minutes(&d, "maybe");
+    let out = d.run(&["check"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.problems().contains(&"error: documents.csv:5: `turns` of `minutes` is `maybe`: write true or false (false reads the document as plain text, `Label:` lines and all)"),
+        "{out:#?}"
+    );
+    // The field note's front matter says `turns: false`; documents.csv says otherwise.
+    d.write("documents.csv", "document,team,turns\nA-w1,red,\nnotes,,true\n");
+    let out = d.run(&["check"]);
+    assert!(
+        out.problems().contains(&"error: documents.csv:3: `turns` of `notes` is `true` here but `false` in its front matter (transcripts/notes.md): keep one"),
+        "{out:#?}"
+    );
+    d.write("documents.csv", "document,team\nA-w1,red\n");
+    d.write(
+        "transcripts/notes.md",
+        "---\nturns: no\nteam: red\n---\nObserved: trust was discussed at the meeting.\n",
+    );
+    let out = d.run(&["check"]);
+    assert!(
+        out.problems().contains(&"error: transcripts/notes.md:2: front matter `turns: no`: write true or false (false reads the document as plain text, `Label:` lines and all)"),
+        "{out:#?}"
+    );
+}
+
+/// The fixture with a second code: `change` on A-w1, A-w2 and the field note, not on B-w1.
+fn two_codes() -> Dir {
+    let d = fixture();
+    d.write(
+        "codebook.md",
+        "# Relations\n- `trust` — trust.\n  - polarity: positive\n- `change` — change.\n",
+    );
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes\nA-w1,Trust is good.,trust;change\nA-w2,Trust is gone.,trust;change\nB-w1,Trust is fine.,trust\nnotes,trust was discussed,trust;change\n",
+    );
+    d
+}
+
+#[test]
+fn where_filters_cooccurrence() {
+    let d = two_codes();
+    let pair = |args: &[&str]| {
+        let mut all = vec!["cooccur", "--format", "csv"];
+        all.extend_from_slice(args);
+        d.run(&all).ok().stdout.lines().nth(1).unwrap().to_string()
+    };
+    // All four passages: trust 4, change 3, both 3: c = 3 / (4 + 3 - 3).
+    assert_eq!(pair(&[]), "code,passage,trust,change,4,3,3,0.75");
+    // Wave 1: A-w1 (both) and B-w1 (trust); the field note has no wave.
+    assert_eq!(
+        pair(&["--where", "wave=1"]),
+        "code,passage,trust,change,2,1,1,0.5"
+    );
+    // Not wave 1: A-w2 and the field note (its blank wave is not 1).
+    assert_eq!(pair(&["--where", "wave!=1"]), "code,passage,trust,change,2,2,2,1");
+    // A participant attribute: B only.
+    assert_eq!(
+        pair(&["--where", "site=south"]),
+        "code,passage,trust,change,1,0,0,0"
+    );
+    // By document: the field note counts for its team.
+    assert_eq!(
+        pair(&["--unit", "document", "--where", "team=red"]),
+        "code,document,trust,change,2,2,2,1"
+    );
+}
+
+#[test]
+fn where_filters_saturation_and_it_orders_by_document_attributes() {
+    let d = two_codes();
+    let out = d
+        .run(&[
+            "saturation",
+            "--base",
+            "1",
+            "--run",
+            "1",
+            "--order",
+            "wave",
+            "--where",
+            "site=north",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    // A's two interviews in wave order: A-w1 brings both codes, A-w2 none.
+    assert_eq!(
+        out.stdout,
+        "position,document,order,new_codes,cumulative_codes,part,run,run_new_codes,base_codes,ratio,at_or_below\n\
+1,A-w1,1,2,2,base,,,,,\n\
+2,A-w2,2,0,2,run,2-2,0,2,0,yes\n"
+    );
+    assert_eq!(out.stderr, "note: --where leaves out 2 documents\n");
+    // `team` is set only in documents.csv (and the field note's front matter).
+    let out = d.run(&["saturation", "--order", "team", "--format", "csv"]).ok();
+    let order: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert_eq!(order, ["blue", "blue", "red", "red"]);
+}
+
+#[test]
+fn where_filters_the_map_and_a_rows_polarity_colours_it() {
+    let d = two_codes();
+    let map = |args: &[&str]| {
+        let mut all = vec!["map", "--format", "mermaid"];
+        all.extend_from_slice(args);
+        d.run(&all).ok().stdout
+    };
+    let all = map(&[]);
+    assert!(
+        all.contains("k1(\"trust (4)\")") && all.contains("k2(\"change (3)\")") && all.contains("|\"0.75\"|"),
+        "{all}"
+    );
+    // The red team: A-w1 and the field note, each coded with both.
+    let red = map(&["--where", "team=red"]);
+    assert!(
+        red.contains("t0([\"Relations (2)\"])")
+            && red.contains("k1(\"trust (2)\")")
+            && red.contains("k2(\"change (2)\")")
+            && red.contains("|\"1.00\"|"),
+        "{red}"
+    );
+    // A-w2's passage is a barrier by its row: in wave 2 alone `trust` leans negative.
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes,polarity\nA-w1,Trust is good.,trust;change,\nA-w2,Trust is gone.,trust;change,-\nB-w1,Trust is fine.,trust,\nnotes,trust was discussed,trust;change,\n",
+    );
+    assert!(map(&[]).contains("class k1 positive"));
+    let w2 = map(&["--where", "wave=2"]);
+    assert!(
+        w2.contains("class k1 negative") && w2.contains("class k2 negative"),
+        "{w2}"
+    );
+}
+
+#[test]
+fn where_filters_the_framework_matrix() {
+    let d = two_codes();
+    let matrix = |args: &[&str]| {
+        let mut all = vec!["matrix", "--rows", "team", "--cols", "code", "--format", "csv"];
+        all.extend_from_slice(args);
+        d.run(&all).ok().stdout
+    };
+    // blue: A-w2 (A: both), B-w1 (B: trust); red: A-w1 (A: both), the field note (both).
+    assert_eq!(
+        matrix(&[]),
+        "row,column,level,references,participants,summary\n\
+blue,trust,code,2,2,\nblue,change,code,1,1,\nred,trust,code,2,1,\nred,change,code,2,1,\n"
+    );
+    assert_eq!(
+        matrix(&["--where", "wave=1"]),
+        "row,column,level,references,participants,summary\n\
+blue,trust,code,1,1,\nblue,change,code,0,0,\nred,trust,code,1,1,\nred,change,code,1,1,\n"
+    );
+    // A summary of a row --where leaves out is not an error; one of no row is.
+    d.write(
+        "summaries.csv",
+        "row,column,summary\nred,trust,Red trusts\nblue,trust,Blue trusts\n",
+    );
+    let out = matrix(&["--where", "team=red", "--cell", "summary"]);
+    assert!(
+        out.contains("red,trust,code,2,1,Red trusts") && !out.contains("blue"),
+        "{out}"
+    );
+    d.write("summaries.csv", "row,column,summary\nyellow,trust,x\n");
+    let out = d.run(&["matrix", "--rows", "team", "--where", "team=red"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("summaries.csv:2: `yellow` is no row of this matrix"),
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn where_names_an_unknown_attribute_in_every_command() {
+    let d = two_codes();
+    for command in [
+        "stats",
+        "triangulate",
+        "extracts",
+        "codebook",
+        "cooccur",
+        "saturation",
+        "map",
+        "matrix",
+    ] {
+        let out = d.run(&[command, "--where", "wav=1"]);
+        assert_eq!(out.code, 2, "{command}: {out:#?}");
+        assert!(
+            out.stderr.contains("no attribute `wav`: use one of group, participant, document, site, source, team, wave (did you mean `wave`?)"),
+            "{command}: {out:#?}"
+        );
+    }
+}
+
+#[test]
+fn paired_case_studies_compare_case_by_case() {
+    // Two boroughs, a health and a council manager interviewed in each; `case` is a
+    // documents.csv column.
+    let d = Dir::empty();
+    d.write(
+        "thematic.toml",
+        "[groups]\nhealth = \"Health\"\ncouncil = \"Council\"\n",
+    );
+    d.write(
+        "participants.csv",
+        "id,group\nH1,health\nC1,council\nH2,health\nC2,council\n",
+    );
+    d.write(
+        "codebook.md",
+        "# Joint work\n- `trust` — trust.\n  - polarity: positive\n- `budget` — pooled budgets.\n",
+    );
+    for (id, words) in [
+        ("H1", "We trust them."),
+        ("C1", "Trust took years. The pooled budget helps."),
+        ("H2", "Trust is there."),
+        ("C2", "We meet monthly."),
+    ] {
+        d.write(
+            &format!("transcripts/{id}.txt"),
+            format!("Interviewer: Q?\nR: {words}\n"),
+        );
+    }
+    d.write(
+        "documents.csv",
+        "document,case\nH1,Northby\nC1,Northby\nH2,Southby\nC2,Southby\n",
+    );
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes\nH1,We trust them.,trust\nC1,Trust took years.,trust\nC1,The pooled budget helps.,budget\nH2,Trust is there.,trust\n",
+    );
+    assert_eq!(d.run(&["check"]).code, 0);
+    let rows = |by: &str| {
+        d.run(&["triangulate", "--by", by, "--level", "code", "--format", "csv"])
+            .ok()
+            .stdout
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').take(7).collect::<Vec<_>>().join(","))
+            .collect::<Vec<_>>()
+    };
+    // Northby: both managers on trust (2/2), C1 on budget (1/2); Southby: H2 on trust (1/2),
+    // nobody on budget. 1/2 is not under half of 2/2: agreement; budget is silent in Southby.
+    assert_eq!(
+        rows("case"),
+        [
+            "code,trust,Northby,2,2,2,agreement",
+            "code,trust,Southby,1,2,1,agreement",
+            "code,budget,Northby,1,2,1,silence",
+            "code,budget,Southby,0,2,0,silence",
+        ]
+    );
+    // Document by document (one interview each, in id order): N is its one speaker.
+    assert_eq!(
+        rows("document")[..4],
+        [
+            "code,trust,C1,1,1,1,silence",
+            "code,trust,C2,0,1,0,silence",
+            "code,trust,H1,1,1,1,silence",
+            "code,trust,H2,1,1,1,silence",
+        ]
+    );
+    // Crossed with the group: who says what within each case (C2 is silent on trust).
+    assert_eq!(
+        rows("case,group")[..4],
+        [
+            "code,trust,Northby / health,1,1,1,silence",
+            "code,trust,Northby / council,1,1,1,silence",
+            "code,trust,Southby / health,1,1,1,silence",
+            "code,trust,Southby / council,0,1,0,silence",
+        ]
+    );
+}
+
+#[test]
+fn stats_prints_each_values_n_and_over_notes_what_has_no_value() {
+    let d = fixture();
+    // Waves: A and B speak in wave 1, A in wave 2, nobody in the field note.
+    let table = d.run(&["stats", "--by", "wave"]).ok().stdout;
+    assert!(
+        table.ends_with("\nnote: N per wave (the participants who speak in documents with each value): 1 = 2, 2 = 1, (none) = 0\n"),
+        "{table}"
+    );
+    let table = d.run(&["stats", "--by", "site", "--format", "md"]).ok().stdout;
+    assert!(
+        table.ends_with("\nNote: N per site (the participants with each value): north = 1, south = 1\n"),
+        "{table}"
+    );
+    // The field note has no wave: change over waves leaves it out, and says so.
+    let table = d.run(&["stats", "--over", "wave"]).ok().stdout;
+    assert!(table.ends_with("\nnote: left out, no wave: notes\n"), "{table}");
+    let out = d.run(&["stats", "--over", "wave", "--format", "csv"]).ok();
+    assert_eq!(out.stderr, "note: left out, no wave: notes\n");
 }

@@ -66,6 +66,15 @@ fn reliability_coders_sheet_changes_the_findings_no_more() {
         "{extra:?}"
     );
     assert_eq!(counts(&both, &["--coders", "amira,ben"]), counts(&both, &[]));
+    // The framework matrix too.
+    let matrix = |d: &Dir, extra: &[&str]| {
+        let mut all = vec!["matrix", "--cols", "code", "--format", "csv"];
+        all.extend_from_slice(extra);
+        d.run(&all).ok().stdout
+    };
+    assert_ne!(matrix(&both, &[]), matrix(&amira_alone, &[]));
+    assert_eq!(matrix(&with_setting, &[]), matrix(&amira_alone, &[]));
+    assert_eq!(matrix(&both, &["--coders", "amira"]), matrix(&amira_alone, &[]));
 }
 
 #[test]
