@@ -12,7 +12,13 @@
 #   3. `import qdpx` of a 22 KB .qdpx with a code named `A::A::…` of 10,000 parts: refused;
 #   4. `import qdc` of a code named with 100,000 parts: refused (it overflowed the stack);
 #   5. `check` on a project with 8 .docx of 870 KB whose XML expands 700-fold: refused per
-#      document by the compression-ratio limit (they took 4.9 GB).
+#      document by the compression-ratio limit (they took 4.9 GB);
+#   6. `check` on a transcript of 160,000 lines each with a different unknown `Name:` label
+#      (each was compared with every earlier one: 15 s);
+#   7. `check` of a 5,000-word quote in repetitive text where it almost matches everywhere
+#      (38 s);
+#   8. `import qdpx` of 20,000 sources with the same name (16 s);
+#   9. `import qdpx` of a project.qde with 80,000 unknown elements (11 s).
 #
 # Environment: RUNS=3 (runs per case, the mean and the slowest are shown); SKIP_BUILD=1 uses
 # target/release/thematic as it is. Data goes to bench/data/hostile/ (git-ignored).
@@ -94,6 +100,35 @@ for i in range(8):
     with zipfile.ZipFile(f"{p}/transcripts/bomb{i}.docx", "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
         z.writestr("word/document.xml", doc)
+
+# 6. 160,000 lines, each with its own unknown label.
+p = f"{out}/labels"
+project(p)
+open(f"{p}/transcripts/R.txt", "w").write(
+    "Respondent: We talked.\n" + "".join(f"Visitor {i}: we talked about trust.\n" for i in range(160_000))
+)
+
+# 7. Repetitive text and a long quote that almost matches at every word.
+p = f"{out}/repetitive"
+project(p)
+open(f"{p}/transcripts/R.txt", "w").write("R: " + "we " * 400_000 + "agreed.\n")
+open(f"{p}/coding/amira.csv", "w").write("document,quote,codes,memo\nR," + "we " * 5_000 + "never,trust,\n")
+
+# 8. 20,000 sources with one name.
+sources = "".join(
+    f'<TextSource guid="s{i}" name="Interview" plainTextPath="internal://s{i}.txt"/>\n' for i in range(20_000)
+)
+xml = f'<?xml version="1.0"?>\n<Project name="p"><Sources>\n{sources}</Sources></Project>\n'
+with zipfile.ZipFile(f"{out}/samename.qdpx", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("project.qde", xml)
+    for i in range(20_000):
+        z.writestr(f"sources/s{i}.txt", f"R: words {i}.")
+
+# 9. 80,000 unknown elements.
+junk = "".join(f'<Extra{i % 50} n="{i}"/>\n' for i in range(80_000))
+xml = f'<?xml version="1.0"?>\n<Project name="p">\n{junk}</Project>\n'
+with zipfile.ZipFile(f"{out}/unknown.qdpx", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("project.qde", xml)
 PY
 
 size() { du -h "$1" | cut -f1; }
@@ -144,3 +179,11 @@ row "code of 100,000 parts" "$(size "$OUT/deeper.qdc") .qdc" \
   "$BIN" import qdc "$OUT/deeper.qdc" -p "$OUT/deeper"
 row "8 .docx zip bombs" "8 × $(size "$OUT/docx/transcripts/bomb0.docx") ($(ratio "$OUT/docx/transcripts/bomb0.docx" word/document.xml))" \
   "$BIN" check -p "$OUT/docx"
+row "160,000 distinct unknown labels" "$(size "$OUT/labels/transcripts/R.txt") transcript" \
+  "$BIN" check -p "$OUT/labels"
+row "5,000-word quote in repetitive text" "$(size "$OUT/repetitive/transcripts/R.txt") transcript" \
+  "$BIN" check -p "$OUT/repetitive"
+row "20,000 sources of one name" "$(size "$OUT/samename.qdpx") .qdpx" \
+  "$BIN" import qdpx "$OUT/samename.qdpx" --into "$OUT/into"
+row "80,000 unknown elements" "$(size "$OUT/unknown.qdpx") .qdpx" \
+  "$BIN" import qdpx "$OUT/unknown.qdpx" --into "$OUT/into"
