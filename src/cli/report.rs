@@ -67,9 +67,19 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             if errors == 1 { "" } else { "s" }
         );
     }
-    let out = args
-        .out
-        .unwrap_or_else(|| project.root.join(&project.config.report.out));
+    let out = match args.out {
+        Some(out) => out,
+        None => {
+            let out = &project.config.report.out;
+            if let Some(real) = crate::fsutil::link_outside(&project.root, out) {
+                bail!(
+                    "nothing was written: {out} is a symbolic link that leads outside the project folder (to {}); give that folder on the command line (--out) to write there",
+                    real.display()
+                );
+            }
+            project.root.join(out)
+        }
+    };
     let bar = crate::progress::Bar::new("writing the report: build, write");
     bar.start(2);
     let report = crate::report::build(&project, errors);

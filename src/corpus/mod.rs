@@ -406,6 +406,9 @@ fn sentences(words: &str, char_base: usize) -> Vec<Range<usize>> {
 pub fn list_transcripts(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<(String, String, Format)> {
     let base = root.join(dir);
     let mut found = Vec::new();
+    if crate::fsutil::reported_outside(root, dir, diags) {
+        return found;
+    }
     if !base.is_dir() {
         diags.error(dir, None, "transcripts folder not found");
         return found;

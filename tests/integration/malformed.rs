@@ -186,10 +186,8 @@ fn cases() -> Vec<Case> {
         check("toml_unknown_triangulation_by", "thematic.toml", toml("[triangulation]\nby = \"sitee\"\n"), "thematic.toml:9"),
         check("toml_unknown_placeholder", "thematic.toml", toml("[report]\nattribution = \"({nmae})\"\n"), "thematic.toml:9"),
         check("toml_codebook_path_missing", "thematic.toml", toml("[codebook]\npath = \"nowhere.md\"\n"), "nowhere.md"),
-        check("toml_out_escapes_folder", "thematic.toml", toml("[report]\nout = \"../../elsewhere\"\n"), "thematic.toml:9")
-            .known("issue 12: [report] out may point outside the folder"),
-        check("toml_redactions_outside", "thematic.toml", toml("[report]\nredactions = \"/etc/passwd\"\n"), "thematic.toml:9")
-            .known("issue 12: redactions may name any file on the machine"),
+        check("toml_out_escapes_folder", "thematic.toml", toml("[report]\nout = \"../../elsewhere\"\n"), "thematic.toml:9"),
+        check("toml_redactions_outside", "thematic.toml", toml("[report]\nredactions = \"/etc/passwd\"\n"), "thematic.toml:9"),
         // participants.csv
         check("participants_empty", "participants.csv", "", "participants.csv"),
         check("participants_binary", "participants.csv", binary(), "participants.csv"),
