@@ -256,7 +256,7 @@ fn cases() -> Vec<Case> {
         query("query_unbalanced_quote", "\"share values", "no closing quote"),
         query("query_empty", "", "query"),
         query("query_dangling_operator", "trust AND", "query"),
-        query("query_control_bytes", "\u{1}\u{7f}\u{1b}[2J", "query").known("a query of control characters is not refused"),
+        query("query_control_bytes", "\u{1}\u{7f}\u{1b}[2J", "control character (U+0001)"),
         // REFI-QDA projects
         import("qdpx_not_a_zip", "qdpx", "in.qdpx", binary(), "in.qdpx"),
         import("qdpx_empty", "qdpx", "in.qdpx", "", "in.qdpx"),
@@ -274,8 +274,7 @@ fn cases() -> Vec<Case> {
         import("qdc_is_a_zip", "qdc", "in.qdc", zip(&[("project.qde", QDE_OK.as_bytes())]), "in.qdc"),
         import("qdc_is_a_project", "qdc", "in.qdc", QDE_OK, "in.qdc"),
         import("qdc_unclosed_tag_line", "qdc", "in.qdc", "<?xml version=\"1.0\"?>\n<CodeBook>\n<Codes>\n<Code name=\"a\">\n</CodeBook>\n", "in.qdc:"),
-        import("qdc_duplicate_guid", "qdc", "in.qdc", QDC_OK.replace("</Codes>", "<Code guid=\"11111111-1111-1111-1111-111111111111\" name=\"other\" isCodable=\"true\"/></Codes>"), "in.qdc")
-            .known("issue 12: duplicate code GUIDs are not refused"),
+        import("qdc_duplicate_guid", "qdc", "in.qdc", QDC_OK.replace("</Codes>", "<Code guid=\"11111111-1111-1111-1111-111111111111\" name=\"other\" isCodable=\"true\"/></Codes>"), "in.qdc:1: Code `other` has the GUID of Code `trust` (line 1), 11111111-1111-1111-1111-111111111111"),
         import("qdc_utf16_no_bom", "qdc", "in.qdc", utf16le_no_bom(QDC_OK), "in.qdc"),
         // Commands that write, on a broken folder: refused, nothing written.
         check("report_on_broken_codebook", "codebook.md", binary(), "codebook.md").run(&["report"], 2),
