@@ -1,6 +1,6 @@
 //! `thematic cooccur`: which codes (categories, themes) travel together.
 
-use super::{emit, Findings, Global, Outcome};
+use super::{emit, Findings, Global, OnErrors, Outcome};
 use crate::analysis::cooccur::{cooccurrence, Cooccurrence, Unit};
 use crate::analysis::nodes::Level;
 use crate::output::FigureFormat;
@@ -25,10 +25,12 @@ pub struct Args {
     format: FigureFormat,
     #[command(flatten)]
     findings: Findings,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load_findings(&args.findings)?;
+    let project = global.load_findings(&args.findings, &args.on_errors)?;
     let co = cooccurrence(&project, args.level, args.unit);
     let note = note(&co);
     let text = match args.format {

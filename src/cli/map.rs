@@ -1,6 +1,6 @@
 //! `thematic map`: the thematic map of themes, categories and codes, as SVG or Mermaid.
 
-use super::{emit, Findings, Global, Outcome};
+use super::{emit, Findings, Global, OnErrors, Outcome};
 use crate::analysis::map::{thematic_map, Colour, Size};
 use crate::report::svg::map::{mermaid, svg};
 use anyhow::{bail, Result};
@@ -27,6 +27,8 @@ pub struct Args {
     links: f64,
     #[command(flatten)]
     findings: Findings,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,7 +44,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             args.links
         );
     }
-    let project = global.load_findings(&args.findings)?;
+    let project = global.load_findings(&args.findings, &args.on_errors)?;
     let map = thematic_map(&project, args.size, args.colour, args.links);
     let text = match args.format {
         MapFormat::Mermaid => mermaid(&map),

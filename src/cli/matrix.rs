@@ -1,6 +1,6 @@
 //! `thematic matrix`: the framework matrix, cases × codes, with the extracts in the cells.
 
-use super::{emit, Global, Outcome};
+use super::{emit, Global, OnErrors, Outcome};
 use crate::analysis::breakdown::Key;
 use crate::analysis::matrix::{matrix, Cell as MatrixCell, Matrix};
 use crate::analysis::nodes::Level;
@@ -33,6 +33,8 @@ pub struct Args {
     /// The file to write (for xlsx)
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -52,7 +54,7 @@ enum MatrixFormat {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load()?;
+    let project = global.load(&args.on_errors)?;
     let rows = Key::parse(&args.rows, &project)?;
     let file = "summaries.csv";
     let summaries = std::fs::read_to_string(project.root.join(file)).ok();

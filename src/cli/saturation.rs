@@ -1,7 +1,7 @@
 //! `thematic saturation`: new codes per document in interview order, and where they fall to
 //! the new-information threshold (Guest, Namey & Chen 2020).
 
-use super::{emit, Findings, Global, Outcome};
+use super::{emit, Findings, Global, OnErrors, Outcome};
 use crate::analysis::saturation::{assess, percent, Params};
 use crate::output::FigureFormat;
 use crate::project::Project;
@@ -34,6 +34,8 @@ pub struct Args {
     format: FigureFormat,
     #[command(flatten)]
     findings: Findings,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
@@ -45,7 +47,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     if let Err(e) = params.check() {
         bail!("{e}");
     }
-    let project = global.load_findings(&args.findings)?;
+    let project = global.load_findings(&args.findings, &args.on_errors)?;
     let order = interview_order(&project, &args.order)?;
     let codes: Vec<BTreeSet<usize>> = order
         .iter()

@@ -58,6 +58,8 @@ impl Case {
         self
     }
 
+    // No case is a known failure today; kept for the next input found to fail.
+    #[allow(dead_code)]
     fn known(mut self, why: &'static str) -> Case {
         self.known = Some(why);
         self
@@ -280,10 +282,8 @@ fn cases() -> Vec<Case> {
         check("report_on_broken_codebook", "codebook.md", binary(), "codebook.md").run(&["report"], 2),
         check("code_on_broken_sheet", "coding/amira.csv", sheet("S1,\"unbalanced,trust,\n"), "coding/amira.csv:2")
             .run(&["code", "S1", "Trust takes time.", "trust", "--coder", "amira"], 2),
-        check("rename_on_broken_toml", "thematic.toml", "[project\n", "thematic.toml:1").run(&["codebook", "rename", "trust", "trusting"], 2)
-            .known("a writing command runs on a thematic.toml that does not parse (defaults in its place), warning only on stderr, exit 0, and rewrites the codebook and sheets"),
-        check("stats_on_broken_participants", "participants.csv", people("S1,staff,Dup,,north\n"), "participants.csv:7").run(&["stats"], 2)
-            .known("commands other than check and report go on past load errors (\"what could not be read is left out\"), exit 0, naming no file"),
+        check("rename_on_broken_toml", "thematic.toml", "[project\n", "thematic.toml:1").run(&["codebook", "rename", "trust", "trusting"], 2),
+        check("stats_on_broken_participants", "participants.csv", people("S1,staff,Dup,,north\n"), "participants.csv:7").run(&["stats"], 2),
         check("check_in_a_folder_that_is_not_one", "notes.txt", "nothing here", "is not an analysis folder")
             .run(&["check"], 2)
             .empty_folder(),
