@@ -247,8 +247,7 @@ fn warn_errors(diags: &Diagnostics) {
 
 impl Global {
     /// Loads the project for a command that counts or quotes, with `--coders` applied;
-    /// errors stop it unless `on_errors` allows them.
-    /// A mistake on the command line (`--coders`) is said before the project's errors.
+    /// errors stop it unless `on_errors` allows them (a mistake in `--coders` is said first).
     fn load_findings(&self, findings: &Findings, on_errors: &OnErrors) -> Result<Project> {
         let (mut project, diags) = self.load_with_problems()?;
         findings.apply(&mut project)?;

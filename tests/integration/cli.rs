@@ -209,6 +209,14 @@ fn a_redactions_file_linked_outside_the_folder_is_not_read_and_not_quoted() {
         "{out:#?}"
     );
     assert!(!out.stdout.contains("secret words") && !out.stderr.contains("secret words"));
+    let out = d.run(&["search", "trust"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(
+        out.stderr
+            .contains("redactions.csv: a symbolic link that leads outside"),
+        "{out:#?}"
+    );
+    assert!(!out.stderr.contains("secret words"));
     // Set in thematic.toml, the link is reported on its line and the default is read instead.
     std::fs::remove_file(d.join("redactions.csv")).unwrap();
     std::os::unix::fs::symlink(outer.path().join("secret.csv"), d.join("terms.csv")).unwrap();
