@@ -153,6 +153,16 @@ impl Codebook {
         for node in root.children() {
             parser.block(node);
         }
+        // A warning, not an error: codes may come before the codebook (they are listed as
+        // unsorted), so a team can start coding with nothing written here yet; but an empty
+        // file may also be a save gone wrong, and should not pass without a word.
+        if markdown.trim().is_empty() {
+            diags.warning(
+                file,
+                None,
+                "empty: no themes, categories or codes (every code the coding sheets use is listed as unsorted)",
+            );
+        }
         book
     }
 
@@ -256,6 +266,23 @@ impl Parser<'_, '_, '_> {
         let line = para.data().sourcepos.start.line;
         let first_inline = para.first_child().map(|c| c.data().value.clone());
         let Some(NodeValue::Code(code)) = first_inline else {
+            let source = self.paragraph_source(para);
+            if source.starts_with('`') {
+                // A code span is the only thing an item can open with a backtick: this one is
+                // never closed (a line cut short, a backtick deleted).
+                self.diags.error(
+                    self.file,
+                    Some(line),
+                    format!(
+                        "the backtick that opens `{}` is never closed, so the item is not read as a code (write it as - `code-id` — definition)",
+                        crate::text::excerpt(
+                            &source.trim_start_matches('`').chars().take(80).collect::<String>(),
+                            40
+                        )
+                    ),
+                );
+                return;
+            }
             let text = inline_text(para);
             let first = text.split_whitespace().next().unwrap_or("");
             let rest = text[first.len()..].trim_start();
@@ -543,6 +570,30 @@ mod tests {
                 "error: codebook.md:10: invalid `regex:` for `c`: unclosed group",
             ]
         );
+    }
+
+    #[test]
+    fn a_code_cut_inside_its_backticks_is_an_error_on_its_line() {
+        let (b, problems) = parse("# T\n- `a` — one\n- `trus");
+        assert_eq!(b.codes.len(), 1);
+        assert_eq!(
+            problems,
+            ["error: codebook.md:3: the backtick that opens `trus` is never closed, so the item is not read as a code (write it as - `code-id` — definition)"]
+        );
+        let (_, problems) = parse("# T\n- ``b — two\n");
+        assert!(problems[0].starts_with("error: codebook.md:2: "), "{problems:?}");
+    }
+
+    #[test]
+    fn an_empty_codebook_is_a_warning() {
+        let (b, problems) = parse(" \n\n");
+        assert!(b.codes.is_empty());
+        assert_eq!(
+            problems,
+            ["warning: codebook.md: empty: no themes, categories or codes (every code the coding sheets use is listed as unsorted)"]
+        );
+        let (_, problems) = parse("# A theme to fill in\n");
+        assert!(problems.is_empty(), "themes without codes yet: {problems:?}");
     }
 
     #[test]

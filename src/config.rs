@@ -367,8 +367,100 @@ impl Config {
         }
     }
 
+    /// The settings that name a file or folder of the project: section, key, the value and its
+    /// default.
+    fn paths_mut(&mut self) -> [(&'static str, &'static str, &mut String, String); 9] {
+        let (corpus, report) = (CorpusSettings::default(), ReportSettings::default());
+        [
+            (
+                "corpus",
+                "transcripts",
+                &mut self.corpus.transcripts,
+                corpus.transcripts,
+            ),
+            (
+                "corpus",
+                "participants",
+                &mut self.corpus.participants,
+                corpus.participants,
+            ),
+            (
+                "corpus",
+                "documents",
+                &mut self.corpus.documents,
+                corpus.documents,
+            ),
+            (
+                "codebook",
+                "path",
+                &mut self.codebook.path,
+                CodebookSettings::default().path,
+            ),
+            (
+                "coding",
+                "sheets",
+                &mut self.coding.sheets,
+                CodingSettings::default().sheets,
+            ),
+            ("report", "out", &mut self.report.out, report.out),
+            (
+                "report",
+                "redactions",
+                &mut self.report.redactions,
+                report.redactions,
+            ),
+            (
+                "triangulation",
+                "overrides",
+                &mut self.triangulation.overrides,
+                TriangulationSettings::default().overrides,
+            ),
+            (
+                "ratings",
+                "path",
+                &mut self.ratings.path,
+                RatingsSettings::default().path,
+            ),
+        ]
+    }
+
+    /// A path set in `thematic.toml` that leads outside the folder holding it, through a
+    /// symbolic link, is an error (on its line) and falls back to its default: the link is not
+    /// followed. (One that leads outside as written is found by [`Config::parse`].) A default
+    /// path that is such a link is reported by whatever reads it, naming the path.
+    pub fn check_links(&mut self, root: &std::path::Path, text: &str, file: &str, diags: &mut Diagnostics) {
+        for (section, key, value, default) in self.paths_mut() {
+            let Some(line) = find_line(text, Some(section), key) else {
+                continue;
+            };
+            if let Some(real) = crate::fsutil::link_outside(root, value) {
+                diags.error(
+                    file,
+                    Some(line),
+                    format!(
+                        "[{section}] {key} = \"{value}\" leads outside the project folder through a symbolic link (to {}): not followed; paths in thematic.toml stay inside the folder that holds it",
+                        real.display()
+                    ),
+                );
+                *value = default;
+            }
+        }
+    }
+
     /// Values that parse but make no sense are errors, and fall back to their defaults.
     fn check_values(&mut self, text: &str, file: &str, diags: &mut Diagnostics) {
+        for (section, key, value, default) in self.paths_mut() {
+            if crate::fsutil::escapes(value) {
+                diags.error(
+                    file,
+                    find_line(text, Some(section), key),
+                    format!(
+                        "[{section}] {key} = \"{value}\" leads outside the project folder: paths in thematic.toml stay inside the folder that holds it (a path given on the command line, such as `report --out`, may point anywhere)"
+                    ),
+                );
+                *value = default;
+            }
+        }
         let t = &mut self.triangulation;
         if !(t.prominence_ratio > 0.0 && t.prominence_ratio <= 1.0) {
             diags.error(
@@ -677,5 +769,51 @@ mod tests {
         );
         let (_, problems) = parse("[groups]\nstaff = 3\n");
         assert!(problems[0].contains("group `staff`"), "{problems:?}");
+    }
+
+    #[test]
+    fn paths_that_lead_outside_the_folder_are_errors_and_fall_back() {
+        let (c, problems) = parse("[report]\nout = \"../../elsewhere\"\nredactions = \"/etc/passwd\"\n\n[coding]\nsheets = \"a/../../b\"\n");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems[0]
+                .starts_with("error: thematic.toml:2: [report] out = \"../../elsewhere\" leads outside"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].starts_with("error: thematic.toml:3: "),
+            "{problems:?}"
+        );
+        assert!(
+            problems[2].starts_with("error: thematic.toml:6: "),
+            "{problems:?}"
+        );
+        assert_eq!(
+            (c.report.out.as_str(), c.report.redactions.as_str()),
+            ("report", "redactions.csv")
+        );
+        assert_eq!(c.coding.sheets, "coding");
+        let (c, problems) = parse("[report]\nout = \"build/../report-2\"\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.report.out, "build/../report-2");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_setting_through_a_link_out_of_the_folder_is_not_followed() {
+        let outer = tempfile::tempdir().unwrap();
+        let root = outer.path().join("p");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(outer.path().join("secret"), "secret words").unwrap();
+        std::os::unix::fs::symlink(outer.path().join("secret"), root.join("r.csv")).unwrap();
+        let text = "[report]\nredactions = \"r.csv\"\n";
+        let mut d = Diagnostics::default();
+        let mut c = Config::parse(text, "thematic.toml", &mut d);
+        c.check_links(&root, text, "thematic.toml", &mut d);
+        let problems: Vec<String> = d.sorted().iter().map(|p| p.to_string()).collect();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("error: thematic.toml:2: [report] redactions = \"r.csv\" leads outside the project folder through a symbolic link"), "{problems:?}");
+        assert!(!problems[0].contains("secret words"));
+        assert_eq!(c.report.redactions, "redactions.csv");
     }
 }

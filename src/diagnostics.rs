@@ -94,6 +94,21 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.problems.is_empty()
     }
+
+    /// The first `at_most` errors in order, one a line, and how many more there are.
+    pub fn first_errors(&self, at_most: usize) -> String {
+        let errors: Vec<&Problem> = self.sorted().into_iter().filter(|p| p.is_error()).collect();
+        let mut out: Vec<String> = errors.iter().take(at_most).map(|p| p.to_string()).collect();
+        if errors.len() > at_most {
+            out.push(format!("... and {} more", errors.len() - at_most));
+        }
+        out.join("\n")
+    }
+}
+
+/// `1 error`, `2 errors`.
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a useful suggestion.

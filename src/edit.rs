@@ -30,6 +30,32 @@ impl Plan {
     }
 }
 
+/// Refuses a change when `thematic.toml`, or a file the change rewrites (`rewrites` says
+/// which), has errors: settings that did not parse stand in as defaults and could send the
+/// change to the wrong files, and a file half understood is never rewritten.
+pub fn refuse_if_broken(diags: &Diagnostics, rewrites: impl Fn(&str) -> bool) -> Result<()> {
+    let blocking: Vec<&crate::diagnostics::Problem> = diags
+        .sorted()
+        .into_iter()
+        .filter(|p| p.is_error() && (p.file == crate::config::CONFIG_FILE || rewrites(&p.file)))
+        .collect();
+    if blocking.is_empty() {
+        return Ok(());
+    }
+    let mut files: Vec<&str> = blocking.iter().map(|p| p.file.as_str()).collect();
+    files.dedup();
+    bail!(
+        "{} {} problems to fix first, nothing was written:\n{}",
+        files.join(" and "),
+        if files.len() == 1 { "has" } else { "have" },
+        blocking
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
 /// Renames code `old` to `new` in the codebook and every coding sheet.
 pub fn rename(project: &Project, old: &str, new: &str) -> Result<Plan> {
     if !is_code_id(new) {

@@ -142,6 +142,60 @@ pub fn list_files(root: &Path, dir: &Path) -> Listing {
     out
 }
 
+/// Whether a path written in the project's settings leads outside the folder that holds them,
+/// as written: an absolute path, or more `..` than folders before them (`../x`, `a/../../x`).
+pub fn escapes(rel: &str) -> bool {
+    use std::path::Component;
+    let mut depth: usize = 0;
+    for c in Path::new(rel).components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => return true,
+            Component::ParentDir => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return true,
+            },
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+        }
+    }
+    false
+}
+
+/// Where `rel` under `root` really leads when a symbolic link on the way takes it outside
+/// `root`: the resolved place of the deepest part that exists. `None` when it stays inside,
+/// when nothing of it exists yet, or when `rel` [`escapes`] as written (that is said apart).
+pub fn link_outside(root: &Path, rel: &str) -> Option<std::path::PathBuf> {
+    if escapes(rel) {
+        return None;
+    }
+    let real_root = std::fs::canonicalize(root).ok()?;
+    let full = root.join(rel);
+    let existing = full
+        .ancestors()
+        .take_while(|a| a.starts_with(root) && *a != root)
+        .find(|a| std::fs::symlink_metadata(a).is_ok())?;
+    // A link that leads nowhere is not followed by anyone: it resolves to nothing.
+    let real = std::fs::canonicalize(existing).ok()?;
+    (!real.starts_with(&real_root)).then_some(real)
+}
+
+/// Whether `file` (a file or folder of the project) is a symbolic link leading outside the
+/// folder, reported as an error under its own name: a link to elsewhere is not followed.
+pub fn reported_outside(root: &Path, file: &str, diags: &mut crate::diagnostics::Diagnostics) -> bool {
+    let Some(real) = crate::fsutil::link_outside(root, file) else {
+        return false;
+    };
+    diags.error(
+        file,
+        None,
+        format!(
+            "a symbolic link that leads outside the project folder (to {}): not followed",
+            real.display()
+        ),
+    );
+    true
+}
+
 #[cfg(unix)]
 fn default_permissions(_: &std::fs::File) -> Result<std::fs::Permissions> {
     use std::os::unix::fs::PermissionsExt;
@@ -199,6 +253,36 @@ mod tests {
             "{:?}",
             listing.left_out
         );
+    }
+
+    #[test]
+    fn paths_that_lead_outside_are_told_apart() {
+        for inside in ["report", "a/../b", "./coding", "a/b/../../c", ""] {
+            assert!(!escapes(inside), "{inside}");
+        }
+        for outside in ["../x", "/etc/passwd", "a/../../x", "../../elsewhere"] {
+            assert!(escapes(outside), "{outside}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_out_of_the_folder_is_found() {
+        let outer = tempfile::tempdir().unwrap();
+        let root = outer.path().join("project");
+        std::fs::create_dir_all(root.join("coding")).unwrap();
+        std::fs::write(outer.path().join("secret.csv"), "x").unwrap();
+        std::os::unix::fs::symlink(outer.path().join("secret.csv"), root.join("r.csv")).unwrap();
+        std::os::unix::fs::symlink(outer.path(), root.join("out")).unwrap();
+        std::os::unix::fs::symlink(root.join("coding"), root.join("sheets")).unwrap();
+        assert!(link_outside(&root, "r.csv").is_some());
+        assert!(
+            link_outside(&root, "out/report/new").is_some(),
+            "the part that exists"
+        );
+        assert_eq!(link_outside(&root, "sheets"), None, "a link inside stays inside");
+        assert_eq!(link_outside(&root, "coding/x.csv"), None);
+        assert_eq!(link_outside(&root, "not/yet"), None);
     }
 
     #[test]

@@ -137,7 +137,8 @@ impl Project {
         }
         let mut diags = Diagnostics::default();
         let config_text = read_text(root, CONFIG_FILE, false, &mut diags).unwrap_or_default();
-        let config = Config::parse(&config_text, CONFIG_FILE, &mut diags);
+        let mut config = Config::parse(&config_text, CONFIG_FILE, &mut diags);
+        config.check_links(root, &config_text, CONFIG_FILE, &mut diags);
         let group_ids: Vec<String> = config.groups.iter().map(|(g, _)| g.clone()).collect();
         let participants_file = config.corpus.participants.clone();
         let participants = match read_text(root, &participants_file, true, &mut diags) {
@@ -625,8 +626,12 @@ fn read_key(root: &Path, config: &Config, turns: &crate::documents::Turns) -> (u
     (h.finish(), stamps.values().all(Stamp::settled))
 }
 
-/// Reads a UTF-8 file of the project. A missing file is an error when `required`.
+/// Reads a UTF-8 file of the project. A missing file is an error when `required`; a symbolic
+/// link that leads outside the folder is an error and is not followed.
 fn read_text(root: &Path, file: &str, required: bool, diags: &mut Diagnostics) -> Option<String> {
+    if file != CONFIG_FILE && crate::fsutil::reported_outside(root, file, diags) {
+        return None;
+    }
     match std::fs::read(root.join(file)) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(s) => Some(s.trim_start_matches('\u{feff}').to_string()),

@@ -60,9 +60,23 @@ impl Limits {
 pub fn read_entry(
     entry: impl Read,
     name: &str,
+    sizes: (u64, u64),
+    read_so_far: u64,
+    limits: &Limits,
+) -> Result<Vec<u8>, String> {
+    read_entry_with(entry, name, sizes, read_so_far, limits, |_| Ok(()))
+}
+
+/// [`read_entry`], showing `inspect` each piece as it is decompressed: an error from it stops
+/// the decompression there (so a budget on what the bytes hold, not only on how many there
+/// are, stops a bomb early).
+pub fn read_entry_with(
+    entry: impl Read,
+    name: &str,
     (declared, compressed): (u64, u64),
     read_so_far: u64,
     limits: &Limits,
+    mut inspect: impl FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<Vec<u8>, String> {
     limits.check_ratio(name, declared, compressed)?;
     let budget = limits.max_total.saturating_sub(read_so_far);
@@ -73,10 +87,18 @@ pub fn read_entry(
         ));
     }
     let mut bytes = Vec::with_capacity(declared as usize);
-    entry
-        .take(declared + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot decompress entry `{name}`: {e}"))?;
+    let mut entry = entry.take(declared + 1);
+    let mut piece = vec![0u8; 1 << 16];
+    loop {
+        let n = match entry.read(&mut piece) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(format!("cannot decompress entry `{name}`: {e}")),
+        };
+        inspect(&piece[..n])?;
+        bytes.extend_from_slice(&piece[..n]);
+    }
     if bytes.len() as u64 > declared {
         return Err(format!(
             "refusing entry `{name}`: it holds more data than its header declares"
@@ -105,5 +127,34 @@ mod tests {
         assert!(e.contains("100-byte limit"), "{e}");
         let e = read_entry(&b"abcd"[..], "a", (3, 3), 0, &limits).unwrap_err();
         assert!(e.contains("more data than its header declares"), "{e}");
+    }
+
+    #[test]
+    fn inspection_stops_the_reading_where_it_says_no() {
+        let big = vec![b'x'; 300_000];
+        let mut seen = 0;
+        let e = read_entry_with(
+            &big[..],
+            "a",
+            (300_000, 300_000),
+            0,
+            &Limits::default(),
+            |piece| {
+                seen += piece.len();
+                if seen > 100_000 {
+                    Err("too much".into())
+                } else {
+                    Ok(())
+                }
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e, "too much");
+        assert!(seen < 200_000, "{seen}");
+        let bytes = read_entry_with(&big[..], "a", (300_000, 300_000), 0, &Limits::default(), |_| {
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(bytes, big);
     }
 }

@@ -1,6 +1,6 @@
 //! `thematic agree`: inter-coder agreement per code and pooled, and the disagreements.
 
-use super::{emit, Global, Outcome};
+use super::{emit, Global, OnErrors, Outcome};
 use crate::analysis::agreement::{compare, Agreement, Options, UnitKind};
 use crate::config::Approach;
 use crate::output::{Cell, Format, Table};
@@ -38,13 +38,15 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 /// Why reflexive TA leaves agreement out.
 pub const REFLEXIVE_NOTE: &str = "note: this project's approach is reflexive thematic analysis; Braun and Clarke's reflexive TA does not use agreement statistics (coding is the researcher's interpretation, not a measurement to be made reliable), so the report leaves them out";
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load()?;
+    let project = global.load(&args.on_errors)?;
     let opts = options(&project, &args)?;
     if project.config.project.approach == Approach::Reflexive {
         eprintln!("{REFLEXIVE_NOTE}");

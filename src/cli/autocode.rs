@@ -55,7 +55,9 @@ impl Args {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load()?;
+    // The suggestions sheet is checked as a table in `sheet_path`; its rows that no longer
+    // anchor are what running again replaces.
+    let project = global.load_for_change(|_, _| false)?;
     let code = |id: &str| project.code_named(id);
     let rules: Vec<Rule> = match (&args.query, &args.code) {
         (Some(q), Some(c)) => vec![Rule::ad_hoc(code(c)?, q)?],

@@ -41,7 +41,9 @@ pub struct Args {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load()?;
+    // The sheet itself is checked as a table before the row is appended (`edit::append_row`);
+    // rows of it that do not anchor are no reason not to add another.
+    let project = global.load_for_change(|_, _| false)?;
     let coder = match args
         .coder
         .clone()

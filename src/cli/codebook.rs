@@ -1,6 +1,6 @@
 //! `thematic codebook`: the code tree, and changing a code everywhere.
 
-use super::{emit, Filters, Findings, Global, Outcome};
+use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
 use crate::analysis::counts::{count_where, By};
 use crate::analysis::nodes::Level;
 use crate::edit::{self, Plan};
@@ -15,6 +15,9 @@ use clap::Subcommand;
 /// when asked; or change a code everywhere.
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
+#[command(mut_arg("allow_errors", |a| a.help(
+    "With --counts: go on although the project has errors (what could not be read is left out) [default: stop, listing the errors (exit 2); the tree alone shows what could be read]"
+)))]
 pub struct Args {
     #[command(subcommand)]
     action: Option<Action>,
@@ -28,6 +31,8 @@ pub struct Args {
     filters: Filters,
     #[command(flatten)]
     findings: Findings,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 #[derive(Debug, Subcommand)]
@@ -68,7 +73,11 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             apply(&project.root, &plan, &format!("merged `{from}` into `{into}`"))
         }
         None => {
-            let project = global.load_findings(&args.findings)?;
+            // The tree alone shows what was read; counts from a project with errors stop.
+            let on_errors = OnErrors {
+                allow_errors: args.on_errors.allow_errors || !args.counts,
+            };
+            let project = global.load_findings(&args.findings, &on_errors)?;
             let filters = args.filters.resolve(&project)?;
             emit(&tree(&project, args.counts, &filters, args.format))?;
             Ok(Outcome::Done)
@@ -76,26 +85,17 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     }
 }
 
-/// Changes go only into a project whose sheets and codebook load without errors, so that a
-/// half-understood file is never rewritten.
+/// Changes go only into a project whose settings, sheets and codebook load without errors,
+/// so that a half-understood file is never rewritten.
 fn load_clean(global: &Global) -> Result<Project> {
-    let (project, diags) = global.load_with_problems()?;
-    let blocking: Vec<String> = diags
-        .sorted()
-        .iter()
-        .filter(|p| p.severity == crate::diagnostics::Severity::Error)
-        .filter(|p| {
-            p.file.starts_with(&project.config.coding.sheets) || p.file == project.config.codebook.path
-        })
-        .map(|p| p.to_string())
-        .collect();
-    if !blocking.is_empty() {
-        anyhow::bail!(
-            "the codebook or coding sheets have errors; fix them first (nothing was changed):\n{}",
-            blocking.join("\n")
-        );
-    }
-    Ok(project)
+    global.load_for_change(|project, file| {
+        let sheets = &project.config.coding.sheets;
+        file == sheets
+            || file
+                .strip_prefix(sheets.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+            || file == project.config.codebook.path
+    })
 }
 
 fn apply(root: &std::path::Path, plan: &Plan, what: &str) -> Result<Outcome> {

@@ -1,6 +1,6 @@
 //! `thematic cooccur`: which codes (categories, themes) travel together.
 
-use super::{emit, Filters, Findings, Global, Outcome};
+use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
 use crate::analysis::cooccur::{cooccurrence, Cooccurrence, Unit};
 use crate::analysis::nodes::Level;
 use crate::output::FigureFormat;
@@ -27,10 +27,12 @@ pub struct Args {
     filters: Filters,
     #[command(flatten)]
     findings: Findings,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load_findings(&args.findings)?;
+    let project = global.load_findings(&args.findings, &args.on_errors)?;
     let filters = args.filters.resolve(&project)?;
     let co = cooccurrence(&project, args.level, args.unit, &filters);
     let note = note(&co);

@@ -1,10 +1,10 @@
 //! `thematic export`: the project as a REFI-QDA project or codebook, for NVivo, ATLAS.ti,
 //! MAXQDA, QualCoder, qc and others, and the codebook as the CSV Taguette imports.
 
-use super::{emit, Global, Outcome};
+use super::{emit, Global, OnErrors, Outcome};
 use crate::fsutil::write_atomic;
 use crate::refi::{self, export};
-use anyhow::{bail, Result};
+use anyhow::Result;
 use std::path::PathBuf;
 
 /// Export to REFI-QDA (.qdpx, .qdc) for NVivo, ATLAS.ti, MAXQDA..., or Taguette (CSV)
@@ -43,18 +43,19 @@ struct OutArgs {
     /// current folder]
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let on_errors = match &args.what {
+        What::Qdpx(a) | What::Qdc(a) | What::Codebook(CodebookArgs { out: a, .. }) => &a.on_errors,
+    };
+    // Settings that did not parse stand in as defaults: never exported, even with
+    // --allow-errors.
     let (project, diags) = global.load_with_problems()?;
-    if diags.errors() > 0 {
-        bail!(
-            "the project has {} error{}: run `thematic check` and fix {} first (nothing was exported)",
-            diags.errors(),
-            if diags.errors() == 1 { "" } else { "s" },
-            if diags.errors() == 1 { "it" } else { "them" }
-        );
-    }
+    crate::edit::refuse_if_broken(&diags, |_| false)?;
+    on_errors.check(&diags)?;
     let default_name = |ext: &str| {
         let root = std::fs::canonicalize(&project.root).unwrap_or_else(|_| project.root.clone());
         let stem = root

@@ -1,6 +1,6 @@
 //! `thematic extracts`: every coded extract at a node, attributed, for review.
 
-use super::{emit, Filters, Global, Outcome, Who};
+use super::{emit, Filters, Global, OnErrors, Outcome, Who};
 use crate::analysis::extracts::{self, Extract, Node, Query};
 use crate::diagnostics::did_you_mean;
 use crate::output::{Format, Table};
@@ -50,10 +50,12 @@ pub struct Args {
     /// meeting, csv and json tidy records
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load()?;
+    let project = global.load(&args.on_errors)?;
     let query = query(&project, &args)?;
     let found = extracts::retrieve(&project, &query);
     let nodes = if query.all_of.is_empty() {

@@ -24,13 +24,14 @@ pub fn run(global: &Global, _args: Args) -> Result<Outcome> {
             root.display()
         );
     }
-    let (config, _) = {
+    let config = {
         let mut diags = crate::diagnostics::Diagnostics::default();
         let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-        (
-            crate::config::Config::parse(&text, crate::config::CONFIG_FILE, &mut diags),
-            diags,
-        )
+        let config = crate::config::Config::parse(&text, crate::config::CONFIG_FILE, &mut diags);
+        // The git files name the sheets folder and participants file: never from defaults
+        // standing in for settings that did not parse.
+        crate::edit::refuse_if_broken(&diags, |_| false)?;
+        config
     };
     let done = setup(&root, &config.coding.sheets, &config.corpus.participants)?;
     let mut text = if done.files.is_empty() {

@@ -122,6 +122,8 @@ fn codebook_path(root: &Path) -> Result<String> {
         Ok(text) => {
             let mut diags = Diagnostics::default();
             let config = Config::parse(&text, CONFIG_FILE, &mut diags);
+            // `[codebook] path` may be among the settings that did not parse.
+            crate::edit::refuse_if_broken(&diags, |_| false)?;
             Ok(config.codebook.path)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default().codebook.path),

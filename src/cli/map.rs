@@ -1,6 +1,6 @@
 //! `thematic map`: the thematic map of themes, categories and codes, as SVG or Mermaid.
 
-use super::{emit, Filters, Findings, Global, Outcome};
+use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
 use crate::analysis::map::{thematic_map, Colour, Size};
 use crate::report::svg::map::{mermaid, svg};
 use anyhow::{bail, Result};
@@ -29,6 +29,8 @@ pub struct Args {
     filters: Filters,
     #[command(flatten)]
     findings: Findings,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -44,7 +46,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             args.links
         );
     }
-    let project = global.load_findings(&args.findings)?;
+    let project = global.load_findings(&args.findings, &args.on_errors)?;
     let filters = args.filters.resolve(&project)?;
     let map = thematic_map(&project, args.size, args.colour, args.links, &filters);
     let text = match args.format {

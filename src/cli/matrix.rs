@@ -1,6 +1,6 @@
 //! `thematic matrix`: the framework matrix, cases × codes, with the extracts in the cells.
 
-use super::{emit, Filters, Findings, Global, Outcome};
+use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
 use crate::analysis::breakdown::Key;
 use crate::analysis::matrix::{matrix, Cell as MatrixCell, Matrix};
 use crate::analysis::nodes::Level;
@@ -37,6 +37,8 @@ pub struct Args {
     filters: Filters,
     #[command(flatten)]
     findings: Findings,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -56,7 +58,7 @@ enum MatrixFormat {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load_findings(&args.findings)?;
+    let project = global.load_findings(&args.findings, &args.on_errors)?;
     let rows = Key::parse(&args.rows, &project)?;
     let filters = args.filters.resolve(&project)?;
     let file = "summaries.csv";

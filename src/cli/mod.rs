@@ -263,25 +263,67 @@ impl Findings {
     }
 }
 
+/// Whether a command that counts, quotes or exports goes on when the project has errors.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OnErrors {
+    /// Go on although the project has errors: what could not be read is left out of the
+    /// results [default: stop, listing the errors with their files and lines (exit 2)]
+    #[arg(long)]
+    allow_errors: bool,
+}
+
+impl OnErrors {
+    /// Stops on errors, listing them, unless `--allow-errors`; then says on standard error
+    /// that what could not be read is left out. Warnings never stop a command.
+    fn check(&self, diags: &Diagnostics) -> Result<()> {
+        let errors = diags.errors();
+        if errors > 0 && !self.allow_errors {
+            anyhow::bail!(
+                "the project has {} (run `thematic check` for every problem; --allow-errors goes on, leaving out what could not be read):\n{}",
+                crate::diagnostics::count(errors, "error"),
+                diags.first_errors(10)
+            );
+        }
+        warn_errors(diags);
+        Ok(())
+    }
+}
+
+/// Says on standard error that the project has errors and what could not be read is left out.
+fn warn_errors(diags: &Diagnostics) {
+    if diags.errors() > 0 {
+        eprintln!(
+            "warning: the project has {} (run `thematic check`); what could not be read is left out",
+            crate::diagnostics::count(diags.errors(), "error")
+        );
+    }
+}
+
 impl Global {
-    /// Loads the project for a command that counts or quotes, with `--coders` applied.
-    fn load_findings(&self, findings: &Findings) -> Result<Project> {
-        let mut project = self.load()?;
+    /// Loads the project for a command that counts or quotes, with `--coders` applied;
+    /// errors stop it unless `on_errors` allows them (a mistake in `--coders` is said first).
+    fn load_findings(&self, findings: &Findings, on_errors: &OnErrors) -> Result<Project> {
+        let (mut project, diags) = self.load_with_problems()?;
         findings.apply(&mut project)?;
+        on_errors.check(&diags)?;
         Ok(project)
     }
 
-    /// Loads the project for a command that works on it. Problems do not stop the command:
-    /// they are summed up on standard error, and what could not be read is left out.
-    fn load(&self) -> Result<Project> {
+    /// Loads the project for a command that counts, quotes or exports it: errors stop it
+    /// (listed, exit 2) unless `on_errors` allows them.
+    fn load(&self, on_errors: &OnErrors) -> Result<Project> {
         let (project, diags) = self.load_with_problems()?;
-        if diags.errors() > 0 {
-            eprintln!(
-                "warning: the project has {} error{} (run `thematic check`); what could not be read is left out",
-                diags.errors(),
-                if diags.errors() == 1 { "" } else { "s" }
-            );
-        }
+        on_errors.check(&diags)?;
+        Ok(project)
+    }
+
+    /// Loads the project for a command that writes into it: errors in `thematic.toml`, or in
+    /// a file `rewrites` says the command rewrites, stop it with nothing written; other errors
+    /// are summed up on standard error.
+    fn load_for_change(&self, rewrites: impl Fn(&Project, &str) -> bool) -> Result<Project> {
+        let (project, diags) = self.load_with_problems()?;
+        crate::edit::refuse_if_broken(&diags, |file| rewrites(&project, file))?;
+        warn_errors(&diags);
         Ok(project)
     }
 

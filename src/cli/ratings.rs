@@ -1,7 +1,7 @@
 //! `thematic ratings`: ratings per case, dimension and wave (a maturity matrix), and how they
 //! changed.
 
-use super::{emit, Global, Outcome};
+use super::{emit, Global, OnErrors, Outcome};
 use crate::output::{Cell, Format, Table};
 use anyhow::{bail, Result};
 
@@ -15,10 +15,12 @@ pub struct Args {
     /// change from the first wave to the last), or tidy records
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load()?;
+    let project = global.load(&args.on_errors)?;
     let ratings = &project.ratings;
     if ratings.is_empty() {
         bail!(

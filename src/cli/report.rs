@@ -3,7 +3,7 @@
 //! Privacy fails closed: the report is not written when the redactions cannot be applied, and
 //! not from a project with errors unless the analyst says so (`--allow-errors`).
 
-use super::{emit, Findings, Global, Outcome};
+use super::{emit, Findings, Global, OnErrors, Outcome};
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 
@@ -13,6 +13,9 @@ use std::path::PathBuf;
 /// tables/*.csv and figures/*.svg. Two runs give byte-identical files. Nothing is written when
 /// the redactions cannot be applied, or when the project has errors (see --allow-errors).
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("allow_errors", |a| a.help(
+    "Write the report even though the project has errors (its warnings say so); never past an error in redactions.csv or thematic.toml"
+)))]
 pub struct Args {
     /// The folder to write to [default: [report] out in thematic.toml, under the project]
     #[arg(long, value_name = "DIR")]
@@ -20,10 +23,8 @@ pub struct Args {
     /// Write nothing; exit 1 when the files in the folder differ from what would be written
     #[arg(long)]
     check: bool,
-    /// Write the report even though the project has errors (the report's warnings say so);
-    /// never when redactions.csv has errors
-    #[arg(long)]
-    allow_errors: bool,
+    #[command(flatten)]
+    on_errors: OnErrors,
     #[command(flatten)]
     findings: Findings,
 }
@@ -52,19 +53,11 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         );
     }
     let errors = diags.errors();
-    if errors > 0 && !args.allow_errors {
-        let first: Vec<String> = diags
-            .sorted()
-            .into_iter()
-            .filter(|p| p.is_error())
-            .take(5)
-            .map(|p| p.to_string())
-            .collect();
+    if errors > 0 && !args.on_errors.allow_errors {
         bail!(
-            "nothing was written: the project has {errors} error{} (run `thematic check` for all of them; --allow-errors writes the report anyway and says so in it):\n{}{}",
-            if errors == 1 { "" } else { "s" },
-            first.join("\n"),
-            if errors > first.len() { "\n..." } else { "" }
+            "nothing was written: the project has {} (run `thematic check` for all of them; --allow-errors writes the report anyway and says so in it):\n{}",
+            crate::diagnostics::count(errors, "error"),
+            diags.first_errors(5)
         );
     }
     if errors > 0 {
@@ -73,9 +66,19 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             if errors == 1 { "" } else { "s" }
         );
     }
-    let out = args
-        .out
-        .unwrap_or_else(|| project.root.join(&project.config.report.out));
+    let out = match args.out {
+        Some(out) => out,
+        None => {
+            let out = &project.config.report.out;
+            if let Some(real) = crate::fsutil::link_outside(&project.root, out) {
+                bail!(
+                    "nothing was written: {out} is a symbolic link that leads outside the project folder (to {}); give that folder on the command line (--out) to write there",
+                    real.display()
+                );
+            }
+            project.root.join(out)
+        }
+    };
     let bar = crate::progress::Bar::new("writing the report: build, write");
     bar.start(2);
     let report = crate::report::build(&project, errors);

@@ -1,7 +1,7 @@
 //! `thematic saturation`: new codes per document in interview order, and where they fall to
 //! the new-information threshold (Guest, Namey & Chen 2020).
 
-use super::{emit, Filters, Findings, Global, Outcome};
+use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
 use crate::analysis::breakdown::{self, Where};
 use crate::analysis::saturation::{assess, percent, Params};
 use crate::output::FigureFormat;
@@ -38,6 +38,8 @@ pub struct Args {
     filters: Filters,
     #[command(flatten)]
     findings: Findings,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
@@ -49,7 +51,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     if let Err(e) = params.check() {
         bail!("{e}");
     }
-    let project = global.load_findings(&args.findings)?;
+    let project = global.load_findings(&args.findings, &args.on_errors)?;
     let filters = args.filters.resolve(&project)?;
     let order = interview_order(&project, &args.order, &filters)?;
     let codes: Vec<BTreeSet<usize>> = order

@@ -52,7 +52,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     // Settings and redactions only: the index answers the rest without loading the project.
     let mut diags = Diagnostics::default();
     let config_text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
-    let config = Config::parse(&config_text, CONFIG_FILE, &mut diags);
+    let mut config = Config::parse(&config_text, CONFIG_FILE, &mut diags);
+    config.check_links(&root, &config_text, CONFIG_FILE, &mut diags);
     let request = Request {
         query: args.query.clone(),
         groups: args.who.group.clone(),
@@ -67,9 +68,14 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     bar.finish();
     let mut hits = results.hits;
     if !args.unredacted {
-        let redactions = match std::fs::read_to_string(root.join(&config.report.redactions)) {
-            Ok(text) => Redactions::parse(&text, &config.report.redactions, &mut diags),
-            Err(_) => Redactions::default(),
+        let file = &config.report.redactions;
+        let redactions = if crate::fsutil::reported_outside(&root, file, &mut diags) {
+            Redactions::default()
+        } else {
+            match std::fs::read_to_string(root.join(file)) {
+                Ok(text) => Redactions::parse(&text, file, &mut diags),
+                Err(_) => Redactions::default(),
+            }
         };
         if diags.errors() > 0 {
             let first = diags

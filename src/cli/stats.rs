@@ -1,6 +1,6 @@
 //! `thematic stats`: references, participants and documents per node.
 
-use super::{emit, Filters, Findings, Global, Outcome};
+use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
 use crate::analysis::breakdown::{label, Key};
 use crate::analysis::counts::{count_where, By};
 use crate::analysis::nodes::Level;
@@ -33,10 +33,12 @@ pub struct Args {
     filters: Filters,
     #[command(flatten)]
     findings: Findings,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load_findings(&args.findings)?;
+    let project = global.load_findings(&args.findings, &args.on_errors)?;
     let filters = args.filters.resolve(&project)?;
     if let Some(attribute) = &args.over {
         let key = Key::parse(attribute, &project)?;

@@ -1,6 +1,6 @@
 //! `thematic triangulate`: the convergence matrix across stakeholder groups.
 
-use super::{emit, Filters, Findings, Global, Outcome};
+use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
 use crate::analysis::breakdown::{By, Key};
 use crate::analysis::nodes::Level;
 use crate::analysis::triangulation::{triangulate_where, Thresholds};
@@ -34,10 +34,12 @@ pub struct Args {
     filters: Filters,
     #[command(flatten)]
     findings: Findings,
+    #[command(flatten)]
+    on_errors: OnErrors,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let project = global.load_findings(&args.findings)?;
+    let project = global.load_findings(&args.findings, &args.on_errors)?;
     let settings = &project.config.triangulation;
     let mut spec = args.by.clone().unwrap_or_else(|| settings.by.clone());
     if let Some(over) = &args.over {

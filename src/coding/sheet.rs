@@ -115,6 +115,9 @@ pub fn xlsx_not_rewritten(file: &str) -> String {
 /// Reads every sheet (`*.csv`, `*.xlsx`) in the sheets folder, sorted by coder.
 pub fn read_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<Sheet> {
     let folder = root.join(dir);
+    if crate::fsutil::reported_outside(root, dir, diags) {
+        return Vec::new();
+    }
     if !folder.is_dir() {
         diags.error(dir, None, "coding folder not found");
         return Vec::new();

@@ -10,7 +10,7 @@ pub mod subtitles;
 pub mod text;
 pub mod turns;
 
-use crate::diagnostics::{did_you_mean, Diagnostics};
+use crate::diagnostics::{did_you_mean, Diagnostics, Severity};
 use crate::participants::{ParticipantIdx, Participants};
 use crate::text::label_key;
 use decode::Encoding;
@@ -260,7 +260,15 @@ pub fn read_document(
         let pairs = found.into_iter().map(|(k, v, _)| (k, v)).collect();
         (FrontMatter { pairs, lines }, 0)
     } else {
-        FrontMatter::of_text(&text)
+        let (front, body) = FrontMatter::of_text(&text);
+        if body == 0 && text.starts_with("---\n") {
+            diags.error(
+                &path,
+                Some(1),
+                "front matter opened with `---` here is never closed by a `---` line, so its lines are read as speech (close it, or remove this line)",
+            );
+        }
+        (front, body)
     };
     let front_turns = front.pairs.iter().find(|(k, _)| k == "turns").and_then(|(_, v)| {
         let setting = turns_setting(v);
@@ -278,8 +286,11 @@ pub fn read_document(
     let known = |l: &str| map.iter().any(|(k, _)| *k == label_key(l)) || speakers.is_known(l);
     let (text, split) = if subtitles {
         let (spoken, problems) = subtitles::parse(&text, &known);
-        for (line, problem) in problems {
-            diags.warning(&path, Some(line), problem);
+        for (line, problem, severity) in problems {
+            match severity {
+                Severity::Error => diags.error(&path, Some(line), problem),
+                Severity::Warning => diags.warning(&path, Some(line), problem),
+            }
         }
         let (text, turns) = subtitles::write_out(spoken);
         let split = turns::Split {
@@ -429,6 +440,9 @@ fn sentences(words: &str, char_base: usize) -> Vec<Range<usize>> {
 pub fn list_transcripts(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<(String, String, Format)> {
     let base = root.join(dir);
     let mut found = Vec::new();
+    if crate::fsutil::reported_outside(root, dir, diags) {
+        return found;
+    }
     if !base.is_dir() {
         diags.error(dir, None, "transcripts folder not found");
         return found;
@@ -578,6 +592,20 @@ mod tests {
             problems.iter().any(|p| p.contains("participant `P77`")),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn front_matter_never_closed_is_an_error_on_its_first_line() {
+        let (doc, problems) = read("LRs04", Format::Markdown, b"---\nparticipant: LRs04\n\nR: hi\n");
+        assert!(doc.is_some(), "read as speech");
+        assert!(
+            problems[0].starts_with(
+                "error: transcripts/LRs04:1: front matter opened with `---` here is never closed"
+            ),
+            "{problems:?}"
+        );
+        let (_, problems) = read("LRs04", Format::Markdown, b"---\n---\nR: hi\n");
+        assert!(problems.is_empty(), "{problems:?}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! written out as `Label: words` paragraphs, without cue times.
 
 use super::turns::{has_lower_case_words, label_line, looks_like_speaker, RawTurn};
+use crate::diagnostics::Severity;
 
 /// A turn with its words, before it is written out as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,8 +16,8 @@ pub struct SpokenTurn {
     pub words: String,
 }
 
-/// A cue that could not be read: its line and why.
-pub type CueProblem = (usize, String);
+/// A cue that could not be read, or not all of it: its line, why, and how bad.
+pub type CueProblem = (usize, String, Severity);
 
 /// Front matter of a `.vtt`: the `key: value` lines of a `NOTE` block before the first cue
 /// (WebVTT's comments), e.g. `NOTE` then `participant: SU08` and `speakers: Speaker 1 = I`.
@@ -53,7 +54,7 @@ pub fn parse(text: &str, is_known: &dyn Fn(&str) -> bool) -> (Vec<SpokenTurn>, V
     let mut line_no = 0;
     let mut block: Vec<(usize, &str)> = Vec::new();
     let mut flush = |block: &mut Vec<(usize, &str)>, turns: &mut Vec<SpokenTurn>| {
-        match cue(block, is_known) {
+        match cue(block, is_known, &mut problems) {
             Some(cue) => match turns.last_mut() {
                 Some(last) if cue.label == last.label || cue.label.is_none() => {
                     if !cue.words.is_empty() {
@@ -104,22 +105,47 @@ fn not_a_cue(block: &[(usize, &str)]) -> Option<CueProblem> {
             "a cue without a timing line (`00:00:01,000 --> 00:00:04,000`): its text is left out: \"{}\"",
             crate::text::excerpt(&words.join(" "), 60)
         ),
+        Severity::Warning,
     ))
 }
 
-/// One block: optional identifier, a timing line with `-->`, then the cue's text.
-fn cue(block: &[(usize, &str)], is_known: &dyn Fn(&str) -> bool) -> Option<SpokenTurn> {
+/// One block: optional identifier, a timing line with `-->`, then the cue's text. A cue
+/// time out of range and a voice tag never closed are added to `problems`.
+fn cue(
+    block: &[(usize, &str)],
+    is_known: &dyn Fn(&str) -> bool,
+    problems: &mut Vec<CueProblem>,
+) -> Option<SpokenTurn> {
     let timing = block.iter().position(|(_, l)| l.contains("-->"))?;
     let (line, timing_line) = block[timing];
-    let time = timing_line.split("-->").next().map(|t| t.trim().to_string());
+    let (start, end) = timing_line.split_once("-->")?;
+    // The end time may be followed by cue settings (`align:start position:10%`).
+    for t in [start.trim(), end.split_whitespace().next().unwrap_or("")] {
+        if let Some(why) = cue_time_problem(t) {
+            problems.push((line, why, Severity::Warning));
+        }
+    }
+    let time = Some(start.trim().to_string());
     let payload: Vec<&str> = block[timing + 1..].iter().map(|(_, l)| l.trim()).collect();
     let mut raw = payload.join(" ");
     let mut label = None;
     if let Some(voice) = raw.strip_prefix("<v") {
-        if let Some(close) = voice.find('>') {
-            let name = voice[..close].trim_start_matches(|c: char| c != ' ' && c != '\t');
-            label = Some(decode_entities(name.trim()));
-            raw = voice[close + 1..].to_string();
+        match voice.find('>') {
+            Some(close) => {
+                let name = voice[..close].trim_start_matches(|c: char| c != ' ' && c != '\t');
+                label = Some(decode_entities(name.trim()));
+                raw = voice[close + 1..].to_string();
+            }
+            // The speaker's name cannot be told from the words: the cue would go to no one,
+            // or into the turn before it.
+            None => problems.push((
+                block[timing + 1].0,
+                format!(
+                    "the voice tag `{}` is never closed with `>`: its speaker cannot be told from the words (write <v Name>words)",
+                    crate::text::excerpt(&raw.chars().take(80).collect::<String>(), 40)
+                ),
+                Severity::Error,
+            )),
         }
     }
     let mut words = decode_entities(&strip_tags(&raw));
@@ -140,6 +166,30 @@ fn cue(block: &[(usize, &str)], is_known: &dyn Fn(&str) -> bool) -> Option<Spoke
         line,
         words: words.split_whitespace().collect::<Vec<_>>().join(" "),
     })
+}
+
+/// Why a cue time (`00:01:02.500`, `01:02.500`, SubRip's `00:01:02,500`) cannot be read as
+/// one, if it cannot: minutes and seconds run from 00 to 59; hours may be any number.
+fn cue_time_problem(t: &str) -> Option<String> {
+    let (main, fraction) = match t.split_once(['.', ',']) {
+        Some((m, f)) => (m, Some(f)),
+        None => (t, None),
+    };
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = main.split(':').collect();
+    if !(2..=3).contains(&parts.len()) || !parts.iter().all(|p| digits(p)) || !fraction.is_none_or(digits) {
+        return Some(format!(
+            "`{}` is not a cue time (such as 00:01:02.500): the cue's time is not known",
+            crate::text::excerpt(&t.chars().take(40).collect::<String>(), 30)
+        ));
+    }
+    let n = parts.len();
+    [("minutes", parts[n - 2]), ("seconds", parts[n - 1])]
+        .into_iter()
+        .find(|(_, p)| p.len() > 2 || p.parse::<u8>().is_ok_and(|v| v > 59))
+        .map(|(what, _)| {
+            format!("cue time `{t}`: its {what} run from 00 to 59 (hours come first: 01:39:00.000)")
+        })
 }
 
 fn strip_tags(s: &str) -> String {
@@ -266,5 +316,46 @@ mod tests {
         );
         assert_eq!(turns[0].label, None);
         assert_eq!(strip_tags("a <b unclosed"), "a <b unclosed");
+    }
+
+    #[test]
+    fn cue_times_out_of_range_are_reported_on_their_line() {
+        let vtt = "WEBVTT\n\n00:99:01.000 --> 00:00:02.000\nHi.\n\n99:00.000 --> 99:01.000 align:start\nMore.\n\n01:00:00.000 --> 123:59:59.999\nFine.\n";
+        let (turns, problems) = parse(vtt, &known);
+        assert_eq!(turns.len(), 1, "the words are kept");
+        let lines: Vec<(usize, Severity)> = problems.iter().map(|p| (p.0, p.2)).collect();
+        assert_eq!(
+            lines,
+            [
+                (3, Severity::Warning),
+                (6, Severity::Warning),
+                (6, Severity::Warning)
+            ]
+        );
+        assert!(
+            problems[0]
+                .1
+                .contains("`00:99:01.000`: its minutes run from 00 to 59"),
+            "{problems:?}"
+        );
+        assert!(problems[1].1.contains("`99:00.000`"), "{problems:?}");
+        assert!(cue_time_problem("00:00:60,000").is_some());
+        assert!(cue_time_problem("0:00:01,5").is_none());
+        assert!(cue_time_problem("00:0x:01.000").is_some());
+        assert!(cue_time_problem(&"9".repeat(50)).is_some());
+    }
+
+    #[test]
+    fn an_unclosed_voice_tag_is_an_error_on_its_line() {
+        let vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Service user 1 Trust takes time.\n";
+        let (_, problems) = parse(vtt, &known);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].0, problems[0].2), (4, Severity::Error));
+        assert!(
+            problems[0]
+                .1
+                .contains("`<v Service user 1 Trust takes time.` is never closed"),
+            "{problems:?}"
+        );
     }
 }

@@ -135,7 +135,15 @@ impl Container {
             Kind::Zip { index, .. } => {
                 let i = index[&self.qde_name.to_lowercase()];
                 let name = self.qde_name.clone();
-                self.read_entry(i, &name)
+                // The elements are counted as the entry is decompressed: one that could never
+                // fit the XML tree's budget stops before the rest is expanded.
+                let mut count = crate::refi::xml::ElementCount::new(self.limits.max_xml_tree);
+                self.read_entry_with(i, &name, |piece| {
+                    count.feed(piece).map_err(|e| match e.line {
+                        Some(line) => format!("{name}:{line}: {}", e.message),
+                        None => format!("{name}: {}", e.message),
+                    })
+                })
             }
             Kind::Folder { dir } => {
                 let path = dir.join(&self.qde_name);
@@ -200,6 +208,16 @@ impl Container {
     }
 
     fn read_entry(&mut self, i: usize, name: &str) -> Result<Vec<u8>> {
+        self.read_entry_with(i, name, |_| Ok(()))
+    }
+
+    /// [`Container::read_entry`], showing `inspect` each piece as it is decompressed.
+    fn read_entry_with(
+        &mut self,
+        i: usize,
+        name: &str,
+        inspect: impl FnMut(&[u8]) -> std::result::Result<(), String>,
+    ) -> Result<Vec<u8>> {
         let Kind::Zip { archive, .. } = &mut self.kind else {
             unreachable!("read_entry is only called on archives")
         };
@@ -208,8 +226,9 @@ impl Container {
             .by_index(i)
             .with_context(|| format!("{file}: cannot read entry `{name}`"))?;
         let sizes = (entry.size(), entry.compressed_size());
-        let bytes = crate::unzip::read_entry(entry, name, sizes, self.read_so_far, &self.limits)
-            .map_err(|why| anyhow::anyhow!("{file}: {why}"))?;
+        let bytes =
+            crate::unzip::read_entry_with(entry, name, sizes, self.read_so_far, &self.limits, inspect)
+                .map_err(|why| anyhow::anyhow!("{file}: {why}"))?;
         self.read_so_far += bytes.len() as u64;
         Ok(bytes)
     }

@@ -156,6 +156,7 @@ pub fn codebook(bytes: &[u8], file: &str) -> Result<(String, Summary)> {
         other => bail!("{file}: the root element is <{other}>, not a REFI-QDA <CodeBook>"),
     }
     let q = qde::read_codebook(&root);
+    unique_code_guids(&q.codes, file)?;
     let tree = unfold(&q.codes, &HashSet::new()).map_err(|e| anyhow!("{file}:{}: {}", e.line, e.message))?;
     let plan = plan(&tree).map_err(|e| anyhow!("{file}:{}: {}", e.line, e.message))?;
     let mut summary = Summary {
@@ -187,30 +188,38 @@ fn unique_guids(q: &Qde, qde_file: &str) -> Result<()> {
                 )
             } else {
                 format!(
-                    "TextSource `{}` has the GUID of TextSource `{}` (line {})",
-                    s.name, first.name, first.line
+                    "TextSource `{}` has the GUID of TextSource `{}` (line {}), {}",
+                    s.name, first.name, first.line, s.guid
                 )
             };
             bail!("{qde_file}:{}: {what}: their codings cannot be told apart, nothing was imported (give each source its own GUID)", s.line);
         }
     }
+    unique_code_guids(&q.codes, qde_file)
+}
+
+/// Refuses a code tree (of a project or a codebook) where two codes share a GUID: codings,
+/// and codebooks exchanged back and forth, tie codes by GUID.
+fn unique_code_guids(tree: &[qde::Code], file: &str) -> Result<()> {
     let mut codes: HashMap<&str, &qde::Code> = HashMap::new();
-    let mut stack: Vec<&qde::Code> = q.codes.iter().collect();
+    // In document order (several codes may share a line), so the message names the first
+    // code as first.
+    let mut stack: Vec<&qde::Code> = tree.iter().rev().collect();
     let mut all = Vec::new();
     while let Some(c) = stack.pop() {
         all.push(c);
-        stack.extend(c.children.iter());
+        stack.extend(c.children.iter().rev());
     }
-    // In document order, so the message names the first code as first.
     all.sort_by_key(|c| c.line);
     for c in all.into_iter().filter(|c| !c.guid.is_empty()) {
         if let Some(first) = codes.insert(c.guid.as_str(), c) {
             bail!(
-                "{qde_file}:{}: Code `{}` has the GUID of Code `{}` (line {}): their codings cannot be told apart, nothing was imported (give each code its own GUID)",
+                "{file}:{}: Code `{}` has the GUID of Code `{}` (line {}), {}: the two cannot be told apart, nothing was imported (give each code its own GUID)",
                 c.line,
                 c.name,
                 first.name,
-                first.line
+                first.line,
+                c.guid
             );
         }
     }

@@ -67,6 +67,66 @@ const ELEMENT_COST: u64 = 2 * std::mem::size_of::<Element>() as u64 + 32;
 /// What an attribute costs beyond its bytes: its pair, its place in the list, two allocations.
 const ATTRIBUTE_COST: u64 = 2 * std::mem::size_of::<(String, String)>() as u64 + 64;
 
+/// Counts the elements of an XML document as its bytes stream in (from an archive being
+/// decompressed), to refuse early one whose tree could never fit the budget of
+/// [`parse_within`]: every element costs at least `ELEMENT_COST` there. An element is counted
+/// at each `<` followed by a name's first character (not `</`, `<?` or `<!`), a count that a
+/// `<` inside a comment or CDATA section can only raise by what it holds; UTF-16 text is not
+/// counted (its parse is still within the budget).
+#[derive(Debug)]
+pub struct ElementCount {
+    budget: u64,
+    elements: u64,
+    /// Line ends before the current piece.
+    lines: usize,
+    /// The last piece ended with `<`.
+    open: bool,
+}
+
+impl ElementCount {
+    pub fn new(budget: u64) -> ElementCount {
+        ElementCount {
+            budget,
+            elements: 0,
+            lines: 0,
+            open: false,
+        }
+    }
+
+    /// Takes the next piece of the document; refuses it, at the line of the element that
+    /// passes the budget, when the elements so far already cost more.
+    pub fn feed(&mut self, piece: &[u8]) -> Result<(), XmlError> {
+        let starts_name = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
+        if self.open && piece.first().is_some_and(|&b| starts_name(b)) {
+            self.one_more(piece, 0)?;
+        }
+        for at in memchr::memchr_iter(b'<', piece) {
+            if piece.get(at + 1).is_some_and(|&b| starts_name(b)) {
+                self.one_more(piece, at)?;
+            }
+        }
+        self.open = piece.last() == Some(&b'<');
+        self.lines += memchr::memchr_iter(b'\n', piece).count();
+        Ok(())
+    }
+
+    /// Counts the element starting at `at` in `piece`.
+    fn one_more(&mut self, piece: &[u8], at: usize) -> Result<(), XmlError> {
+        self.elements += 1;
+        if self.elements.saturating_mul(ELEMENT_COST) <= self.budget {
+            return Ok(());
+        }
+        Err(XmlError {
+            line: Some(self.lines + 1 + memchr::memchr_iter(b'\n', &piece[..at]).count()),
+            message: format!(
+                "the XML would take more than {} MiB of memory as a tree ({} elements so far): thematic stops here rather than exhaust memory",
+                self.budget >> 20,
+                self.elements
+            ),
+        })
+    }
+}
+
 /// Parses a whole document into its root element, refusing it once the tree would take more
 /// than `budget` bytes of memory (estimated as it is built): a document of tiny elements
 /// costs many times its size as a tree.
@@ -357,6 +417,37 @@ impl Writer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn elements_counted_as_they_stream_in_refuse_only_what_the_tree_would() {
+        let budget = 1000 * ELEMENT_COST;
+        let doc = |n: usize| {
+            format!(
+                "<?xml version=\"1.0\"?>\n<!-- <c> -->\n<p>\n{}</p>\n",
+                "<a x=\"1\"></a>".repeat(n)
+            )
+        };
+        // In pieces of every size, across which a `<` and its name may be split.
+        for size in [1, 7, 4096] {
+            let mut fits = ElementCount::new(budget);
+            for piece in doc(990).as_bytes().chunks(size) {
+                fits.feed(piece).unwrap();
+            }
+            let mut count = ElementCount::new(budget);
+            let e = doc(2000)
+                .as_bytes()
+                .chunks(size)
+                .try_for_each(|piece| count.feed(piece))
+                .unwrap_err();
+            assert_eq!(e.line, Some(4), "{e:?}");
+            assert!(e.message.contains("(1001 elements so far)"), "{e:?}");
+        }
+        assert!(
+            parse_within(&doc(990), budget).is_err(),
+            "the tree refuses what the count lets by"
+        );
+        assert!(parse_within(&doc(2000), budget).is_err());
+    }
 
     #[test]
     fn local_names_attributes_and_text() {

@@ -96,6 +96,19 @@ enum Token {
 }
 
 fn tokens(input: &str) -> Result<Vec<Token>, QueryError> {
+    // Control characters are no words anyone types, and would play on a terminal when the
+    // query is echoed: refused, named by their code point (tabs and line ends are spaces).
+    if let Some((at, c)) = input
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && !c.is_whitespace())
+    {
+        return Err(error(format!(
+            "the query holds a control character (U+{:04X}) at character {}: type words, phrases and operators only",
+            c as u32,
+            at + 1
+        )));
+    }
     let mut out = Vec::new();
     let mut chars = input.char_indices().peekable();
     while let Some(&(i, c)) = chars.peek() {
@@ -415,5 +428,15 @@ mod tests {
         assert_eq!(e("re*fer"), "`re*fer`: a `*` may only end a word, as in refer*");
         assert_eq!(e("group:"), "`group:` needs a value, such as group:partner");
         assert_eq!(e("AND a"), "unexpected AND where a word was expected");
+        assert_eq!(
+            e("\u{1}\u{7f}\u{1b}[2J"),
+            "the query holds a control character (U+0001) at character 1: type words, phrases and operators only"
+        );
+        assert!(e("trust \u{9b}31m").contains("(U+009B) at character 7"));
+        assert_eq!(
+            parse("a\tb\n").unwrap(),
+            And(vec![w("a"), w("b")]),
+            "tabs and line ends are spaces"
+        );
     }
 }

@@ -73,6 +73,14 @@ async fn blocking(f: impl FnOnce() -> Answer + Send + 'static) -> Answer {
     })
 }
 
+/// Loads the folder for a change: settings that did not parse stand in as defaults, so a
+/// `thematic.toml` with errors stops every change.
+fn load_for_change(state: &State) -> Result<Project, ApiError> {
+    let (project, diags) = Project::load_cached(&state.root).map_err(ApiError::internal)?;
+    crate::edit::refuse_if_broken(&diags, |_| false).map_err(ApiError::bad)?;
+    Ok(project)
+}
+
 fn load(state: &State) -> Result<Project, ApiError> {
     Project::load_cached(&state.root)
         .map(|(p, _)| p)
@@ -336,7 +344,7 @@ async fn add(axum::extract::State(state): Shared, Json(body): Json<AddCoding>) -
         let coder = coder_of(&state, body.coder)?;
         let _writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
         let _folder = folder_lock(&state)?;
-        let p = load(&state)?;
+        let p = load_for_change(&state)?;
         inside(&p)?;
         let i = find_document(&p, &body.document)?;
         let text: &str = &p.documents[i].text;
@@ -413,7 +421,7 @@ async fn remove(axum::extract::State(state): Shared, Json(body): Json<RemoveCodi
     blocking(move || {
         let _writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
         let _folder = folder_lock(&state)?;
-        let p = load(&state)?;
+        let p = load_for_change(&state)?;
         inside(&p)?;
         let codes = body.codes.ids();
         match remove_row(&p, &body.coder, body.line, &body.document, &body.quote, &codes) {

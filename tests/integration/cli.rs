@@ -106,3 +106,146 @@ fn the_manual_page_has_a_page_per_subcommand() {
         "the search page carries the query language"
     );
 }
+
+/// A duplicate participant id: an error of participants.csv, on line 7.
+fn project_with_an_error() -> Dir {
+    let d = Dir::project();
+    d.write(
+        "participants.csv",
+        format!("{}S1,staff,Dup,,north\n", crate::util::FIXTURE_PARTICIPANTS),
+    );
+    d
+}
+
+#[test]
+fn analysis_commands_stopped_past_load_errors_only_when_allowed() {
+    let d = project_with_an_error();
+    let before = d.files();
+    for args in [
+        &["stats"][..],
+        &["triangulate"],
+        &["extracts", "--code", "trust"],
+        &["cooccur"],
+        &["saturation"],
+        &["map"],
+        &["matrix"],
+        &["codebook", "--counts"],
+        &["agree"],
+        &["export", "qdc", "--out", "out.qdc"],
+    ] {
+        let out = d.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {out:#?}");
+        assert!(
+            out.stderr.starts_with("error: the project has 1 error (run `thematic check` for every problem; --allow-errors goes on, leaving out what could not be read):\nerror: participants.csv:7: "),
+            "{args:?}: {out:#?}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: {out:#?}");
+        let mut allowed = args.to_vec();
+        allowed.push("--allow-errors");
+        let out = d.run(&allowed);
+        assert_eq!(out.code, 0, "{allowed:?}: {out:#?}");
+        assert!(
+            out.stderr.contains(
+                "warning: the project has 1 error (run `thematic check`); what could not be read is left out"
+            ),
+            "{allowed:?}: {out:#?}"
+        );
+    }
+    std::fs::remove_file(d.join("out.qdc")).unwrap();
+    assert_eq!(d.files(), before);
+    // The tree alone shows what could be read; warnings never stop a command.
+    d.run(&["codebook"]).ok();
+    let d = Dir::project();
+    d.write("transcripts/notes.pdf", "not a transcript");
+    d.run(&["stats"]).ok();
+}
+
+#[test]
+fn commands_that_write_refuse_a_thematic_toml_with_errors() {
+    let d = Dir::project();
+    d.write("thematic.toml", "[coding]\nsheets = \"coding\"\n[coding\n");
+    let before: Vec<(String, String)> = d.files().into_iter().map(|f| (f.clone(), d.read(&f))).collect();
+    for args in [
+        &["code", "S1", "Trust takes time.", "funding", "--coder", "amira"][..],
+        &["codebook", "merge", "trust", "funding"],
+        &["autocode"],
+        &["export", "qdpx", "--out", "x.qdpx", "--allow-errors"],
+        &["report", "--allow-errors"],
+    ] {
+        let out = d.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {out:#?}");
+        assert!(out.stderr.contains("thematic.toml:3: "), "{args:?}: {out:#?}");
+    }
+    d.write("in.qdc", "<?xml version=\"1.0\"?><CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"><Codes><Code guid=\"1\" name=\"a\" isCodable=\"true\"/></Codes></CodeBook>");
+    let out = d.run(&["import", "qdc", "in.qdc", "--replace"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(
+        out.stderr.starts_with(
+            "error: thematic.toml has problems to fix first, nothing was written:\nerror: thematic.toml:3: "
+        ),
+        "{out:#?}"
+    );
+    d.remove("in.qdc");
+    let after: Vec<(String, String)> = d.files().into_iter().map(|f| (f.clone(), d.read(&f))).collect();
+    assert_eq!(before, after);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_redactions_file_linked_outside_the_folder_is_not_read_and_not_quoted() {
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outer.path().join("secret.csv"),
+        "term,replacement\nroot:x:0:0:secret words\n",
+    )
+    .unwrap();
+    let d = Dir::project();
+    std::os::unix::fs::symlink(outer.path().join("secret.csv"), d.join("redactions.csv")).unwrap();
+    let out = d.run(&["check"]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(
+        out.stdout
+            .contains("error: redactions.csv: a symbolic link that leads outside the project folder (to "),
+        "{out:#?}"
+    );
+    assert!(!out.stdout.contains("secret words") && !out.stderr.contains("secret words"));
+    let out = d.run(&["search", "trust"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(
+        out.stderr
+            .contains("redactions.csv: a symbolic link that leads outside"),
+        "{out:#?}"
+    );
+    assert!(!out.stderr.contains("secret words"));
+    // Set in thematic.toml, the link is reported on its line and the default is read instead.
+    std::fs::remove_file(d.join("redactions.csv")).unwrap();
+    std::os::unix::fs::symlink(outer.path().join("secret.csv"), d.join("terms.csv")).unwrap();
+    d.write(
+        "thematic.toml",
+        format!(
+            "{}[report]\nredactions = \"terms.csv\"\n",
+            crate::util::FIXTURE_TOML
+        ),
+    );
+    let out = d.run(&["check"]);
+    assert!(
+        out.stdout.contains("error: thematic.toml:9: [report] redactions = \"terms.csv\" leads outside the project folder through a symbolic link"),
+        "{out:#?}"
+    );
+    assert!(!out.stdout.contains("secret words"));
+    // A report folder linked elsewhere is not written through; --out may point anywhere.
+    d.write("thematic.toml", crate::util::FIXTURE_TOML);
+    d.remove("terms.csv");
+    std::os::unix::fs::symlink(outer.path(), d.join("report")).unwrap();
+    let out = d.run(&["report", "--allow-errors"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(
+        out.stderr
+            .contains("report is a symbolic link that leads outside the project folder"),
+        "{out:#?}"
+    );
+    let elsewhere = outer.path().join("elsewhere");
+    d.run(&["report", "--allow-errors", "--out", elsewhere.to_str().unwrap()])
+        .ok();
+    assert!(elsewhere.join("report.md").exists());
+}

@@ -58,7 +58,9 @@ fn rename_refuses_existing_ids_unknown_codes_and_broken_sheets() {
     let out = d.run(&["codebook", "rename", "trust", "mutual-trust"]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("fix them first (nothing was changed)"),
+        out.stderr.contains(
+            "coding/ben.csv has problems to fix first, nothing was written:\nerror: coding/ben.csv:4:"
+        ),
         "{}",
         out.stderr
     );

@@ -58,6 +58,8 @@ impl Case {
         self
     }
 
+    // No case is a known failure today; kept for the next input found to fail.
+    #[allow(dead_code)]
     fn known(mut self, why: &'static str) -> Case {
         self.known = Some(why);
         self
@@ -186,10 +188,8 @@ fn cases() -> Vec<Case> {
         check("toml_unknown_triangulation_by", "thematic.toml", toml("[triangulation]\nby = \"sitee\"\n"), "thematic.toml:9"),
         check("toml_unknown_placeholder", "thematic.toml", toml("[report]\nattribution = \"({nmae})\"\n"), "thematic.toml:9"),
         check("toml_codebook_path_missing", "thematic.toml", toml("[codebook]\npath = \"nowhere.md\"\n"), "nowhere.md"),
-        check("toml_out_escapes_folder", "thematic.toml", toml("[report]\nout = \"../../elsewhere\"\n"), "thematic.toml:9")
-            .known("issue 12: [report] out may point outside the folder"),
-        check("toml_redactions_outside", "thematic.toml", toml("[report]\nredactions = \"/etc/passwd\"\n"), "thematic.toml:9")
-            .known("issue 12: redactions may name any file on the machine"),
+        check("toml_out_escapes_folder", "thematic.toml", toml("[report]\nout = \"../../elsewhere\"\n"), "thematic.toml:9"),
+        check("toml_redactions_outside", "thematic.toml", toml("[report]\nredactions = \"/etc/passwd\"\n"), "thematic.toml:9"),
         // participants.csv
         check("participants_empty", "participants.csv", "", "participants.csv"),
         check("participants_binary", "participants.csv", binary(), "participants.csv"),
@@ -204,11 +204,12 @@ fn cases() -> Vec<Case> {
         check("participants_utf16_no_bom", "participants.csv", utf16le_no_bom(FIXTURE_PARTICIPANTS), "participants.csv"),
         // codebook.md
         check("codebook_binary", "codebook.md", binary(), "codebook.md"),
-        check("codebook_empty", "codebook.md", "", "codebook.md")
-            .known("an empty codebook.md is accepted silently: every code in the sheets becomes unsorted, with no word about the codebook file"),
+        // A warning, not an error (exit 0): codes may come before the codebook (they are
+        // listed as unsorted), so a new project can start with nothing written there; but an
+        // empty file may be a save gone wrong, so it is named (and fails `check --strict`).
+        check("codebook_empty", "codebook.md", "", "warning: codebook.md: empty").run(&["check"], 0),
         check("codebook_duplicate_code", "codebook.md", format!("{FIXTURE_CODEBOOK}- `trust` — trust again.\n"), "codebook.md:17"),
-        check("codebook_truncated_code", "codebook.md", format!("{FIXTURE_CODEBOOK}- `trus"), "codebook.md:17")
-            .known("a code line cut inside its backticks (- `trus) is dropped silently"),
+        check("codebook_truncated_code", "codebook.md", format!("{FIXTURE_CODEBOOK}- `trus"), "codebook.md:17"),
         check("codebook_bad_polarity", "codebook.md", FIXTURE_CODEBOOK.replace("polarity: negative", "polarity: sideways"), "codebook.md:16"),
         check("codebook_latin1", "codebook.md", b"# Th\xe8me\n- `trust` \x97 trust.\n".to_vec(), "codebook.md"),
         check("codebook_huge_line_duplicate", "codebook.md", [FIXTURE_CODEBOOK.as_bytes(), &huge_line("- `trust` — ", "\n")].concat(), "codebook.md:17"),
@@ -232,13 +233,10 @@ fn cases() -> Vec<Case> {
         // transcripts of each format
         check("transcript_txt_binary", "transcripts/S1.txt", binary(), "transcripts/S1.txt"),
         check("transcript_txt_empty", "transcripts/S1.txt", "", "transcripts/S1.txt"),
-        check("transcript_md_unterminated_front_matter", "transcripts/S2.md", "---\nparticipant: S2\n\n**Staff 2:** Funding is short.\n", "transcripts/S2.md")
-            .known("front matter that is never closed is read as speech without a word (only the sheet's quotes then fail)"),
+        check("transcript_md_unterminated_front_matter", "transcripts/S2.md", "---\nparticipant: S2\n\n**Staff 2:** Funding is short.\n", "transcripts/S2.md:1"),
         check("transcript_vtt_truncated", "transcripts/U1.vtt", "WEBVTT\n\n00:00:01.000 --> 00:0", "transcripts/U1.vtt"),
-        check("transcript_vtt_out_of_range_time", "transcripts/U1.vtt", "WEBVTT\n\n00:99:01.000 --> 00:00:02.000\n<v Service user 1>Trust takes time.</v>\n", "transcripts/U1.vtt:3")
-            .known("a cue time of 99 minutes is accepted without a word"),
-        check("transcript_vtt_unbalanced_voice", "transcripts/U1.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Service user 1 Trust takes time.\n", "transcripts/U1.vtt")
-            .known("an unclosed <v ...> voice tag is accepted without a word"),
+        check("transcript_vtt_out_of_range_time", "transcripts/U1.vtt", "WEBVTT\n\n00:99:01.000 --> 00:00:02.000\n<v Service user 1>Trust takes time.</v>\n", "transcripts/U1.vtt:3"),
+        check("transcript_vtt_unbalanced_voice", "transcripts/U1.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Service user 1 Trust takes time.\n", "transcripts/U1.vtt:4"),
         check("transcript_srt_bad_timestamps", "transcripts/U1.srt", "1\nnot a time\nService user 1: Trust takes time.\n", "transcripts/U1.srt").without("transcripts/U1.vtt"),
         check("transcript_srt_binary", "transcripts/U1.srt", binary(), "transcripts/U1.srt").without("transcripts/U1.vtt"),
         // The sheet's quotes are not in a transcript of one 4 MB line: reported, no hang.
@@ -260,7 +258,7 @@ fn cases() -> Vec<Case> {
         query("query_unbalanced_quote", "\"share values", "no closing quote"),
         query("query_empty", "", "query"),
         query("query_dangling_operator", "trust AND", "query"),
-        query("query_control_bytes", "\u{1}\u{7f}\u{1b}[2J", "query").known("a query of control characters is not refused"),
+        query("query_control_bytes", "\u{1}\u{7f}\u{1b}[2J", "control character (U+0001)"),
         // REFI-QDA projects
         import("qdpx_not_a_zip", "qdpx", "in.qdpx", binary(), "in.qdpx"),
         import("qdpx_empty", "qdpx", "in.qdpx", "", "in.qdpx"),
@@ -278,17 +276,14 @@ fn cases() -> Vec<Case> {
         import("qdc_is_a_zip", "qdc", "in.qdc", zip(&[("project.qde", QDE_OK.as_bytes())]), "in.qdc"),
         import("qdc_is_a_project", "qdc", "in.qdc", QDE_OK, "in.qdc"),
         import("qdc_unclosed_tag_line", "qdc", "in.qdc", "<?xml version=\"1.0\"?>\n<CodeBook>\n<Codes>\n<Code name=\"a\">\n</CodeBook>\n", "in.qdc:"),
-        import("qdc_duplicate_guid", "qdc", "in.qdc", QDC_OK.replace("</Codes>", "<Code guid=\"11111111-1111-1111-1111-111111111111\" name=\"other\" isCodable=\"true\"/></Codes>"), "in.qdc")
-            .known("issue 12: duplicate code GUIDs are not refused"),
+        import("qdc_duplicate_guid", "qdc", "in.qdc", QDC_OK.replace("</Codes>", "<Code guid=\"11111111-1111-1111-1111-111111111111\" name=\"other\" isCodable=\"true\"/></Codes>"), "in.qdc:1: Code `other` has the GUID of Code `trust` (line 1), 11111111-1111-1111-1111-111111111111"),
         import("qdc_utf16_no_bom", "qdc", "in.qdc", utf16le_no_bom(QDC_OK), "in.qdc"),
         // Commands that write, on a broken folder: refused, nothing written.
         check("report_on_broken_codebook", "codebook.md", binary(), "codebook.md").run(&["report"], 2),
         check("code_on_broken_sheet", "coding/amira.csv", sheet("S1,\"unbalanced,trust,\n"), "coding/amira.csv:2")
             .run(&["code", "S1", "Trust takes time.", "trust", "--coder", "amira"], 2),
-        check("rename_on_broken_toml", "thematic.toml", "[project\n", "thematic.toml:1").run(&["codebook", "rename", "trust", "trusting"], 2)
-            .known("a writing command runs on a thematic.toml that does not parse (defaults in its place), warning only on stderr, exit 0, and rewrites the codebook and sheets"),
-        check("stats_on_broken_participants", "participants.csv", people("S1,staff,Dup,,north\n"), "participants.csv:7").run(&["stats"], 2)
-            .known("commands other than check and report go on past load errors (\"what could not be read is left out\"), exit 0, naming no file"),
+        check("rename_on_broken_toml", "thematic.toml", "[project\n", "thematic.toml:1").run(&["codebook", "rename", "trust", "trusting"], 2),
+        check("stats_on_broken_participants", "participants.csv", people("S1,staff,Dup,,north\n"), "participants.csv:7").run(&["stats"], 2),
         check("check_in_a_folder_that_is_not_one", "notes.txt", "nothing here", "is not an analysis folder")
             .run(&["check"], 2)
             .empty_folder(),
