@@ -160,7 +160,8 @@ row() {
   read -r mean max code < <(timeit "$@")
   local said
   said=$(head -c 160 "$OUT/last.err" | tr '\n' ' ' | sed 's/|/\\|/g')
-  [ -z "$said" ] && said=$(grep -m1 -E '^(error|warning)' "$OUT/last.out" | head -c 160 | sed 's/|/\\|/g')
+  [ -z "$said" ] && said=$(grep -m1 -E '^(error|warning)' "$OUT/last.out" | head -c 160 | sed 's/|/\\|/g' || true)
+  [ -z "$said" ] && said=$(head -n1 "$OUT/last.out" | head -c 160 | sed 's/|/\\|/g')
   local met=no
   [ "$(echo "$max < 1" | bc -l)" = 1 ] && met=yes
   printf '| %s | %s | %s s | %s s | %s | %s | %s |\n' "$what" "$input" "$mean" "$max" "$code" "$met" "$said"
