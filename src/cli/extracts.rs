@@ -55,6 +55,9 @@ pub struct Args {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    if args.unredacted {
+        super::show_unredacted();
+    }
     let project = global.load(&args.on_errors)?;
     let query = query(&project, &args)?;
     let found = extracts::retrieve(&project, &query);

@@ -205,11 +205,38 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// Writes text to standard output; a closed pipe ends the command quietly.
+///
+/// Once a command has loaded the project, everything it prints here passes through the
+/// project's redactions: one place for every command and format (`stats --by participant`,
+/// `codebook` examples, `triangulate` labels...), not each command's own care. Only an explicit
+/// `--unredacted` ([`show_unredacted`]) lets the words through as written.
 fn emit(text: &str) -> Result<()> {
+    let redacted;
+    let text = match OUTPUT_REDACTIONS.get() {
+        Some(r) if !UNREDACTED.load(std::sync::atomic::Ordering::Relaxed) => {
+            redacted = r.apply(text);
+            redacted.as_str()
+        }
+        _ => text,
+    };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
+}
+
+/// The loaded project's redactions, applied by [`emit`].
+static OUTPUT_REDACTIONS: std::sync::OnceLock<crate::redact::Redactions> = std::sync::OnceLock::new();
+static UNREDACTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on [`emit`] redacts with the project's redactions.
+fn redact_output(project: &Project) {
+    let _ = OUTPUT_REDACTIONS.set(project.redactions.clone());
+}
+
+/// `--unredacted`: the analyst asked to see the words as written.
+fn show_unredacted() {
+    UNREDACTED.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Who and where, for the commands that list passages (`extracts`, `search`).
@@ -306,6 +333,7 @@ impl Global {
         let (mut project, diags) = self.load_with_problems()?;
         findings.apply(&mut project)?;
         on_errors.check(&diags)?;
+        redact_output(&project);
         Ok(project)
     }
 
@@ -314,6 +342,7 @@ impl Global {
     fn load(&self, on_errors: &OnErrors) -> Result<Project> {
         let (project, diags) = self.load_with_problems()?;
         on_errors.check(&diags)?;
+        redact_output(&project);
         Ok(project)
     }
 

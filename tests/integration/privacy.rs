@@ -265,3 +265,47 @@ fn names_in_a_documents_speaker_map_are_redacted_inside_quotes() {
         out.stdout
     );
 }
+
+#[test]
+fn redactions_apply_where_output_leaves_the_program_in_every_command() {
+    // The audit: redactions applied in `agree` but not in `stats`, `triangulate` or `codebook`
+    // output. A site named after a small village, a code defined with a manager's name.
+    let d = Dir::project();
+    d.write(
+        "codebook.md",
+        FIXTURE_CODEBOOK.replace("`funding` — money.", "`funding` — money, as Mrs Hughes put it."),
+    );
+    d.write(
+        "redactions.csv",
+        "term,replacement\nnorth,[site]\nHughes,[name]\ntakes time,[t]\n",
+    );
+    let stats = d.run(&["stats", "--by", "site"]).ok();
+    assert!(
+        stats.stdout.contains("[site]") && !stats.stdout.contains("north"),
+        "{}",
+        stats.stdout
+    );
+    let tri = d.run(&["triangulate", "--by", "site", "--format", "csv"]).ok();
+    assert!(
+        tri.stdout.contains("[site]") && !tri.stdout.contains("north"),
+        "{}",
+        tri.stdout
+    );
+    for format in ["table", "csv", "json"] {
+        let book = d.run(&["codebook", "--format", format]).ok();
+        assert!(
+            book.stdout.contains("Mrs [name]") && !book.stdout.contains("Hughes"),
+            "{format}: {}",
+            book.stdout
+        );
+    }
+    // The analyst may still ask for the words as written.
+    let shown = d.run(&["extracts", "--code", "trust"]).ok();
+    assert!(
+        shown.stdout.contains("Trust [t]") && !shown.stdout.contains("takes time"),
+        "{}",
+        shown.stdout
+    );
+    let plain = d.run(&["extracts", "--code", "trust", "--unredacted"]).ok();
+    assert!(plain.stdout.contains("Trust takes time."), "{}", plain.stdout);
+}
