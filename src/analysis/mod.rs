@@ -11,4 +11,5 @@ pub mod matrix;
 pub mod nodes;
 pub mod over;
 pub mod saturation;
+pub mod suggest;
 pub mod triangulation;

@@ -24,6 +24,7 @@ mod search;
 mod serve;
 mod shell;
 mod stats;
+mod suggest;
 mod triangulate;
 
 use crate::diagnostics::Diagnostics;
@@ -71,6 +72,7 @@ enum Command {
     Search(search::Args),
     Serve(serve::Args),
     Autocode(autocode::Args),
+    Suggest(suggest::Args),
     Stats(stats::Args),
     Triangulate(triangulate::Args),
     Matrix(matrix::Args),
@@ -122,6 +124,7 @@ pub fn run() -> i32 {
         Command::Code(a) => code::run(&cli.global, a),
         Command::Agree(a) => agree::run(&cli.global, a),
         Command::Autocode(a) => autocode::run(&cli.global, a),
+        Command::Suggest(a) => suggest::run(&cli.global, a),
         Command::Codebook(a) => codebook::run(&cli.global, a),
         Command::Export(a) => export::run(&cli.global, a),
         Command::Extracts(a) => extracts::run(&cli.global, a),
@@ -160,6 +163,7 @@ fn guard_folder(cli: &Cli) -> Result<Option<crate::guard::WriteLock>> {
         Command::Code(_) | Command::GitSetup(_) => true,
         Command::Codebook(a) => a.writes(),
         Command::Autocode(a) => a.writes(),
+        Command::Suggest(a) => a.writes(),
         Command::Report(a) => a.writes(),
         Command::Import(a) => a.writes_into_project(),
         // `check` reports an unfinished change; these do not work in an analysis folder (or,

@@ -85,6 +85,10 @@ pub struct CodedSegment {
     pub line: usize,
 }
 
+/// The sheet `thematic suggest` writes (`coding/suggested.csv`). Like `autocode`'s, it has a
+/// `rule` column, so it is checked but counts for nothing until the analyst accepts its rows.
+pub const SUGGESTED_SHEET: &str = "suggested";
+
 /// `a; b;c` → `[a, b, c]`.
 pub fn split_codes(field: &str) -> Vec<String> {
     field

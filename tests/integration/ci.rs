@@ -184,10 +184,7 @@ fn declared_rust_version_covers_every_locked_dependency() {
         .expect("cargo runs");
     if !out.status.success() {
         let why = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            std::env::var("CI").is_err(),
-            "cargo metadata failed in CI: {why}"
-        );
+        assert!(std::env::var("CI").is_err(), "cargo metadata failed in CI: {why}");
         eprintln!("skipped: cargo metadata could not run offline here: {why}");
         return;
     }
@@ -206,8 +203,14 @@ fn declared_rust_version_covers_every_locked_dependency() {
             (version(needs) > version(ours)).then(|| format!("{} {} needs {needs}", p["name"], p["version"]))
         })
         .collect();
-    assert!(too_new.is_empty(), "rust-version = {ours} in Cargo.toml, but {too_new:?}");
+    assert!(
+        too_new.is_empty(),
+        "rust-version = {ours} in Cargo.toml, but {too_new:?}"
+    );
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let short = ours.trim_end_matches(".0");
-    assert!(readme.contains(&format!("Rust {short} or later")), "the README names rust-version {short}");
+    assert!(
+        readme.contains(&format!("Rust {short} or later")),
+        "the README names rust-version {short}"
+    );
 }

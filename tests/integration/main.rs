@@ -36,6 +36,7 @@ mod search;
 mod serve;
 mod sheets;
 mod stats;
+mod suggest;
 mod triangulate;
 mod util;
 mod writes;
