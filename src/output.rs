@@ -50,7 +50,7 @@ pub enum Cell {
 
 impl Cell {
     /// For people: floats rounded to 6 places.
-    fn display(&self) -> String {
+    pub fn display(&self) -> String {
         match self {
             Cell::Float(x) => format_float(*x),
             other => other.exact(),
@@ -77,7 +77,7 @@ impl Cell {
         }
     }
 
-    fn is_number(&self) -> bool {
+    pub fn is_number(&self) -> bool {
         matches!(self, Cell::Int(_) | Cell::Float(_))
     }
 }

@@ -17,6 +17,7 @@ pub struct Args {
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let (project, mut diags) = global.load_with_problems()?;
     project.check_written_report(&mut diags);
+    crate::report::check_template(&project, &mut diags);
     let mut out = String::new();
     for p in diags.sorted() {
         out.push_str(&p.to_string());

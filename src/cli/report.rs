@@ -3,7 +3,7 @@
 //! Privacy fails closed: the report is not written when the redactions cannot be applied, and
 //! not from a project with errors unless the analyst says so (`--allow-errors`).
 
-use super::{emit, Findings, Global, Outcome};
+use super::{emit, Filters, Findings, Global, Outcome};
 use crate::fsutil::write_all_atomic;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
@@ -25,6 +25,8 @@ pub struct Args {
     /// never when redactions.csv has errors
     #[arg(long)]
     allow_errors: bool,
+    #[command(flatten)]
+    filters: Filters,
     #[command(flatten)]
     findings: Findings,
 }
@@ -72,7 +74,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .unwrap_or_else(|| project.root.join(&project.config.report.out));
     let bar = crate::progress::Bar::new("writing the report: build, write");
     bar.start(2);
-    let report = crate::report::build(&project, errors);
+    let options = crate::report::Options {
+        filters: args.filters.resolve(&project)?,
+    };
+    let report = crate::report::build_with(&project, errors, &options)?;
     bar.inc();
     let shown = |rel: &str| {
         let p = out.join(rel);
