@@ -659,8 +659,29 @@ impl Evidence {
                 }
                 ("Saturation: new codes per document", "figures/saturation.svg")
             }
+            "map" => {
+                self.map();
+                ("Thematic map: themes, subthemes and codes", "figures/map.svg")
+            }
+            "ratings" => {
+                if self.project.ratings.is_empty() {
+                    return Err(format!(
+                        "figure(\"ratings\") needs ratings: {} has none",
+                        self.project.config.ratings.path
+                    ));
+                }
+                return Ok(self.ratings_figures());
+            }
             other => {
-                let known = ["heatmap", "references", "over", "cooccur", "saturation"];
+                let known = [
+                    "heatmap",
+                    "references",
+                    "map",
+                    "ratings",
+                    "over",
+                    "cooccur",
+                    "saturation",
+                ];
                 return Err(format!(
                     "no figure `{other}`: the figures are {}{}",
                     known.join(", "),
@@ -670,6 +691,92 @@ impl Evidence {
         };
         Ok(format!("![{alt}]({path})"))
     }
+}
+
+impl Evidence {
+    /// The thematic map (sized by references, coloured by lean, codes linked at c ≥ 0.3, as
+    /// `thematic map` draws it), names redacted.
+    fn map(&self) {
+        use crate::analysis::map::{thematic_map, Colour, MapNode, Size};
+        if self.placing().figures.contains_key("figures/map.svg") {
+            return;
+        }
+        let project = &self.project;
+        let mut map = thematic_map(project, Size::References, Colour::Lean, 0.3);
+        fn redact_node(node: &mut MapNode, redact: &dyn Fn(&str) -> String) {
+            node.name = redact(&node.name);
+            for child in &mut node.children {
+                redact_node(child, redact);
+            }
+        }
+        for theme in &mut map.themes {
+            redact_node(theme, &|s| self.redact(s));
+        }
+        for code in &mut map.codes {
+            *code = self.redact(code);
+        }
+        let title = format!("Thematic map: {}", self.title());
+        let svg = svg::map::svg(&map, &title, &|g| project.config.group_label(g).to_string());
+        self.placing().figures.insert("figures/map.svg".into(), svg);
+    }
+
+    /// A chart per case of its ratings over the waves, each dimension a line: the Markdown
+    /// images, one per case.
+    fn ratings_figures(&self) -> String {
+        let project = &self.project;
+        let g = crate::ratings::grid(project);
+        let scale = match project.config.ratings.scale.as_slice() {
+            [lo, hi] => (*lo, *hi),
+            _ => (1.0, 5.0),
+        };
+        let labels: Vec<String> = g.dimensions.iter().map(|(_, l)| self.redact(l)).collect();
+        let mut images = Vec::new();
+        let mut taken: Vec<String> = Vec::new();
+        for (c, case) in g.cases.iter().enumerate() {
+            let case = self.redact(case);
+            let path = format!("figures/ratings-{}.svg", file_slug(&case, &mut taken));
+            let svg = svg::ratings::case_chart(
+                &format!("Ratings over time: {case}"),
+                &labels,
+                &g.waves,
+                &g.scores[c],
+                scale,
+            );
+            images.push(format!("![Ratings over time: {}]({path})", md::text(&case)));
+            self.placing().figures.insert(path, svg);
+        }
+        images.join("\n\n")
+    }
+}
+
+/// A file name part for a value: letters and digits kept (lowercase), anything else `-`;
+/// unique among `taken`.
+fn file_slug(value: &str, taken: &mut Vec<String>) -> String {
+    let mut slug: String = value
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() {
+        slug = "case".into();
+    }
+    let base = slug.clone();
+    let mut k = 2;
+    while taken.contains(&slug) {
+        slug = format!("{base}-{k}");
+        k += 1;
+    }
+    taken.push(slug.clone());
+    slug
 }
 
 fn thresholds(project: &Project) -> Thresholds {
@@ -701,7 +808,7 @@ pub(crate) fn markdown_table(t: &Table) -> String {
             out,
             "\n| {} |",
             r.iter()
-                .map(|c| md::text(&c.display()))
+                .map(|c| md::inline(&c.display()))
                 .collect::<Vec<_>>()
                 .join(" | ")
         );

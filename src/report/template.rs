@@ -52,6 +52,7 @@ pub(crate) fn render(evidence: &Arc<Evidence>, name: &str, source: &str) -> Resu
         .collect();
     env.add_global("comparisons", Value::from(comparisons));
     env.add_global("over", Value::from(evidence.over_key().is_some()));
+    env.add_global("has_ratings", Value::from(!evidence.project.ratings.is_empty()));
     env.add_template_owned(name.to_string(), source.to_string())
         .map_err(|e| describe(&e))?;
     let template = env.get_template(name).map_err(|e| describe(&e))?;

@@ -145,6 +145,7 @@ fn two_runs_give_identical_files_and_check_notices_changes() {
         first.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
         [
             "report/figures/heatmap.svg",
+            "report/figures/map.svg",
             "report/figures/references.svg",
             "report/report.html",
             "report/report.md",
