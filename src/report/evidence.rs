@@ -592,6 +592,18 @@ impl Evidence {
     /// The methods appendix.
     pub fn methods(&self) -> String {
         let mut out = super::methods(&self.project, &self.group_labels);
+        if !self.filters.is_empty() {
+            let conditions: Vec<String> = self
+                .filters
+                .iter()
+                .map(|w| format!("`{}`", self.redact(&w.text()).replace('`', "'")))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- Evidence filtered: only people and documents where {} (`[report] where` and `--where`). The triangulation, the counts by group, the change over time and the quotes rest on that evidence; the summary, the methods' counts and agreement describe the whole project.",
+                conditions.join(" and ")
+            );
+        }
         if let Some((text, mut table)) = super::agreement_summary(&self.project) {
             let _ = writeln!(out, "{text}");
             redact_table(&mut table, &|s| self.redact(s));

@@ -74,6 +74,13 @@ pub fn template_source(project: &Project) -> Result<(String, String), String> {
 /// The problems of the analyst's template, for `check`: it cannot be read, its syntax, its
 /// functions and their arguments, and every quote typed in it that is not verbatim.
 pub fn check_template(project: &Project, diags: &mut Diagnostics) {
+    if let Err(e) = report_filters(project, &[]) {
+        let line = std::fs::read_to_string(project.root.join(crate::config::CONFIG_FILE))
+            .ok()
+            .and_then(|text| crate::config::find_line(&text, Some("report"), "where"));
+        diags.error(crate::config::CONFIG_FILE, line, e);
+        return;
+    }
     if project.config.report.template.is_none() {
         return;
     }
@@ -108,10 +115,7 @@ pub fn check_template(project: &Project, diags: &mut Diagnostics) {
 pub fn report_filters(project: &Project, extra: &[Where]) -> Result<Vec<Where>, String> {
     let mut filters = Vec::new();
     for c in &project.config.report.r#where {
-        filters.push(
-            Where::parse(c, project)
-                .map_err(|e| format!("[report] where in {}: {e:#}", crate::config::CONFIG_FILE))?,
-        );
+        filters.push(Where::parse(c, project).map_err(|e| format!("[report] where: {e:#}"))?);
     }
     filters.extend(extra.iter().cloned());
     Ok(filters)

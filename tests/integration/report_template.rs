@@ -165,3 +165,53 @@ fn authors_and_date_fill_the_title_block() {
         "{md}"
     );
 }
+
+#[test]
+fn where_filters_the_reports_evidence_and_the_methods_say_so() {
+    let d = Dir::project();
+    let out = d.run(&["report", "--where", "site=north"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let md = d.read("report/report.md");
+    // North: Staff 1, Partner 1, Service user 1; the quotes are theirs only.
+    assert!(md.contains("| Relationships | 1/1 ("), "{md}");
+    for line in md.lines().filter(|l| l.starts_with("> ")) {
+        assert!(
+            line.ends_with("(Staff 1)")
+                || line.ends_with("(Partner 1)")
+                || line.ends_with("(Service user 1)"),
+            "{line}"
+        );
+    }
+    assert!(
+        md.contains("- Evidence filtered: only people and documents where `site=north`"),
+        "{md}"
+    );
+    // The same from thematic.toml, and a bad condition is an error check names.
+    d.write(
+        "thematic.toml",
+        format!(
+            "{}\n[report]\nwhere = [\"site=north\"]\n",
+            crate::util::FIXTURE_TOML
+        ),
+    );
+    assert_eq!(d.run(&["report"]).code, 0);
+    assert_eq!(d.read("report/report.md"), md);
+    d.write(
+        "thematic.toml",
+        format!(
+            "{}\n[report]\nwhere = [\"colour=red\"]\n",
+            crate::util::FIXTURE_TOML
+        ),
+    );
+    let check = d.run(&["check"]);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    assert!(
+        check.stdout.contains("thematic.toml:10: [report] where:"),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(d.run(&["report"]).code, 2);
+    let bad = d.run(&["report", "--where", "nonsense"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("KEY=VALUE"), "{}", bad.stderr);
+}
