@@ -175,22 +175,7 @@ fn workbook(project: &Project, m: &Matrix, kind: CellKind) -> Result<Vec<u8>> {
     let mut names: Vec<String> = Vec::new();
     for (sheet, nodes) in &groups {
         let ws = wb.add_worksheet();
-        // Worksheet names: at most 31 characters, none of []:*?/\, unique.
-        let mut name: String = sheet
-            .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c))
-            .take(28)
-            .collect();
-        if name.trim().is_empty() {
-            name = "Sheet".into();
-        }
-        let base = name.clone();
-        let mut k = 2;
-        while names.contains(&name) {
-            name = format!("{base} {k}");
-            k += 1;
-        }
-        names.push(name.clone());
+        let name = crate::output::worksheet_name(sheet, &mut names);
         ws.set_name(&name)?;
         ws.write_string_with_format(0, 0, m.rows_by.name(), &header)?;
         ws.set_column_width(0, 24)?;

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 /// Write the quoted-evidence report
 ///
 /// Writes report.md, report.html (one self-contained file),
-/// tables/*.csv and figures/*.svg. Two runs give byte-identical files. Nothing is written when
+/// tables/*.csv, tables.xlsx (every table, a worksheet each) and figures/*.svg, from the
+/// built-in template or the analyst's ([report] template). Two runs give byte-identical files. Nothing is written when
 /// the redactions cannot be applied, or when the project has errors (see --allow-errors).
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -147,7 +147,7 @@ pub fn build_with(project: &Project, load_errors: usize, options: &Options) -> a
     let evidence = Arc::new(Evidence::new(project.clone(), load_errors, filters));
     let out = template::render(&evidence, &name, &source)
         .map_err(|p| anyhow::anyhow!("nothing was written: {}", at(&name, &p)))?;
-    Ok(finish(&evidence, out))
+    finish(&evidence, out)
 }
 
 /// `file:line: message`.
@@ -160,7 +160,7 @@ fn at(name: &str, p: &template::Problem) -> String {
 
 /// The files beside `report.md`: the page, the standard tables and figures, and whatever the
 /// template's functions placed.
-fn finish(evidence: &Evidence, out: String) -> Report {
+fn finish(evidence: &Evidence, out: String) -> anyhow::Result<Report> {
     let project = &evidence.project;
     let redact = |s: &str| project.redactions.apply(s);
     let tri = &evidence.tri;
@@ -244,15 +244,25 @@ fn finish(evidence: &Evidence, out: String) -> Report {
     figures.insert("figures/references.svg".into(), bars);
     let inline: Vec<(&str, &str)> = figures.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
     let html = html::page(&evidence.title(), &out, &inline);
-    let mut tables: Vec<(String, Table)> = vec![
-        ("tables/themes.csv".to_string(), evidence.themes_data()),
-        ("tables/references-by-group.csv".to_string(), stats_table),
-        ("tables/quotes.csv".to_string(), quotes_table),
-    ];
+    // In the report's order: the themes, what the template placed, then the counts and the
+    // quotes.
+    let mut tables: Vec<(String, Table)> = vec![("tables/themes.csv".to_string(), evidence.themes_data())];
     tables.extend(placing.tables.iter().cloned());
+    tables.push(("tables/references-by-group.csv".to_string(), stats_table));
+    tables.push(("tables/quotes.csv".to_string(), quotes_table));
+    let sheets: Vec<(String, &Table)> = tables
+        .iter()
+        .map(|(n, t)| {
+            let stem = n.trim_start_matches("tables/").trim_end_matches(".csv");
+            (stem.to_string(), t)
+        })
+        .collect();
+    let xlsx = crate::output::workbook(&sheets, workbook_date(project))
+        .map_err(|e| anyhow::anyhow!("cannot make tables.xlsx: {e}"))?;
     let files: BTreeMap<String, Vec<u8>> = [
         ("report.md".to_string(), out.into_bytes()),
         ("report.html".to_string(), html.into_bytes()),
+        ("tables.xlsx".to_string(), xlsx),
     ]
     .into_iter()
     .chain(figures.into_iter().map(|(p, s)| (p, s.into_bytes())))
@@ -262,9 +272,25 @@ fn finish(evidence: &Evidence, out: String) -> Report {
             .map(|(n, t)| (n.clone(), t.spreadsheet_csv().into_bytes())),
     )
     .collect();
-    Report {
+    Ok(Report {
         files: files.into_iter().collect(),
-    }
+    })
+}
+
+/// The date written into the report's workbook and document as their creation date:
+/// `[project] date` when it is `YYYY-MM-DD`, else 1 January 2000, never the clock, so two
+/// runs give the same bytes.
+fn workbook_date(project: &Project) -> (u16, u8, u8) {
+    let parsed = project.config.project.date.as_deref().and_then(|d| {
+        let mut parts = d.trim().splitn(3, '-');
+        let y: u16 = parts.next()?.parse().ok()?;
+        let m: u8 = parts.next()?.parse().ok()?;
+        let day: u8 = parts.next()?.parse().ok()?;
+        rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, day)
+            .is_ok()
+            .then_some((y, m, day))
+    });
+    parsed.unwrap_or((2000, 1, 1))
 }
 
 fn redact_table(t: &mut Table, redact: &dyn Fn(&str) -> String) {

@@ -149,6 +149,7 @@ fn two_runs_give_identical_files_and_check_notices_changes() {
             "report/figures/references.svg",
             "report/report.html",
             "report/report.md",
+            "report/tables.xlsx",
             "report/tables/agreement.csv",
             "report/tables/quotes.csv",
             "report/tables/references-by-group.csv",
@@ -347,4 +348,59 @@ fn no_passage_is_quoted_twice_and_no_one_supplies_more_than_their_share() {
             quotes.len()
         );
     }
+}
+
+/// `report/tables.xlsx`: every table of the report, one worksheet each, the header frozen,
+/// formula characters neutralised as in the CSVs.
+#[test]
+fn the_workbook_holds_every_table_with_frozen_headers() {
+    use calamine::{Reader, Xlsx};
+    let d = fixture();
+    // A theme name a spreadsheet would run as a formula.
+    d.write(
+        "codebook.md",
+        crate::util::FIXTURE_CODEBOOK.replace("# Resources", "# =HYPERLINK(\"x\")"),
+    );
+    assert_eq!(d.run(&["report"]).code, 0);
+    let bytes = std::fs::read(d.join("report/tables.xlsx")).unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let names = book.sheet_names();
+    let csvs: Vec<String> = std::fs::read_dir(d.join("report/tables"))
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .trim_end_matches(".csv")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(names.len(), csvs.len(), "{names:?} {csvs:?}");
+    for c in &csvs {
+        assert!(names.contains(c), "{c} has no worksheet: {names:?}");
+    }
+    assert_eq!(names[0], "themes");
+    let themes = book.worksheet_range("themes").unwrap();
+    assert_eq!(themes.get_value((0, 0)).unwrap().to_string(), "theme");
+    assert_eq!(
+        themes.get_value((2, 0)).unwrap().to_string(),
+        "'=HYPERLINK(\"x\")"
+    );
+    // Each worksheet's header row is frozen.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    for i in 1..=names.len() {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name(&format!("xl/worksheets/sheet{i}.xml")).unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        assert!(
+            xml.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#),
+            "{xml}"
+        );
+    }
+    // Two runs, the same bytes.
+    assert_eq!(d.run(&["report"]).code, 0);
+    assert_eq!(std::fs::read(d.join("report/tables.xlsx")).unwrap(), bytes);
 }
