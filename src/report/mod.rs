@@ -5,6 +5,7 @@
 //! `report.md` is rendered from a template ([`template`]): the built-in one, or the analyst's
 //! own (`[report] template`), whose functions ([`evidence`]) place the evidence.
 
+pub mod docx;
 pub mod evidence;
 pub mod html;
 pub mod markdown;
@@ -244,6 +245,17 @@ fn finish(evidence: &Evidence, out: String) -> anyhow::Result<Report> {
     figures.insert("figures/references.svg".into(), bars);
     let inline: Vec<(&str, &str)> = figures.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
     let html = html::page(&evidence.title(), &out, &inline);
+    let authors: Vec<String> = project.config.project.authors.iter().map(|a| redact(a)).collect();
+    let docx = docx::document(
+        &docx::Meta {
+            title: &evidence.title(),
+            authors: &authors,
+            created: workbook_date(project),
+        },
+        &out,
+        &figures,
+    )
+    .map_err(|e| anyhow::anyhow!("cannot make report.docx: {e}"))?;
     // In the report's order: the themes, what the template placed, then the counts and the
     // quotes.
     let mut tables: Vec<(String, Table)> = vec![("tables/themes.csv".to_string(), evidence.themes_data())];
@@ -262,6 +274,7 @@ fn finish(evidence: &Evidence, out: String) -> anyhow::Result<Report> {
     let files: BTreeMap<String, Vec<u8>> = [
         ("report.md".to_string(), out.into_bytes()),
         ("report.html".to_string(), html.into_bytes()),
+        ("report.docx".to_string(), docx),
         ("tables.xlsx".to_string(), xlsx),
     ]
     .into_iter()

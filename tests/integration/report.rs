@@ -147,6 +147,7 @@ fn two_runs_give_identical_files_and_check_notices_changes() {
             "report/figures/heatmap.svg",
             "report/figures/map.svg",
             "report/figures/references.svg",
+            "report/report.docx",
             "report/report.html",
             "report/report.md",
             "report/tables.xlsx",
@@ -403,4 +404,81 @@ fn the_workbook_holds_every_table_with_frozen_headers() {
     // Two runs, the same bytes.
     assert_eq!(d.run(&["report"]).code, 0);
     assert_eq!(std::fs::read(d.join("report/tables.xlsx")).unwrap(), bytes);
+}
+
+/// The tool a test needs, or `None` with the reason printed; under CI (`CI=true`) a missing
+/// tool fails the test instead (`.ci/run` installs them).
+fn tool(names: &[&str], package: &str) -> Option<String> {
+    // Found when it runs at all (pdftotext -v exits non-zero on some versions).
+    let found = names
+        .iter()
+        .find(|n| std::process::Command::new(n).arg("-v").output().is_ok());
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must have {} (apt-get install {package}; see .ci/run)",
+            names.join(" or ")
+        );
+        eprintln!(
+            "skipped: no {} on this machine (apt-get install {package})",
+            names.join(" or ")
+        );
+    }
+    found.map(|n| n.to_string())
+}
+
+/// report.docx opens in LibreOffice without repair: converted to PDF, its text holds every
+/// quote of the report with its attribution.
+#[test]
+fn the_word_file_opens_in_libreoffice_and_holds_every_quote() {
+    let Some(office) = tool(&["libreoffice", "soffice"], "libreoffice-writer-nogui") else {
+        return;
+    };
+    let Some(pdftotext) = tool(&["pdftotext"], "poppler-utils") else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/partnership-evaluation");
+    let out = tempfile::tempdir().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let converted = std::process::Command::new(office)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+        .arg(out.path())
+        .arg(root.join("report/report.docx"))
+        .output()
+        .unwrap();
+    let pdf = out.path().join("report.pdf");
+    assert!(
+        converted.status.success() && pdf.exists(),
+        "LibreOffice could not convert report.docx:\n{}\n{}",
+        String::from_utf8_lossy(&converted.stdout),
+        String::from_utf8_lossy(&converted.stderr)
+    );
+    let text = std::process::Command::new(pdftotext)
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(text.status.success());
+    let flat = |s: &str| {
+        use unicode_normalization::UnicodeNormalization;
+        s.nfkc()
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let pdf_text = flat(&String::from_utf8_lossy(&text.stdout));
+    let md = std::fs::read_to_string(root.join("report/report.md")).unwrap();
+    let mut quotes = 0;
+    for line in md.lines().filter(|l| l.starts_with("> ")) {
+        let quote = flat(&unescape(&line[2..]));
+        assert!(pdf_text.contains(&quote), "the PDF lacks the quote {quote:?}");
+        quotes += 1;
+    }
+    assert!(quotes >= 40, "{quotes} quotes");
+    assert!(pdf_text.contains("Contents"), "the contents field");
 }
