@@ -10,10 +10,12 @@ use std::path::PathBuf;
 
 /// Write the quoted-evidence report
 ///
-/// Writes report.md, report.html (one self-contained file),
+/// Writes report.md, report.html (one self-contained file), report.docx,
 /// tables/*.csv, tables.xlsx (every table, a worksheet each) and figures/*.svg, from the
-/// built-in template or the analyst's ([report] template). Two runs give byte-identical files. Nothing is written when
-/// the redactions cannot be applied, or when the project has errors (see --allow-errors).
+/// built-in template or the analyst's ([report] template). Two runs give byte-identical
+/// files. Nothing is written when the redactions cannot be applied, when the template has an
+/// error or a hand-typed quote that is not verbatim, or when the project has errors (see
+/// --allow-errors).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The folder to write to [default: [report] out in thematic.toml, under the project]
