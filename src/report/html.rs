@@ -24,6 +24,20 @@ pub fn page(title: &str, markdown: &str, figures: &[(&str, &str)]) -> String {
             body.replace_range(at..end, &figure);
         }
     }
+    // Any other image (one the analyst's template points at) is not fetched: its alt text
+    // stands in its place.
+    while let Some(at) = body.find("<img ") {
+        let end = body[at..].find("/>").map_or(body.len(), |e| at + e + 2);
+        let tag = &body[at..end];
+        let alt = tag
+            .find("alt=\"")
+            .and_then(|a| tag[a + 5..].find('"').map(|e| tag[a + 5..a + 5 + e].to_string()))
+            .unwrap_or_default();
+        body.replace_range(
+            at..end,
+            &format!("<span class=\"image-not-shown\">[image: {alt}]</span>"),
+        );
+    }
     let body = body
         .replace("<p><figure>", "<figure>")
         .replace("</figure></p>", "</figure>");

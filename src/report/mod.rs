@@ -107,6 +107,7 @@ pub fn check_template(project: &Project, diags: &mut Diagnostics) {
         }
     };
     let evidence = Arc::new(Evidence::new(project.clone(), 0, filters));
+    let source = template::redact_literal(&source, &|s| project.redact_quote(s));
     if let Err(p) = template::render(&evidence, &name, &source) {
         diags.error(&name, p.line, p.message);
     }
@@ -146,6 +147,11 @@ pub fn build_with(project: &Project, load_errors: usize, options: &Options) -> a
         }
     }
     let evidence = Arc::new(Evidence::new(project.clone(), load_errors, filters));
+    let source = if project.config.report.template.is_some() {
+        template::redact_literal(&source, &|s| project.redact_quote(s))
+    } else {
+        source
+    };
     let out = template::render(&evidence, &name, &source)
         .map_err(|p| anyhow::anyhow!("nothing was written: {}", at(&name, &p)))?;
     finish(&evidence, out)

@@ -59,6 +59,33 @@ pub(crate) fn render(evidence: &Arc<Evidence>, name: &str, source: &str) -> Resu
     template.render(()).map_err(|e| describe(&e))
 }
 
+/// The template with its literal text (what the analyst typed, outside `{{ }}`, `{% %}` and
+/// `{# #}`) passed through `redact`: the analyst's own words leave the program redacted like
+/// everything else. Template code is left alone, so line numbers stay as typed.
+pub fn redact_literal(source: &str, redact: &dyn Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    loop {
+        let open = ["{{", "{%", "{#"]
+            .iter()
+            .filter_map(|o| rest.find(o).map(|at| (at, *o)))
+            .min();
+        let Some((at, open)) = open else {
+            out.push_str(&redact(rest));
+            return out;
+        };
+        out.push_str(&redact(&rest[..at]));
+        let close = match open {
+            "{{" => "}}",
+            "{%" => "%}",
+            _ => "#}",
+        };
+        let end = rest[at + 2..].find(close).map_or(rest.len(), |e| at + 2 + e + 2);
+        out.push_str(&rest[at..end]);
+        rest = &rest[end..];
+    }
+}
+
 /// A minijinja error in the analyst's words, with the line where it happened.
 fn describe(e: &Error) -> Problem {
     let message = match (e.kind(), e.detail()) {
@@ -291,5 +318,23 @@ fn register(env: &mut Environment<'_>, evidence: &Arc<Evidence>) {
                 f(&evidence, &call).map(Value::from)
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_typed_text_is_redacted_and_lines_stay() {
+        let redact = |s: &str| s.replace("Jo", "[name]");
+        assert_eq!(
+            redact_literal(
+                "Jo said\n{{ quotes(\"Jo\") }} Jo {# Jo #}{% if Jo %}Jo{% endif %}",
+                &redact
+            ),
+            "[name] said\n{{ quotes(\"Jo\") }} [name] {# Jo #}{% if Jo %}[name]{% endif %}"
+        );
+        assert_eq!(redact_literal("{{ unclosed Jo", &redact), "{{ unclosed Jo");
     }
 }

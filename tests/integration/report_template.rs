@@ -215,3 +215,18 @@ fn where_filters_the_reports_evidence_and_the_methods_say_so() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("KEY=VALUE"), "{}", bad.stderr);
 }
+
+#[test]
+fn the_analysts_own_words_are_redacted_and_images_are_not_fetched() {
+    let d = with_template(
+        "Jo Bloggs told us about values.\n\n> We share values with them. (Partner 1)\n\n![tracker](https://example.org/t.png)\n",
+    );
+    let out = d.run(&["report"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let md = d.read("report/report.md");
+    assert!(md.starts_with("[name] told us about values."), "{md}");
+    assert!(!md.contains("Jo Bloggs"), "{md}");
+    let html = d.read("report/report.html");
+    assert!(!html.contains("<img"), "{html}");
+    assert!(!html.contains("example.org/t.png\""), "{html}");
+}
