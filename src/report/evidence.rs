@@ -264,7 +264,7 @@ impl Evidence {
         } else {
             format!(
                 "tables/triangulation-{}-{}.csv",
-                by.name().replace(',', "-"),
+                file_part(&by.name()),
                 level.as_str()
             )
         };
@@ -498,7 +498,7 @@ impl Evidence {
             .map_err(|e| format!("{e:#}"))?;
         let mut t = wide(project, &m, cell, " · ");
         redact_table(&mut t, &|s| self.redact(s));
-        let name = format!("tables/matrix-{}-{}.csv", key.name(), cols.as_str());
+        let name = format!("tables/matrix-{}-{}.csv", file_part(key.name()), cols.as_str());
         let out = markdown_table(&t);
         self.placing().table(&name, t);
         Ok(out)
@@ -761,10 +761,10 @@ impl Evidence {
     }
 }
 
-/// A file name part for a value: letters and digits kept (lowercase), anything else `-`;
-/// unique among `taken`.
-fn file_slug(value: &str, taken: &mut Vec<String>) -> String {
-    let mut slug: String = value
+/// A file name part for a name: letters and digits kept (lowercase), runs of anything else one
+/// `-` (an attribute named `site/area` makes no folder).
+fn file_part(value: &str) -> String {
+    value
         .chars()
         .map(|c| {
             if c.is_alphanumeric() {
@@ -777,7 +777,12 @@ fn file_slug(value: &str, taken: &mut Vec<String>) -> String {
         .split('-')
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
-        .join("-");
+        .join("-")
+}
+
+/// [`file_part`] for a value, unique among `taken`.
+fn file_slug(value: &str, taken: &mut Vec<String>) -> String {
+    let mut slug = file_part(value);
     if slug.is_empty() {
         slug = "case".into();
     }
