@@ -482,3 +482,81 @@ fn the_word_file_opens_in_libreoffice_and_holds_every_quote() {
     assert!(quotes >= 40, "{quotes} quotes");
     assert!(pdf_text.contains("Contents"), "the contents field");
 }
+
+/// tables.xlsx opens in LibreOffice Calc: every worksheet, exported back to CSV, holds the same
+/// cells as the report's CSV of that table (floats to the CSV's six places: the workbook keeps
+/// them whole).
+#[test]
+fn the_workbook_opens_in_libreoffice_with_every_table() {
+    let Some(office) = tool(&["libreoffice", "soffice"], "libreoffice-calc-nogui") else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/partnership-evaluation/report");
+    let out = tempfile::tempdir().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    // Comma-separated, quoted, UTF-8 (76), every sheet (-1) to a file of its own.
+    let converted = std::process::Command::new(office)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+        ])
+        .arg(out.path())
+        .arg(root.join("tables.xlsx"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&converted.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&converted.stderr).to_string();
+    if stderr.contains("no export filter") {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must have LibreOffice Calc (apt-get install libreoffice-calc-nogui; see .ci/run)"
+        );
+        eprintln!("skipped: LibreOffice has no Calc here (apt-get install libreoffice-calc-nogui)");
+        return;
+    }
+    assert!(converted.status.success(), "{stdout}\n{stderr}");
+    let read = |p: &Path| -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(p)
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    };
+    let same = |a: &str, b: &str| {
+        a == b
+            || matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(x), Ok(y)) if (x - y).abs() <= 1e-6 * x.abs().max(1.0))
+    };
+    let mut sheets = 0;
+    for entry in std::fs::read_dir(root.join("tables")).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let exported = out.path().join(format!("tables-{name}"));
+        assert!(exported.exists(), "no worksheet for {name}: {stdout}");
+        let (ours, calc) = (read(&entry.path()), read(&exported));
+        assert_eq!(ours.len(), calc.len(), "{name}: rows");
+        for (r, (a, b)) in ours.iter().zip(&calc).enumerate() {
+            // Calc leaves out trailing empty cells of a row.
+            let width = a.len().max(b.len());
+            for c in 0..width {
+                let (x, y) = (
+                    a.get(c).map_or("", String::as_str),
+                    b.get(c).map_or("", String::as_str),
+                );
+                assert!(
+                    same(x, y),
+                    "{name}: row {r}, column {c}: {x:?} in the CSV, {y:?} in Calc"
+                );
+            }
+        }
+        sheets += 1;
+    }
+    assert!(sheets >= 5, "{sheets} worksheets");
+}
