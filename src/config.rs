@@ -10,7 +10,7 @@ pub const CONFIG_FILE: &str = "thematic.toml";
 /// The keys each section accepts. `None` means the section takes any key (its keys are data,
 /// as group ids are). A new setting is one more name here and one more field below.
 const SCHEMA: &[(&str, Option<&[&str]>)] = &[
-    ("project", Some(&["title", "approach"])),
+    ("project", Some(&["title", "approach", "authors", "date"])),
     ("groups", None),
     (
         "corpus",
@@ -40,6 +40,8 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
             "over",
             "attribution_document",
             "max_quote_share",
+            "template",
+            "where",
         ]),
     ),
     (
@@ -76,6 +78,10 @@ impl Approach {
 pub struct ProjectSettings {
     pub title: Option<String>,
     pub approach: Approach,
+    /// Who wrote the report, for its title block.
+    pub authors: Vec<String>,
+    /// The report's date as the analyst writes it (a setting, so two runs give the same bytes).
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -217,6 +223,11 @@ pub struct ReportSettings {
     pub over: Option<String>,
     /// The most of the report's quotes one participant supplies while others are available.
     pub max_quote_share: f64,
+    /// The analyst's report template (a path inside the project), else the built-in one.
+    pub template: Option<String>,
+    /// Only this evidence counts and is quoted: `KEY=VALUE` or `KEY!=VALUE`, as `--where`.
+    #[serde(rename = "where")]
+    pub r#where: Vec<String>,
 }
 
 impl Default for ReportSettings {
@@ -233,6 +244,8 @@ impl Default for ReportSettings {
             compare: vec!["group".into()],
             over: None,
             max_quote_share: 0.15,
+            template: None,
+            r#where: Vec::new(),
         }
     }
 }
@@ -544,6 +557,8 @@ impl Config {
                 compare: r.compare.clone(),
                 over: r.over.clone(),
                 max_quote_share: r.max_quote_share,
+                template: r.template.clone(),
+                r#where: r.r#where.clone(),
                 ..ReportSettings::default()
             };
         }

@@ -50,7 +50,7 @@ pub enum Cell {
 
 impl Cell {
     /// For people: floats rounded to 6 places.
-    fn display(&self) -> String {
+    pub fn display(&self) -> String {
         match self {
             Cell::Float(x) => format_float(*x),
             other => other.exact(),
@@ -77,7 +77,7 @@ impl Cell {
         }
     }
 
-    fn is_number(&self) -> bool {
+    pub fn is_number(&self) -> bool {
         matches!(self, Cell::Int(_) | Cell::Float(_))
     }
 }
@@ -294,6 +294,82 @@ impl Table {
         }
         out
     }
+}
+
+/// A worksheet name for `name`: at most 31 characters (28 kept, room for a number), none of
+/// `[]:*?/\\`, unique among `taken` (which it joins).
+pub fn worksheet_name(name: &str, taken: &mut Vec<String>) -> String {
+    let mut sheet: String = name
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(28)
+        .collect();
+    if sheet.trim().is_empty() {
+        sheet = "Sheet".into();
+    }
+    let base = sheet.clone();
+    let mut k = 2;
+    while taken.iter().any(|t| t.eq_ignore_ascii_case(&sheet)) {
+        sheet = format!("{base} {k}");
+        k += 1;
+    }
+    taken.push(sheet.clone());
+    sheet
+}
+
+/// A workbook of tables, one worksheet each (named by the table's name), the header row bold
+/// and frozen, numbers as numbers, text through [`spreadsheet_text`]. `created` is the
+/// workbook's creation date (year, month, day): a fixed one, so two runs give the same bytes.
+pub fn workbook(
+    tables: &[(String, &Table)],
+    created: (u16, u8, u8),
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as XFormat, FormatAlign, Workbook};
+    let mut wb = Workbook::new();
+    let date = ExcelDateTime::from_ymd(created.0, created.1, created.2)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
+    let header = XFormat::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let wrap = XFormat::new().set_text_wrap().set_align(FormatAlign::Top);
+    let mut taken = Vec::new();
+    for (name, table) in tables {
+        let ws = wb.add_worksheet();
+        ws.set_name(worksheet_name(name, &mut taken))?;
+        for (c, column) in table.columns.iter().enumerate() {
+            let col = c as u16;
+            ws.write_string_with_format(0, col, spreadsheet_text(column), &header)?;
+            let longest = table
+                .rows
+                .iter()
+                .map(|r| r[c].display().chars().count())
+                .chain(std::iter::once(column.chars().count()))
+                .max()
+                .unwrap_or(8);
+            ws.set_column_width(col, (longest.clamp(8, 60) + 2) as f64)?;
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            let at = (r + 1) as u32;
+            for (c, cell) in row.iter().enumerate() {
+                let col = c as u16;
+                match cell {
+                    Cell::Int(n) => {
+                        ws.write_number(at, col, *n as f64)?;
+                    }
+                    Cell::Float(x) if x.is_finite() => {
+                        ws.write_number(at, col, *x)?;
+                    }
+                    Cell::Float(_) | Cell::Null => {}
+                    Cell::Text(t) => {
+                        ws.write_string_with_format(at, col, spreadsheet_text(t), &wrap)?;
+                    }
+                }
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+    }
+    wb.save_to_buffer()
 }
 
 #[cfg(test)]

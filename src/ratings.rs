@@ -99,6 +99,108 @@ pub fn parse(
     out
 }
 
+/// The ratings as a grid: waves in order, cases sorted, dimensions in the order
+/// `[ratings] dimensions` gives (then as they come), and each cell's mean over the raters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    pub waves: Vec<String>,
+    pub cases: Vec<String>,
+    /// Id and label.
+    pub dimensions: Vec<(String, String)>,
+    /// `scores[case][dimension][wave]`: the raters' mean.
+    pub scores: Vec<Vec<Vec<Option<f64>>>>,
+}
+
+pub fn grid(project: &crate::project::Project) -> Grid {
+    let ratings = &project.ratings;
+    let waves = crate::analysis::over::ordered(
+        ratings
+            .iter()
+            .map(|r| r.wave.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    );
+    let mut cases: Vec<String> = ratings.iter().map(|r| r.case.clone()).collect();
+    cases.sort_unstable();
+    cases.dedup();
+    let declared = &project.config.ratings.dimensions;
+    let mut ids: Vec<String> = declared.iter().map(|(d, _)| d.clone()).collect();
+    for r in ratings {
+        if !ids.contains(&r.dimension) {
+            ids.push(r.dimension.clone());
+        }
+    }
+    let dimensions: Vec<(String, String)> = ids
+        .into_iter()
+        .map(|d| {
+            let label = declared
+                .iter()
+                .find(|(id, _)| *id == d)
+                .map_or(d.clone(), |(_, l)| l.clone());
+            (d, label)
+        })
+        .collect();
+    let scores = cases
+        .iter()
+        .map(|case| {
+            dimensions
+                .iter()
+                .map(|(d, _)| {
+                    waves
+                        .iter()
+                        .map(|w| {
+                            let xs: Vec<f64> = ratings
+                                .iter()
+                                .filter(|r| r.case == *case && r.dimension == *d && r.wave == *w)
+                                .map(|r| r.score)
+                                .collect();
+                            (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    Grid {
+        waves,
+        cases,
+        dimensions,
+        scores,
+    }
+}
+
+/// The ratings for reading: a row per case and dimension, a column per wave (the mean of the
+/// raters), then the change from the first wave rated to the last.
+pub fn wide(project: &crate::project::Project) -> crate::output::Table {
+    use crate::output::{Cell, Table};
+    let g = grid(project);
+    let mut columns = vec!["case".to_string(), "dimension".to_string()];
+    columns.extend(g.waves.iter().map(|w| format!("wave {w}")));
+    columns.push("change".into());
+    let mut t = Table {
+        columns,
+        rows: Vec::new(),
+    };
+    for (c, case) in g.cases.iter().enumerate() {
+        for (d, (_, label)) in g.dimensions.iter().enumerate() {
+            let scores = &g.scores[c][d];
+            if scores.iter().all(Option::is_none) {
+                continue;
+            }
+            let mut row: Vec<Cell> = vec![case.as_str().into(), label.as_str().into()];
+            row.extend(scores.iter().map(|s| s.map_or(Cell::Null, Cell::Float)));
+            let present: Vec<f64> = scores.iter().flatten().copied().collect();
+            row.push(match (present.first(), present.last()) {
+                (Some(a), Some(b)) if present.len() > 1 => format!("{:+}", b - a).into(),
+                _ => Cell::Null,
+            });
+            t.rows.push(row);
+        }
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -212,6 +212,16 @@ impl Where {
         })
     }
 
+    /// The condition as typed: `key=value` or `key!=value`.
+    pub fn text(&self) -> String {
+        format!(
+            "{}{}{}",
+            self.key.name(),
+            if self.negate { "!=" } else { "=" },
+            self.value
+        )
+    }
+
     /// Whether a unit passes; a unit the key cannot ask (no participant) does not.
     pub fn passes(&self, project: &Project, p: Option<usize>, d: Option<usize>) -> bool {
         match self.key.value(project, p, d) {

@@ -239,6 +239,24 @@ impl Cooccurrence {
     }
 }
 
+impl Cooccurrence {
+    /// Where to read the passages behind a cell.
+    pub fn note(&self) -> String {
+        let co = self;
+        let how = match co.nodes.level {
+            Level::Code => "`thematic extracts --all-of A,B` shows the passages behind a cell".to_string(),
+            level => format!(
+                "`thematic extracts --{} A` lists a node's passages; `--all-of A,B` takes codes",
+                level.as_str()
+            ),
+        };
+        format!(
+            "Units: {}; c = n_ab / (n_a + n_b - n_ab). {how}.",
+            co.unit.as_str()
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 
 use super::breakdown::{Breakdown, By, Key, Where};
 use super::nodes::{Level, Nodes};
+use crate::output::Table;
 use crate::participants::ParticipantIdx;
 use crate::project::Project;
 use crate::text::CsvTable;
@@ -133,4 +134,80 @@ pub fn matrix(
         nodes,
         cells,
     })
+}
+
+/// What a matrix cell holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CellKind {
+    Count,
+    Extracts,
+    Summary,
+}
+
+/// An extract as it leaves the tool: its words, redacted, and who said it.
+pub fn extract_text(project: &Project, e: &Extract) -> (String, String) {
+    let doc = &project.documents[e.document];
+    let words = doc.text[e.bytes.clone()]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let who = match e.participant {
+        Some(p) => project.redactions.apply(&project.participants.get(p).label),
+        None => project.document_attribution.render(&doc.id, &|a| {
+            project
+                .document_attributes
+                .get(e.document, a)
+                .unwrap_or("")
+                .to_string()
+        }),
+    };
+    (project.redact_quote(&words), who)
+}
+
+pub fn cell_text(project: &Project, cell: &Cell, kind: CellKind, join: &str) -> String {
+    match kind {
+        CellKind::Count if cell.extracts.is_empty() => String::new(),
+        CellKind::Count => format!(
+            "{} ({} {})",
+            cell.extracts.len(),
+            cell.participants,
+            if cell.participants == 1 {
+                "person"
+            } else {
+                "people"
+            }
+        ),
+        CellKind::Summary => cell.summary.clone().unwrap_or_default(),
+        CellKind::Extracts => cell
+            .extracts
+            .iter()
+            .map(|e| {
+                let (words, who) = extract_text(project, e);
+                format!("{words} ({who})")
+            })
+            .collect::<Vec<_>>()
+            .join(join),
+    }
+}
+
+pub fn row_label(project: &Project, m: &Matrix, r: usize) -> String {
+    project.redactions.apply(&crate::analysis::breakdown::label(
+        project, &m.rows_by, &m.rows[r],
+    ))
+}
+
+/// Rows × nodes, for reading.
+pub fn wide(project: &Project, m: &Matrix, kind: CellKind, join: &str) -> Table {
+    let mut columns = vec![m.rows_by.name()];
+    columns.extend(m.nodes.names.iter().cloned());
+    let mut t = Table {
+        columns,
+        rows: Vec::new(),
+    };
+    for (r, cells) in m.cells.iter().enumerate() {
+        let mut row = vec![row_label(project, m, r).into()];
+        row.extend(cells.iter().map(|c| cell_text(project, c, kind, join).into()));
+        t.rows.push(row);
+    }
+    t
 }

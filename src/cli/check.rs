@@ -32,6 +32,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         ),
         Err(e) => diags.error(&journal, None, format!("{e:#}")),
     }
+    crate::report::check_template(&project, &mut diags);
     let mut out = String::new();
     for p in diags.sorted() {
         out.push_str(&p.to_string());

@@ -1,10 +1,10 @@
 //! `thematic cooccur`: which codes (categories, themes) travel together.
 
 use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
-use crate::analysis::cooccur::{cooccurrence, Cooccurrence, Unit};
+use crate::analysis::cooccur::{cooccurrence, Unit};
 use crate::analysis::nodes::Level;
 use crate::output::FigureFormat;
-use crate::report::svg::cooccur::{heatmap, HeatCell};
+use crate::report::svg::cooccur::figure;
 use anyhow::Result;
 
 /// Co-occurrence of codes: units coded with both, and the c-coefficient
@@ -35,7 +35,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let project = global.load_findings(&args.findings, &args.on_errors)?;
     let filters = args.filters.resolve(&project)?;
     let co = cooccurrence(&project, args.level, args.unit, &filters);
-    let note = note(&co);
+    let note = co.note();
     let text = match args.format {
         FigureFormat::Svg => figure(&co, &note),
         FigureFormat::Csv | FigureFormat::Json => co
@@ -60,48 +60,4 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     };
     emit(&text)?;
     Ok(Outcome::Done)
-}
-
-/// Where to read the passages behind a cell.
-fn note(co: &Cooccurrence) -> String {
-    let how = match co.nodes.level {
-        Level::Code => "`thematic extracts --all-of A,B` shows the passages behind a cell".to_string(),
-        level => format!(
-            "`thematic extracts --{} A` lists a node's passages; `--all-of A,B` takes codes",
-            level.as_str()
-        ),
-    };
-    format!(
-        "Units: {}; c = n_ab / (n_a + n_b - n_ab). {how}.",
-        co.unit.as_str()
-    )
-}
-
-/// The heat map over the nodes that are in at least one unit.
-fn figure(co: &Cooccurrence, note: &str) -> String {
-    let shown: Vec<usize> = (0..co.nodes.names.len()).filter(|&n| co.counts[n] > 0).collect();
-    let names: Vec<String> = shown.iter().map(|&n| co.nodes.names[n].clone()).collect();
-    let counts: Vec<usize> = shown.iter().map(|&n| co.counts[n]).collect();
-    let cells: Vec<Vec<HeatCell>> = shown
-        .iter()
-        .enumerate()
-        .map(|(r, &x)| {
-            shown[..r]
-                .iter()
-                .map(|&y| {
-                    let p = co.pair(x, y).expect("every pair is counted");
-                    HeatCell {
-                        n_ab: p.n_ab,
-                        c: p.c(),
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    let title = format!(
-        "Co-occurrence of {}s by {}: c-coefficient (units together)",
-        co.nodes.level.as_str(),
-        co.unit.as_str()
-    );
-    heatmap(&title, &names, &counts, &cells, note)
 }

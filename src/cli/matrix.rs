@@ -2,7 +2,7 @@
 
 use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
 use crate::analysis::breakdown::Key;
-use crate::analysis::matrix::{matrix, Cell as MatrixCell, Matrix};
+use crate::analysis::matrix::{cell_text, extract_text, matrix, row_label, wide, CellKind, Matrix};
 use crate::analysis::nodes::Level;
 use crate::output::{Format, Table};
 use crate::project::Project;
@@ -39,13 +39,6 @@ pub struct Args {
     findings: Findings,
     #[command(flatten)]
     on_errors: OnErrors,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum CellKind {
-    Count,
-    Extracts,
-    Summary,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -98,74 +91,6 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Done)
-}
-
-/// An extract as it leaves the tool: its words, redacted, and who said it.
-fn extract_text(project: &Project, e: &crate::analysis::matrix::Extract) -> (String, String) {
-    let doc = &project.documents[e.document];
-    let words = doc.text[e.bytes.clone()]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let who = match e.participant {
-        Some(p) => project.redactions.apply(&project.participants.get(p).label),
-        None => project.document_attribution.render(&doc.id, &|a| {
-            project
-                .document_attributes
-                .get(e.document, a)
-                .unwrap_or("")
-                .to_string()
-        }),
-    };
-    (project.redact_quote(&words), who)
-}
-
-fn cell_text(project: &Project, cell: &MatrixCell, kind: CellKind, join: &str) -> String {
-    match kind {
-        CellKind::Count if cell.extracts.is_empty() => String::new(),
-        CellKind::Count => format!(
-            "{} ({} {})",
-            cell.extracts.len(),
-            cell.participants,
-            if cell.participants == 1 {
-                "person"
-            } else {
-                "people"
-            }
-        ),
-        CellKind::Summary => cell.summary.clone().unwrap_or_default(),
-        CellKind::Extracts => cell
-            .extracts
-            .iter()
-            .map(|e| {
-                let (words, who) = extract_text(project, e);
-                format!("{words} ({who})")
-            })
-            .collect::<Vec<_>>()
-            .join(join),
-    }
-}
-
-fn row_label(project: &Project, m: &Matrix, r: usize) -> String {
-    project.redactions.apply(&crate::analysis::breakdown::label(
-        project, &m.rows_by, &m.rows[r],
-    ))
-}
-
-/// Rows × nodes, for reading.
-fn wide(project: &Project, m: &Matrix, kind: CellKind, join: &str) -> Table {
-    let mut columns = vec![m.rows_by.name()];
-    columns.extend(m.nodes.names.iter().cloned());
-    let mut t = Table {
-        columns,
-        rows: Vec::new(),
-    };
-    for (r, cells) in m.cells.iter().enumerate() {
-        let mut row = vec![row_label(project, m, r).into()];
-        row.extend(cells.iter().map(|c| cell_text(project, c, kind, join).into()));
-        t.rows.push(row);
-    }
-    t
 }
 
 /// Tidy records: a record per cell (`row,column,level,references,participants,summary`), or
@@ -258,22 +183,7 @@ fn workbook(project: &Project, m: &Matrix, kind: CellKind) -> Result<Vec<u8>> {
     let mut names: Vec<String> = Vec::new();
     for (sheet, nodes) in &groups {
         let ws = wb.add_worksheet();
-        // Worksheet names: at most 31 characters, none of []:*?/\, unique.
-        let mut name: String = sheet
-            .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c))
-            .take(28)
-            .collect();
-        if name.trim().is_empty() {
-            name = "Sheet".into();
-        }
-        let base = name.clone();
-        let mut k = 2;
-        while names.contains(&name) {
-            name = format!("{base} {k}");
-            k += 1;
-        }
-        names.push(name.clone());
+        let name = crate::output::worksheet_name(sheet, &mut names);
         ws.set_name(&name)?;
         ws.write_string_with_format(0, 0, m.rows_by.name(), &header)?;
         ws.set_column_width(0, 24)?;

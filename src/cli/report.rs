@@ -3,15 +3,18 @@
 //! Privacy fails closed: the report is not written when the redactions cannot be applied, and
 //! not from a project with errors unless the analyst says so (`--allow-errors`).
 
-use super::{emit, Findings, Global, OnErrors, Outcome};
+use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 
 /// Write the quoted-evidence report
 ///
-/// Writes report.md, report.html (one self-contained file),
-/// tables/*.csv and figures/*.svg. Two runs give byte-identical files. Nothing is written when
-/// the redactions cannot be applied, or when the project has errors (see --allow-errors).
+/// Writes report.md, report.html (one self-contained file), report.docx,
+/// tables/*.csv, tables.xlsx (every table, a worksheet each) and figures/*.svg, from the
+/// built-in template or the analyst's ([report] template). Two runs give byte-identical
+/// files. Nothing is written when the redactions cannot be applied, when the template has an
+/// error or a hand-typed quote that is not verbatim, or when the project has errors (see
+/// --allow-errors).
 #[derive(Debug, clap::Args)]
 #[command(mut_arg("allow_errors", |a| a.help(
     "Write the report even though the project has errors (its warnings say so); never past an error in redactions.csv or thematic.toml"
@@ -25,6 +28,8 @@ pub struct Args {
     check: bool,
     #[command(flatten)]
     on_errors: OnErrors,
+    #[command(flatten)]
+    filters: Filters,
     #[command(flatten)]
     findings: Findings,
 }
@@ -81,7 +86,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     };
     let bar = crate::progress::Bar::new("writing the report: build, write");
     bar.start(2);
-    let report = crate::report::build(&project, errors);
+    let options = crate::report::Options {
+        filters: args.filters.resolve(&project)?,
+    };
+    let report = crate::report::build_with(&project, errors, &options)?;
     bar.inc();
     let shown = |rel: &str| {
         let p = out.join(rel);

@@ -2,10 +2,9 @@
 //! the new-information threshold (Guest, Namey & Chen 2020).
 
 use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
-use crate::analysis::breakdown::{self, Where};
-use crate::analysis::saturation::{assess, percent, Params};
+use crate::analysis::breakdown;
+use crate::analysis::saturation::{assess, interview_order, percent, Params};
 use crate::output::FigureFormat;
-use crate::project::Project;
 use crate::report::svg::saturation::{curve, Curve};
 use anyhow::{bail, Result};
 use std::collections::BTreeSet;
@@ -131,84 +130,4 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     };
     emit(&text)?;
     Ok(Outcome::Done)
-}
-
-/// The coded documents in interview order, each with the value it is ordered by. Ties keep
-/// document id order.
-fn interview_order(project: &Project, by: &str, filters: &[Where]) -> Result<Vec<(usize, String)>> {
-    let coded: BTreeSet<usize> = breakdown::findings(project, filters)
-        .map(|s| s.document)
-        .collect();
-    if by == "document" {
-        return Ok(coded
-            .into_iter()
-            .map(|d| (d, project.documents[d].id.clone()))
-            .collect());
-    }
-    let known = project.participants.attributes.iter().any(|a| a == by)
-        || project.document_attributes.has(by)
-        || project.documents.iter().any(|d| d.meta(by).is_some());
-    if !known {
-        let mut names: Vec<&str> = vec!["document"];
-        for n in project
-            .document_attributes
-            .names
-            .iter()
-            .chain(&project.participants.attributes)
-        {
-            if !names.contains(&n.as_str()) {
-                names.push(n);
-            }
-        }
-        bail!(
-            "cannot order by `{by}`: it is no document attribute, header or participants.csv column; use one of {}{}",
-            names.join(", "),
-            crate::diagnostics::did_you_mean(by, names.iter().copied())
-        );
-    }
-    let mut ordered = Vec::new();
-    let mut missing = Vec::new();
-    for d in coded {
-        let doc = &project.documents[d];
-        // The document's own value (documents.csv, front matter or a header line), else the
-        // smallest value among its participants.
-        let own = project
-            .document_attributes
-            .get(d, by)
-            .filter(|v| !v.trim().is_empty())
-            .or_else(|| doc.meta(by));
-        let value = own.map(str::to_string).or_else(|| {
-            doc.participants()
-                .into_iter()
-                .filter_map(|p| project.participants.attribute(p, by))
-                .filter(|v| !v.is_empty())
-                .min()
-                .map(str::to_string)
-        });
-        match value {
-            Some(v) if !v.trim().is_empty() => ordered.push((d, v.trim().to_string())),
-            _ => missing.push(format!("{} ({})", doc.id, doc.path)),
-        }
-    }
-    if !missing.is_empty() {
-        bail!(
-            "cannot order by `{by}`: {} {} no value (give it in documents.csv, the document's front matter or participants.csv): {}",
-            missing.len(),
-            if missing.len() == 1 { "document has" } else { "documents have" },
-            missing.join(", ")
-        );
-    }
-    // Numbers sort as numbers when every value is one; otherwise as text (ISO dates sort right).
-    let numbers: Option<Vec<f64>> = ordered.iter().map(|(_, v)| v.parse::<f64>().ok()).collect();
-    match numbers {
-        Some(n) => {
-            let mut keyed: Vec<(f64, (usize, String))> = n.into_iter().zip(ordered).collect();
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1 .0.cmp(&b.1 .0)));
-            Ok(keyed.into_iter().map(|(_, x)| x).collect())
-        }
-        None => {
-            ordered.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-            Ok(ordered)
-        }
-    }
 }

@@ -4,6 +4,21 @@
 /// character that can start markup is backslash-escaped, and `<`, `>`, `&` can never become
 /// HTML.
 pub fn text(s: &str) -> String {
+    let mut out = inline(s);
+    // A line may not start as a list item or numbered item.
+    if out.starts_with(['-', '+']) {
+        out.insert(0, '\\');
+    }
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && out[digits..].starts_with(['.', ')']) {
+        out.insert(digits, '\\');
+    }
+    out
+}
+
+/// [`text`] for a place that is never the start of a line, such as a table cell: the same
+/// escapes, without those that stop a line reading as a list item (`2.5`, `+1` stay as they are).
+pub fn inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -15,14 +30,6 @@ pub fn text(s: &str) -> String {
             '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
-    }
-    // A line may not start as a list item or numbered item.
-    if out.starts_with(['-', '+']) {
-        out.insert(0, '\\');
-    }
-    let digits = out.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && out[digits..].starts_with(['.', ')']) {
-        out.insert(digits, '\\');
     }
     out
 }

@@ -1,21 +1,31 @@
 //! The quoted-evidence report: `report.md`, `report.html` (one self-contained file),
 //! `tables/*.csv` and `figures/*.svg`, built in memory from a loaded project. The same
 //! project always gives the same bytes: no dates, no absolute paths, stable order.
+//!
+//! `report.md` is rendered from a template ([`template`]): the built-in one, or the analyst's
+//! own (`[report] template`), whose functions ([`evidence`]) place the evidence.
 
+pub mod docx;
+pub mod evidence;
 pub mod html;
 pub mod markdown;
 pub mod quotes;
 pub mod svg;
+pub mod template;
+pub mod typed_quotes;
 
+use crate::analysis::breakdown::Where;
 use crate::analysis::counts::{count, By};
 use crate::analysis::nodes::Level;
-use crate::analysis::triangulation::{triangulate, Thresholds, Triangulation};
-use crate::codebook::CodeIdx;
+use crate::analysis::triangulation::Triangulation;
+use crate::diagnostics::Diagnostics;
 use crate::output::Table;
 use crate::project::Project;
+use evidence::Evidence;
 use markdown as md;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// The files of a report, paths relative to the report folder, in a fixed order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,268 +34,164 @@ pub struct Report {
 }
 
 /// A quote placed in the report, for the quotes table and the checks.
-struct Placed {
+pub(crate) struct Placed {
     theme: String,
     category: String,
     quote: quotes::Quote,
 }
 
-/// Builds the whole report. `load_errors` is the number of errors the project had when the
-/// analyst chose to write the report anyway (`--allow-errors`): the warnings say so.
-pub fn build(project: &Project, load_errors: usize) -> Report {
-    let redact = |s: &str| project.redactions.apply(s);
-    let book = &project.codebook;
-    let settings = &project.config.report;
-    let tri = triangulate(
-        project,
-        Level::Theme,
-        &By::group(),
-        Thresholds {
-            prominence_ratio: project.config.triangulation.prominence_ratio,
-        },
-    );
-    let group_labels: Vec<String> = tri
-        .groups
-        .iter()
-        .map(|g| project.config.group_label(g).to_string())
-        .collect();
-    let mut out = String::new();
-    let title = project
-        .config
-        .project
-        .title
-        .clone()
-        .unwrap_or_else(|| "Thematic analysis".to_string());
-    let _ = writeln!(out, "# {}\n", md::text(&redact(&title)));
+/// What the report is made from besides the project: the evidence filters (`--where` and
+/// `[report] where`).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub filters: Vec<Where>,
+}
 
-    // 1. Summary.
-    let _ = writeln!(out, "## Summary\n");
-    let _ = writeln!(out, "{}\n", summary(project, &group_labels));
-
-    // 2. Themes and subthemes.
-    let _ = writeln!(out, "## Themes and subthemes\n");
-    let mut themes_table = Table::new(&["theme", "subthemes", "codes"]);
-    let _ = writeln!(out, "| Theme | Subthemes | Codes |\n|---|---|---:|");
-    for (t, theme) in book.themes.iter().enumerate() {
-        let cats: Vec<&str> = book
-            .categories
-            .iter()
-            .filter(|c| c.theme == Some(t))
-            .map(|c| c.name.as_str())
-            .collect();
-        let n_codes = book.codes.iter().filter(|c| c.theme == Some(t)).count();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {n_codes} |",
-            md::text(&redact(&theme.name)),
-            md::text(&redact(&cats.join("; ")))
-        );
-        themes_table.push(vec![
-            redact(&theme.name).into(),
-            redact(&cats.join("; ")).into(),
-            n_codes.into(),
-        ]);
+/// The template a project's report is rendered from: its name in errors and its text. The
+/// analyst's (`[report] template`, a path inside the project) or the built-in one.
+pub fn template_source(project: &Project) -> Result<(String, String), String> {
+    let Some(path) = &project.config.report.template else {
+        return Ok(("report.md.j2 (built in)".into(), template::BUILTIN.to_string()));
+    };
+    let inside = std::path::Path::new(path)
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir));
+    if !inside {
+        return Err(format!(
+            "{}: [report] template = \"{path}\" should be a path inside the project, such as \"report.md.j2\"",
+            crate::config::CONFIG_FILE
+        ));
     }
-    out.push('\n');
+    std::fs::read_to_string(project.root.join(path))
+        .map(|text| (path.clone(), text))
+        .map_err(|e| {
+            format!(
+                "{}: [report] template = \"{path}\" cannot be read: {e}",
+                crate::config::CONFIG_FILE
+            )
+        })
+}
 
-    // 3. Triangulation matrix and figures.
-    let _ = writeln!(out, "## Triangulation\n");
-    let _ = writeln!(
-        out,
-        "Each cell gives the participants of the group coded at the theme out of all the group's participants (n/N), and the number of coded passages in brackets. Verdicts follow Farmer et al.'s triangulation protocol: *agreement* (every group present, similar prominence, the same lean), *partial* (every group present, but prominence differs strongly or one group leans where another does not), *silence* (a group has no participant coded) and *dissonance* (groups lean opposite ways).\n"
-    );
-    out.push_str(&triangulation_table(&tri, &group_labels, &redact));
-    out.push('\n');
-    out.push_str(
-        "![Heat map: share of each group's participants coded at each theme](figures/heatmap.svg)\n\n",
-    );
-    out.push_str("![Coded passages per theme by group](figures/references.svg)\n\n");
-    // The other comparisons the design asks for (`[report] compare`).
-    for name in settings.compare.iter().filter(|c| c.as_str() != "group") {
-        let Ok(by) = By::parse(name, project) else {
-            continue;
-        };
-        let other = triangulate(
-            project,
-            Level::Theme,
-            &by,
-            Thresholds {
-                prominence_ratio: project.config.triangulation.prominence_ratio,
-            },
-        );
-        let labels: Vec<String> = other
-            .groups
-            .iter()
-            .map(|v| crate::analysis::breakdown::label(project, &by, v))
-            .collect();
-        let _ = writeln!(out, "### By {}\n", md::text(&by.name().replace(',', " and ")));
-        out.push_str(&triangulation_table(&other, &labels, &redact));
-        out.push('\n');
+/// The problems of the analyst's template, for `check`: it cannot be read, its syntax, its
+/// functions and their arguments, and every quote typed in it that is not verbatim.
+pub fn check_template(project: &Project, diags: &mut Diagnostics) {
+    if let Err(e) = report_filters(project, &[]) {
+        let line = std::fs::read_to_string(project.root.join(crate::config::CONFIG_FILE))
+            .ok()
+            .and_then(|text| crate::config::find_line(&text, Some("report"), "where"));
+        diags.error(crate::config::CONFIG_FILE, line, e);
+        return;
     }
-    let mut over_files: Vec<(String, Vec<u8>)> = Vec::new();
-    if let Some(attribute) = &settings.over {
-        if let Ok(key) = crate::analysis::breakdown::Key::parse(attribute, project) {
-            let over = crate::analysis::over::over(project, Level::Theme, &key, &[]);
-            let _ = writeln!(out, "## Change over time\n");
-            let _ = writeln!(
-                out,
-                "Each theme's participants coded out of the participants at each {} (n/N), the coded passages in brackets and the share; *emerged*: absent at the first {} and present later; *faded*: present, then absent at the last. The panel is the {} people present at every {}, with how many of them were coded at the theme at each.\n",
-                md::text(&over.attribute),
-                md::text(&over.attribute),
-                over.panel,
-                md::text(&over.attribute)
-            );
-            let mut table = over.wide();
-            redact_table(&mut table, &redact);
-            out.push_str(&table.render(crate::output::Format::Md));
-            out.push('\n');
-            let svg = svg::over::small_multiples(
-                &format!("Participants coded per {}, by theme", over.attribute),
-                &over.rows.iter().map(|r| redact(&r.node)).collect::<Vec<_>>(),
-                &over.values,
-                &over
-                    .rows
-                    .iter()
-                    .map(|r| r.cells.iter().map(|&(n, of, _)| (n, of)).collect())
-                    .collect::<Vec<_>>(),
-            );
-            out.push_str("![Participants coded per theme over time](figures/over.svg)\n\n");
-            let mut tidy = over.tidy();
-            redact_table(&mut tidy, &redact);
-            over_files.push(("figures/over.svg".into(), svg.into_bytes()));
-            over_files.push(("tables/over.csv".into(), tidy.spreadsheet_csv().into_bytes()));
-        }
+    if project.config.report.template.is_none() {
+        return;
     }
-
-    // 4. Findings: per theme and subtheme, with quotes.
-    let _ = writeln!(out, "## Findings\n");
-    // The share cap in quotes: of as many quotes as the report could hold.
-    let slots = book.categories.iter().filter(|c| c.theme.is_some()).count()
-        + (0..book.themes.len())
-            .filter(|&t| {
-                book.codes
-                    .iter()
-                    .any(|c| c.theme == Some(t) && c.category.is_none())
-            })
-            .count();
-    let planned = slots * settings.quotes_per_subtheme;
-    let mut ledger = quotes::Ledger::new((planned as f64 * settings.max_quote_share).ceil() as usize);
-    let mut placed: Vec<Placed> = Vec::new();
-    let quote_block = |out: &mut String, qs: &[quotes::Quote]| {
-        for q in qs {
-            let document = |a: &str| {
-                project
-                    .document_attributes
-                    .get(q.document, a)
-                    .unwrap_or("")
-                    .to_string()
-            };
-            let attribution = match q.participant {
-                Some(p) => project.attribution.render(
-                    project.participants.get(p),
-                    &|g| project.config.group_label(g).to_string(),
-                    &document,
-                ),
-                None => project
-                    .document_attribution
-                    .render(&project.documents[q.document].id, &document),
-            };
-            let _ = writeln!(
-                out,
-                "> {} {}\n",
-                md::text(&project.redact_quote(&q.text)),
-                md::text(&redact(&attribution))
-            );
+    let (name, source) = match template_source(project) {
+        Ok(s) => s,
+        Err(message) => {
+            let message = message
+                .strip_prefix(&format!("{}: ", crate::config::CONFIG_FILE))
+                .unwrap_or(&message)
+                .to_string();
+            diags.error(crate::config::CONFIG_FILE, None, message);
+            return;
         }
     };
-    for (t, theme) in book.themes.iter().enumerate() {
-        let _ = writeln!(out, "### {}. {}\n", t + 1, md::text(&redact(&theme.name)));
-        if !theme.description.is_empty() {
-            let _ = writeln!(out, "{}\n", md::prose(&redact(&theme.description)));
-        }
-        let direct = |c: CodeIdx| book.codes[c].theme == Some(t) && book.codes[c].category.is_none();
-        if book.codes.iter().enumerate().any(|(i, _)| direct(i)) {
-            let qs = quotes::choose(
-                project,
-                &direct,
-                settings.quotes_per_subtheme,
-                settings.quote_max_chars,
-                &mut ledger,
-            );
-            quote_block(&mut out, &qs);
-            placed.extend(qs.into_iter().map(|quote| Placed {
-                theme: theme.name.clone(),
-                category: String::new(),
-                quote,
-            }));
-        }
-        for (ci, cat) in book
-            .categories
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.theme == Some(t))
-        {
-            let _ = writeln!(
-                out,
-                "#### {}.{} {}\n",
-                t + 1,
-                subtheme_number(book, t, ci),
-                md::text(&redact(&cat.name))
-            );
-            if !cat.description.is_empty() {
-                let _ = writeln!(out, "{}\n", md::prose(&redact(&cat.description)));
-            }
-            let in_cat = |c: CodeIdx| book.codes[c].category == Some(ci);
-            let qs = quotes::choose(
-                project,
-                &in_cat,
-                settings.quotes_per_subtheme,
-                settings.quote_max_chars,
-                &mut ledger,
-            );
-            if qs.is_empty() {
-                let _ = writeln!(out, "*No coded passages yet.*\n");
-            }
-            quote_block(&mut out, &qs);
-            placed.extend(qs.into_iter().map(|quote| Placed {
-                theme: theme.name.clone(),
-                category: cat.name.clone(),
-                quote,
-            }));
-        }
+    for p in typed_quotes::check(project, &source) {
+        diags.error(&name, p.line, p.message);
     }
+    let filters = match report_filters(project, &[]) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.error(crate::config::CONFIG_FILE, None, e);
+            return;
+        }
+    };
+    let evidence = Arc::new(Evidence::new(project.clone(), 0, filters));
+    let source = template::redact_literal(&source, &|s| project.redact_quote(s));
+    if let Err(p) = template::render(&evidence, &name, &source) {
+        diags.error(&name, p.line, p.message);
+    }
+}
 
-    // 5. Methods appendix, with agreement where the approach uses it.
-    let _ = writeln!(out, "## Methods\n");
-    out.push_str(&methods(project, &group_labels));
-    let agreement = agreement_summary(project);
-    if let Some((text, _)) = &agreement {
-        let _ = writeln!(out, "{text}");
+/// The evidence filters: `[report] where`, then the command line's `--where`.
+pub fn report_filters(project: &Project, extra: &[Where]) -> Result<Vec<Where>, String> {
+    let mut filters = Vec::new();
+    for c in &project.config.report.r#where {
+        filters.push(Where::parse(c, project).map_err(|e| format!("[report] where: {e:#}"))?);
     }
-    out.push('\n');
+    filters.extend(extra.iter().cloned());
+    Ok(filters)
+}
 
-    // 6. Warnings.
-    let mut warnings = warnings(project, &placed, &tri, &redact);
-    if load_errors > 0 {
-        warnings.insert(
-            0,
-            format!(
-                "Written with --allow-errors from a project with {} (run `thematic check`): what could not be read is left out of every count and quote.",
-                plural(load_errors, "error", "errors")
-            ),
-        );
+/// Builds the whole report with the built-in template or the analyst's. `load_errors` is the
+/// number of errors the project had when the analyst chose to write the report anyway
+/// (`--allow-errors`): the warnings say so. An error names the template's file and line.
+pub fn build(project: &Project, load_errors: usize) -> anyhow::Result<Report> {
+    build_with(project, load_errors, &Options::default())
+}
+
+/// [`build`] with options: the `--where` filters on top of `[report] where`.
+pub fn build_with(project: &Project, load_errors: usize, options: &Options) -> anyhow::Result<Report> {
+    let (name, source) = template_source(project).map_err(anyhow::Error::msg)?;
+    let filters = report_filters(project, &options.filters).map_err(anyhow::Error::msg)?;
+    if project.config.report.template.is_some() {
+        let problems: Vec<String> = typed_quotes::check(project, &source)
+            .into_iter()
+            .map(|p| at(&name, &p))
+            .collect();
+        if !problems.is_empty() {
+            anyhow::bail!(
+                "nothing was written: the template quotes words that are not verbatim:\n{}",
+                problems.join("\n")
+            );
+        }
     }
-    let _ = writeln!(out, "## Warnings\n");
-    if warnings.is_empty() {
-        out.push_str("None.\n");
+    let evidence = Arc::new(Evidence::new(project.clone(), load_errors, filters));
+    let source = if project.config.report.template.is_some() {
+        template::redact_literal(&source, &|s| project.redact_quote(s))
     } else {
-        for w in &warnings {
-            // Markdown already: what came from the project's files is escaped in it.
-            let _ = writeln!(out, "- {w}");
-        }
-    }
+        source
+    };
+    let out = template::render(&evidence, &name, &source)
+        .map_err(|p| anyhow::anyhow!("nothing was written: {}", at(&name, &p)))?;
+    finish(&evidence, out)
+}
 
-    // Tables and figures.
+/// `file:line: message`.
+fn at(name: &str, p: &template::Problem) -> String {
+    match p.line {
+        Some(line) => format!("{name}:{line}: {}", p.message),
+        None => format!("{name}: {}", p.message),
+    }
+}
+
+/// The files beside `report.md`: the page, the standard tables and figures, and whatever the
+/// template's functions placed.
+fn finish(evidence: &Evidence, out: String) -> anyhow::Result<Report> {
+    let project = &evidence.project;
+    let redact = |s: &str| project.redactions.apply(s);
+    let tri = &evidence.tri;
+    let group_labels = &evidence.group_labels;
+    // What the built-in report always has, whether the template called for it or not.
+    if evidence.over_key().is_some() && !evidence.placing().figures.contains_key("figures/over.svg") {
+        evidence.change_over_time();
+    }
+    if !evidence
+        .placing()
+        .tables
+        .iter()
+        .any(|(n, _)| n == "tables/triangulation.csv")
+    {
+        let _ = evidence.triangulation("group", Level::Theme);
+    }
+    if !evidence
+        .placing()
+        .tables
+        .iter()
+        .any(|(n, _)| n == "tables/agreement.csv")
+    {
+        evidence.methods();
+    }
     let theme_names: Vec<String> = tri.rows.iter().map(|r| redact(&r.node)).collect();
     let cells: Vec<Vec<(usize, usize)>> = tri
         .rows
@@ -300,15 +206,16 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
     let heatmap = svg::heatmap(
         "Share of each group's participants coded, by theme",
         &theme_names,
-        &group_labels,
+        group_labels,
         &cells,
     );
     let bars = svg::grouped_bars(
         "Coded passages per theme, by group",
         &theme_names,
-        &group_labels,
+        group_labels,
         &refs,
     );
+    let placing = evidence.placing();
     let mut quotes_table = Table::new(&[
         "theme",
         "subtheme",
@@ -318,7 +225,7 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
         "exemplar",
         "quote",
     ]);
-    for p in &placed {
+    for p in &placing.placed {
         let (label, group) = match p.quote.participant {
             Some(who) => {
                 let who = project.participants.get(who);
@@ -336,54 +243,73 @@ pub fn build(project: &Project, load_errors: usize) -> Report {
             project.redact_quote(&p.quote.text).into(),
         ]);
     }
-    let mut tri_table = tri.table();
-    redact_table(&mut tri_table, &redact);
-    let mut stats_table = count(project, Level::Theme, &By::group()).table();
+    let mut stats_table =
+        crate::analysis::counts::count_where(project, Level::Theme, &By::group(), &evidence.filters).table();
     redact_table(&mut stats_table, &redact);
-    let html = html::page(
-        &redact(&title),
+    let mut figures: BTreeMap<String, String> = placing.figures.clone();
+    figures.insert("figures/heatmap.svg".into(), heatmap);
+    figures.insert("figures/references.svg".into(), bars);
+    let inline: Vec<(&str, &str)> = figures.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
+    let html = html::page(&evidence.title(), &out, &inline);
+    let authors: Vec<String> = project.config.project.authors.iter().map(|a| redact(a)).collect();
+    let docx = docx::document(
+        &docx::Meta {
+            title: &evidence.title(),
+            authors: &authors,
+            created: workbook_date(project),
+        },
         &out,
-        &[
-            ("figures/heatmap.svg", &heatmap),
-            ("figures/references.svg", &bars),
-        ],
-    );
-    let mut extra = over_files;
-    if let Some((_, mut table)) = agreement {
-        redact_table(&mut table, &redact);
-        extra.push((
-            "tables/agreement.csv".to_string(),
-            table.spreadsheet_csv().into_bytes(),
-        ));
-    }
+        &figures,
+    )
+    .map_err(|e| anyhow::anyhow!("cannot make report.docx: {e}"))?;
+    // In the report's order: the themes, what the template placed, then the counts and the
+    // quotes.
+    let mut tables: Vec<(String, Table)> = vec![("tables/themes.csv".to_string(), evidence.themes_data())];
+    tables.extend(placing.tables.iter().cloned());
+    tables.push(("tables/references-by-group.csv".to_string(), stats_table));
+    tables.push(("tables/quotes.csv".to_string(), quotes_table));
+    let sheets: Vec<(String, &Table)> = tables
+        .iter()
+        .map(|(n, t)| {
+            let stem = n.trim_start_matches("tables/").trim_end_matches(".csv");
+            (stem.to_string(), t)
+        })
+        .collect();
+    let xlsx = crate::output::workbook(&sheets, workbook_date(project))
+        .map_err(|e| anyhow::anyhow!("cannot make tables.xlsx: {e}"))?;
     let files: BTreeMap<String, Vec<u8>> = [
         ("report.md".to_string(), out.into_bytes()),
         ("report.html".to_string(), html.into_bytes()),
-        ("figures/heatmap.svg".to_string(), heatmap.into_bytes()),
-        ("figures/references.svg".to_string(), bars.into_bytes()),
-        (
-            "tables/themes.csv".to_string(),
-            themes_table.spreadsheet_csv().into_bytes(),
-        ),
-        (
-            "tables/triangulation.csv".to_string(),
-            tri_table.spreadsheet_csv().into_bytes(),
-        ),
-        (
-            "tables/references-by-group.csv".to_string(),
-            stats_table.spreadsheet_csv().into_bytes(),
-        ),
-        (
-            "tables/quotes.csv".to_string(),
-            quotes_table.spreadsheet_csv().into_bytes(),
-        ),
+        ("report.docx".to_string(), docx),
+        ("tables.xlsx".to_string(), xlsx),
     ]
     .into_iter()
-    .chain(extra)
+    .chain(figures.into_iter().map(|(p, s)| (p, s.into_bytes())))
+    .chain(
+        tables
+            .iter()
+            .map(|(n, t)| (n.clone(), t.spreadsheet_csv().into_bytes())),
+    )
     .collect();
-    Report {
+    Ok(Report {
         files: files.into_iter().collect(),
-    }
+    })
+}
+
+/// The date written into the report's workbook and document as their creation date:
+/// `[project] date` when it is `YYYY-MM-DD`, else 1 January 2000, never the clock, so two
+/// runs give the same bytes.
+fn workbook_date(project: &Project) -> (u16, u8, u8) {
+    let parsed = project.config.project.date.as_deref().and_then(|d| {
+        let mut parts = d.trim().splitn(3, '-');
+        let y: u16 = parts.next()?.parse().ok()?;
+        let m: u8 = parts.next()?.parse().ok()?;
+        let day: u8 = parts.next()?.parse().ok()?;
+        rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, day)
+            .is_ok()
+            .then_some((y, m, day))
+    });
+    parsed.unwrap_or((2000, 1, 1))
 }
 
 fn redact_table(t: &mut Table, redact: &dyn Fn(&str) -> String) {
@@ -458,9 +384,10 @@ fn distinct_passages(project: &Project) -> usize {
 fn triangulation_table(
     tri: &Triangulation,
     group_labels: &[String],
+    heading: &str,
     redact: &dyn Fn(&str) -> String,
 ) -> String {
-    let mut out = String::from("| Theme |");
+    let mut out = format!("| {heading} |");
     for g in group_labels {
         let _ = write!(out, " {} |", md::text(g));
     }

@@ -161,13 +161,20 @@ impl Ledger {
 pub fn choose(
     project: &Project,
     in_node: &dyn Fn(CodeIdx) -> bool,
+    filters: &[crate::analysis::breakdown::Where],
     n: usize,
     max_chars: usize,
     ledger: &mut Ledger,
 ) -> Vec<Quote> {
     // No passage is quoted twice in a report, nor one that overlaps a quoted one.
+    // `--where`: a quote's speaker (or, with none, its document) passes every condition.
     let mut pool: Vec<Candidate> = candidates(project, in_node)
         .into_iter()
+        .filter(|c| {
+            filters
+                .iter()
+                .all(|f| f.passes(project, c.participant, Some(c.document)))
+        })
         .filter(|c| {
             !ledger
                 .quoted

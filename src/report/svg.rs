@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 pub mod cooccur;
 pub mod map;
 pub mod over;
+pub mod ratings;
 pub mod saturation;
 
 /// Okabe–Ito, without black and yellow (too light on white).

@@ -31,6 +31,7 @@ mod readme;
 mod refi;
 mod refi_peers;
 mod report;
+mod report_template;
 mod saturation;
 mod search;
 mod serve;

@@ -4,14 +4,35 @@
 
 use crate::util::*;
 
-/// Every file of the written report, concatenated.
+/// Every file of the written report, concatenated; a workbook or Word file as the XML inside.
 fn report_text(d: &Dir) -> String {
     d.files()
         .iter()
         .filter(|f| f.starts_with("report/"))
-        .map(|f| d.read(f))
+        .map(|f| {
+            if f.ends_with(".xlsx") || f.ends_with(".docx") {
+                zipped_xml(&d.join(f))
+            } else if f.ends_with(".png") {
+                String::new()
+            } else {
+                d.read(f)
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+fn zipped_xml(path: &std::path::Path) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = String::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            std::io::Read::read_to_string(&mut entry, &mut out).unwrap();
+        }
+    }
+    out
 }
 
 fn no_report(d: &Dir) {

@@ -66,3 +66,35 @@ fn every_bad_rating_is_an_error_with_its_line() {
         "{out:#?}"
     );
 }
+
+#[test]
+fn the_report_charts_each_case_beside_the_themes() {
+    let d = fixture();
+    assert_eq!(d.run(&["report"]).code, 0);
+    let md = d.read("report/report.md");
+    let themes = md.find("## Themes and subthemes").unwrap();
+    let ratings = md.find("### Ratings").expect("a ratings section");
+    assert!(
+        themes < ratings && ratings < md.find("## Triangulation").unwrap(),
+        "{md}"
+    );
+    assert!(md.contains("| north | Leadership | 2.5 | 4 |  | +1.5 |"), "{md}");
+    assert!(
+        md.contains("![Ratings over time: north](figures/ratings-north.svg)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("![Ratings over time: south](figures/ratings-south.svg)"),
+        "{md}"
+    );
+    let north = d.read("report/figures/ratings-north.svg");
+    // Two dimensions, each a line where it has two scores or more.
+    assert_eq!(north.matches("<polyline").count(), 1, "{north}");
+    assert!(north.contains(">Leadership</text>") && north.contains(">Data sharing</text>"));
+    assert!(d.read("report/report.html").contains("Ratings over time: south"));
+    assert!(d
+        .read("report/tables/ratings.csv")
+        .starts_with("case,dimension,wave 1"));
+    assert!(md.contains("![Thematic map: themes, subthemes and codes](figures/map.svg)"));
+    assert!(d.read("report/figures/map.svg").contains("<svg"));
+}

@@ -145,9 +145,12 @@ fn two_runs_give_identical_files_and_check_notices_changes() {
         first.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
         [
             "report/figures/heatmap.svg",
+            "report/figures/map.svg",
             "report/figures/references.svg",
+            "report/report.docx",
             "report/report.html",
             "report/report.md",
+            "report/tables.xlsx",
             "report/tables/agreement.csv",
             "report/tables/quotes.csv",
             "report/tables/references-by-group.csv",
@@ -346,4 +349,214 @@ fn no_passage_is_quoted_twice_and_no_one_supplies_more_than_their_share() {
             quotes.len()
         );
     }
+}
+
+/// `report/tables.xlsx`: every table of the report, one worksheet each, the header frozen,
+/// formula characters neutralised as in the CSVs.
+#[test]
+fn the_workbook_holds_every_table_with_frozen_headers() {
+    use calamine::{Reader, Xlsx};
+    let d = fixture();
+    // A theme name a spreadsheet would run as a formula.
+    d.write(
+        "codebook.md",
+        crate::util::FIXTURE_CODEBOOK.replace("# Resources", "# =HYPERLINK(\"x\")"),
+    );
+    assert_eq!(d.run(&["report"]).code, 0);
+    let bytes = std::fs::read(d.join("report/tables.xlsx")).unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let names = book.sheet_names();
+    let csvs: Vec<String> = std::fs::read_dir(d.join("report/tables"))
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .trim_end_matches(".csv")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(names.len(), csvs.len(), "{names:?} {csvs:?}");
+    for c in &csvs {
+        assert!(names.contains(c), "{c} has no worksheet: {names:?}");
+    }
+    assert_eq!(names[0], "themes");
+    let themes = book.worksheet_range("themes").unwrap();
+    assert_eq!(themes.get_value((0, 0)).unwrap().to_string(), "theme");
+    assert_eq!(
+        themes.get_value((2, 0)).unwrap().to_string(),
+        "'=HYPERLINK(\"x\")"
+    );
+    // Each worksheet's header row is frozen.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    for i in 1..=names.len() {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name(&format!("xl/worksheets/sheet{i}.xml")).unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        assert!(
+            xml.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#),
+            "{xml}"
+        );
+    }
+    // Two runs, the same bytes.
+    assert_eq!(d.run(&["report"]).code, 0);
+    assert_eq!(std::fs::read(d.join("report/tables.xlsx")).unwrap(), bytes);
+}
+
+/// The tool a test needs, or `None` with the reason printed; under CI (`CI=true`) a missing
+/// tool fails the test instead (`.ci/run` installs them).
+fn tool(names: &[&str], package: &str) -> Option<String> {
+    // Found when it runs at all (pdftotext -v exits non-zero on some versions).
+    let found = names
+        .iter()
+        .find(|n| std::process::Command::new(n).arg("-v").output().is_ok());
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must have {} (apt-get install {package}; see .ci/run)",
+            names.join(" or ")
+        );
+        eprintln!(
+            "skipped: no {} on this machine (apt-get install {package})",
+            names.join(" or ")
+        );
+    }
+    found.map(|n| n.to_string())
+}
+
+/// report.docx opens in LibreOffice without repair: converted to PDF, its text holds every
+/// quote of the report with its attribution.
+#[test]
+fn the_word_file_opens_in_libreoffice_and_holds_every_quote() {
+    let Some(office) = tool(&["libreoffice", "soffice"], "libreoffice-writer-nogui") else {
+        return;
+    };
+    let Some(pdftotext) = tool(&["pdftotext"], "poppler-utils") else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/partnership-evaluation");
+    let out = tempfile::tempdir().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let converted = std::process::Command::new(office)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+        .arg(out.path())
+        .arg(root.join("report/report.docx"))
+        .output()
+        .unwrap();
+    let pdf = out.path().join("report.pdf");
+    assert!(
+        converted.status.success() && pdf.exists(),
+        "LibreOffice could not convert report.docx:\n{}\n{}",
+        String::from_utf8_lossy(&converted.stdout),
+        String::from_utf8_lossy(&converted.stderr)
+    );
+    let text = std::process::Command::new(pdftotext)
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(text.status.success());
+    let flat = |s: &str| {
+        use unicode_normalization::UnicodeNormalization;
+        s.nfkc()
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let pdf_text = flat(&String::from_utf8_lossy(&text.stdout));
+    let md = std::fs::read_to_string(root.join("report/report.md")).unwrap();
+    let mut quotes = 0;
+    for line in md.lines().filter(|l| l.starts_with("> ")) {
+        let quote = flat(&unescape(&line[2..]));
+        assert!(pdf_text.contains(&quote), "the PDF lacks the quote {quote:?}");
+        quotes += 1;
+    }
+    assert!(quotes >= 40, "{quotes} quotes");
+    assert!(pdf_text.contains("Contents"), "the contents field");
+}
+
+/// tables.xlsx opens in LibreOffice Calc: every worksheet, exported back to CSV, holds the same
+/// cells as the report's CSV of that table (floats to the CSV's six places: the workbook keeps
+/// them whole).
+#[test]
+fn the_workbook_opens_in_libreoffice_with_every_table() {
+    let Some(office) = tool(&["libreoffice", "soffice"], "libreoffice-calc-nogui") else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/partnership-evaluation/report");
+    let out = tempfile::tempdir().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    // Comma-separated, quoted, UTF-8 (76), every sheet (-1) to a file of its own.
+    let converted = std::process::Command::new(office)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+        ])
+        .arg(out.path())
+        .arg(root.join("tables.xlsx"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&converted.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&converted.stderr).to_string();
+    if stderr.contains("no export filter") {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must have LibreOffice Calc (apt-get install libreoffice-calc-nogui; see .ci/run)"
+        );
+        eprintln!("skipped: LibreOffice has no Calc here (apt-get install libreoffice-calc-nogui)");
+        return;
+    }
+    assert!(converted.status.success(), "{stdout}\n{stderr}");
+    let read = |p: &Path| -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(p)
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    };
+    let same = |a: &str, b: &str| {
+        a == b
+            || matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(x), Ok(y)) if (x - y).abs() <= 1e-6 * x.abs().max(1.0))
+    };
+    let mut sheets = 0;
+    for entry in std::fs::read_dir(root.join("tables")).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let exported = out.path().join(format!("tables-{name}"));
+        assert!(exported.exists(), "no worksheet for {name}: {stdout}");
+        let (ours, calc) = (read(&entry.path()), read(&exported));
+        assert_eq!(ours.len(), calc.len(), "{name}: rows");
+        for (r, (a, b)) in ours.iter().zip(&calc).enumerate() {
+            // Calc leaves out trailing empty cells of a row.
+            let width = a.len().max(b.len());
+            for c in 0..width {
+                let (x, y) = (
+                    a.get(c).map_or("", String::as_str),
+                    b.get(c).map_or("", String::as_str),
+                );
+                assert!(
+                    same(x, y),
+                    "{name}: row {r}, column {c}: {x:?} in the CSV, {y:?} in Calc"
+                );
+            }
+        }
+        sheets += 1;
+    }
+    assert!(sheets >= 5, "{sheets} worksheets");
 }

@@ -123,6 +123,35 @@ pub fn heatmap(
     s
 }
 
+/// The heat map over the nodes that are in at least one unit.
+pub fn figure(co: &crate::analysis::cooccur::Cooccurrence, note: &str) -> String {
+    let shown: Vec<usize> = (0..co.nodes.names.len()).filter(|&n| co.counts[n] > 0).collect();
+    let names: Vec<String> = shown.iter().map(|&n| co.nodes.names[n].clone()).collect();
+    let counts: Vec<usize> = shown.iter().map(|&n| co.counts[n]).collect();
+    let cells: Vec<Vec<HeatCell>> = shown
+        .iter()
+        .enumerate()
+        .map(|(r, &x)| {
+            shown[..r]
+                .iter()
+                .map(|&y| {
+                    let p = co.pair(x, y).expect("every pair is counted");
+                    HeatCell {
+                        n_ab: p.n_ab,
+                        c: p.c(),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let title = format!(
+        "Co-occurrence of {}s by {}: c-coefficient (units together)",
+        co.nodes.level.as_str(),
+        co.unit.as_str()
+    );
+    heatmap(&title, &names, &counts, &cells, note)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
