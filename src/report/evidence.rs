@@ -312,15 +312,27 @@ impl Evidence {
             over.panel,
             md::text(&over.attribute)
         );
-        let mut table = over.wide();
+        // Values as people read them (`[labels.wave]`), as `stats --over` shows them.
+        let by = By {
+            keys: vec![key.clone()],
+        };
+        let labelled: Vec<String> = over
+            .values
+            .iter()
+            .map(|v| breakdown::label(project, &by, v))
+            .collect();
+        let mut table = over.wide_labelled(&labelled);
         redact_table(&mut table, &|s| self.redact(s));
         out.push_str(&table.render(crate::output::Format::Md));
         out.push('\n');
+        if let Some(note) = over.note() {
+            let _ = writeln!(out, "Note: {}\n", md::text(&self.redact(&note)));
+        }
         out.push_str("![Participants coded per theme over time](figures/over.svg)");
         let svg = svg::over::small_multiples(
             &format!("Participants coded per {}, by theme", over.attribute),
             &over.rows.iter().map(|r| self.redact(&r.node)).collect::<Vec<_>>(),
-            &over.values,
+            &labelled,
             &over
                 .rows
                 .iter()

@@ -372,6 +372,15 @@ fn the_report_follows_the_design() {
         files.contains(&"report/figures/over.svg".to_string())
             && files.contains(&"report/tables/over.csv".to_string())
     );
+    // Values read with their labels, and what has no wave noted, as `stats --over` does.
+    d.write(
+        "thematic.toml",
+        "[groups]\nstaff = \"Staff\"\npartner = \"Partners\"\n\n[report]\nover = \"wave\"\n\n[labels.wave]\n1 = \"2015\"\n2 = \"2017\"\n",
+    );
+    d.run(&["report"]).ok();
+    let md = d.read("report/report.md");
+    assert!(md.contains("| theme | wave 2015 | wave 2017 | trend |"), "{md}");
+    assert!(md.contains("Note: left out, no wave: notes\n"), "{md}");
     d.write("thematic.toml", "[report]\ncompare = [\"group\", \"sitee\"]\n");
     let out = d.run(&["check"]);
     assert!(
