@@ -47,6 +47,8 @@ enum MatrixFormat {
     Csv,
     Json,
     Md,
+    /// One self-contained page (the md table rendered, nothing fetched)
+    Html,
     Xlsx,
 }
 
@@ -80,6 +82,19 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
                 Format::Json
             };
             emit(&tidy(&project, &m, args.cell).render(f))?;
+        }
+        MatrixFormat::Html => {
+            let title = format!(
+                "Framework matrix: {} × {}",
+                m.rows_by.name(),
+                m.nodes.level.as_str()
+            );
+            let md = format!(
+                "# {}\n\n{}",
+                crate::report::markdown::text(&title),
+                crate::report::evidence::markdown_table(&wide(&project, &m, args.cell, " · "))
+            );
+            emit(&crate::report::html::page(&title, &md, &[]))?;
         }
         MatrixFormat::Table | MatrixFormat::Md => {
             let f = if args.format == MatrixFormat::Md {
@@ -175,6 +190,12 @@ fn workbook(project: &Project, m: &Matrix, kind: CellKind) -> Result<Vec<u8>> {
         }
     }
     let mut wb = Workbook::new();
+    // A fixed creation date (`[project] date`, else 2000-01-01): the same bytes every run.
+    let (y, mo, d) = crate::report::workbook_date(project);
+    wb.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(y, mo, d)?),
+    );
     let header = XFormat::new()
         .set_bold()
         .set_text_wrap()

@@ -299,7 +299,7 @@ fn finish(evidence: &Evidence, out: String) -> anyhow::Result<Report> {
 /// The date written into the report's workbook and document as their creation date:
 /// `[project] date` when it is `YYYY-MM-DD`, else 1 January 2000, never the clock, so two
 /// runs give the same bytes.
-fn workbook_date(project: &Project) -> (u16, u8, u8) {
+pub fn workbook_date(project: &Project) -> (u16, u8, u8) {
     let parsed = project.config.project.date.as_deref().and_then(|d| {
         let mut parts = d.trim().splitn(3, '-');
         let y: u16 = parts.next()?.parse().ok()?;

@@ -137,4 +137,55 @@ fn the_workbook_has_a_worksheet_per_theme() {
     );
     let out = d.run(&["matrix", "--format", "xlsx"]);
     assert_eq!(out.code, 2);
+    // The same bytes every run (a fixed creation date, not the clock).
+    let first = std::fs::read(d.join("m.xlsx")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    d.run(&[
+        "matrix",
+        "--rows",
+        "participant",
+        "--cols",
+        "code",
+        "--cell",
+        "extracts",
+        "--format",
+        "xlsx",
+        "--out",
+        "m.xlsx",
+    ])
+    .ok();
+    assert_eq!(std::fs::read(d.join("m.xlsx")).unwrap(), first);
+}
+
+#[test]
+fn the_html_matrix_is_one_page_whose_cells_are_text() {
+    let d = Dir::project();
+    d.write(
+        "summaries.csv",
+        "row,column,summary\nS1,shared-values,\"Values fit; [Verify your account](https://evil.example) <script>alert(1)</script>\"\n",
+    );
+    let page = d
+        .run(&[
+            "matrix",
+            "--rows",
+            "participant",
+            "--cols",
+            "code",
+            "--cell",
+            "summary",
+            "--format",
+            "html",
+        ])
+        .ok()
+        .stdout;
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.contains("<table>") && page.contains("Values fit;"), "{page}");
+    assert!(
+        !page.contains("href=\"http") && !page.contains("<script>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("[Verify your account](https://evil.example)"),
+        "{page}"
+    );
 }
