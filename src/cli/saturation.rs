@@ -3,9 +3,8 @@
 
 use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
 use crate::analysis::breakdown;
-use crate::analysis::saturation::{assess, interview_order, percent, Params};
+use crate::analysis::saturation::{assess, interview_order, Params};
 use crate::output::FigureFormat;
-use crate::report::svg::saturation::{curve, Curve};
 use anyhow::{bail, Result};
 use std::collections::BTreeSet;
 
@@ -93,25 +92,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     }
     let left_out = left_out.join("; ");
     let text = match args.format {
-        FigureFormat::Svg => {
-            let runs: Vec<(usize, Option<f64>)> = a.runs.iter().map(|r| (r.last, r.ratio)).collect();
-            curve(&Curve {
-                title: &format!(
-                    "Saturation: base {}, runs of {}, threshold {}",
-                    params.base,
-                    params.run,
-                    percent(params.threshold)
-                ),
-                documents: &names,
-                new_per_document: &a.new_per_document,
-                cumulative: &a.cumulative,
-                base: params.base,
-                runs: &runs,
-                threshold: params.threshold,
-                saturation: a.saturation,
-                statement: &statement,
-            })
-        }
+        FigureFormat::Svg => crate::report::svg::saturation::of_assessment(&a, &names, params, &statement),
         format => {
             let table = a.table(&names, &values);
             let mut out = table.render(format.table().expect("a table format"));

@@ -548,7 +548,7 @@ impl Evidence {
         order: &str,
         params: crate::analysis::saturation::Params,
     ) -> Result<String, String> {
-        use crate::analysis::saturation::{assess, interview_order, percent};
+        use crate::analysis::saturation::{assess, interview_order};
         params.check()?;
         let project = &self.project;
         let order = interview_order(project, order, &self.filters).map_err(|e| format!("{e:#}"))?;
@@ -570,23 +570,7 @@ impl Evidence {
         let statement = a.statement("document");
         let mut t = a.table(&names, &values);
         redact_table(&mut t, &|s| self.redact(s));
-        let runs: Vec<(usize, Option<f64>)> = a.runs.iter().map(|r| (r.last, r.ratio)).collect();
-        let figure = svg::saturation::curve(&svg::saturation::Curve {
-            title: &format!(
-                "Saturation: base {}, runs of {}, threshold {}",
-                params.base,
-                params.run,
-                percent(params.threshold)
-            ),
-            documents: &names,
-            new_per_document: &a.new_per_document,
-            cumulative: &a.cumulative,
-            base: params.base,
-            runs: &runs,
-            threshold: params.threshold,
-            saturation: a.saturation,
-            statement: &statement,
-        });
+        let figure = svg::saturation::of_assessment(&a, &names, params, &statement);
         let out = format!("{}\n\n{}", md::text(&statement), markdown_table(&t));
         let mut placing = self.placing();
         placing.table("tables/saturation.csv", t);

@@ -25,6 +25,33 @@ pub struct Curve<'a> {
     pub statement: &'a str,
 }
 
+/// The curve of an assessment: the documents in order (`names`), the parameters it was made
+/// with, and its sentence for the methods section.
+pub fn of_assessment(
+    a: &crate::analysis::saturation::Assessment,
+    names: &[String],
+    params: crate::analysis::saturation::Params,
+    statement: &str,
+) -> String {
+    let runs: Vec<(usize, Option<f64>)> = a.runs.iter().map(|r| (r.last, r.ratio)).collect();
+    curve(&Curve {
+        title: &format!(
+            "Saturation: base {}, runs of {}, threshold {}",
+            params.base,
+            params.run,
+            crate::analysis::saturation::percent(params.threshold)
+        ),
+        documents: names,
+        new_per_document: &a.new_per_document,
+        cumulative: &a.cumulative,
+        base: params.base,
+        runs: &runs,
+        threshold: params.threshold,
+        saturation: a.saturation,
+        statement,
+    })
+}
+
 pub fn curve(c: &Curve) -> String {
     let n = c.documents.len().max(1);
     let step = 44;
