@@ -36,6 +36,7 @@ mod search;
 mod serve;
 mod sheets;
 mod stats;
+mod surveys;
 mod triangulate;
 mod util;
 mod writes;
