@@ -139,9 +139,11 @@ impl Survey<'_> {
             .filter(|&c| !table.headers[c].is_empty())
             .map(|c| (c, participants.attribute_column(&table.headers[c])))
             .collect();
-        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(table.rows.len());
-        for row in &table.rows {
-            let raw = row.fields[id_col].trim();
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(table.rows.len());
+        // Rows are consumed as they are read: an answer's text moves into its document.
+        for mut row in table.rows {
+            let raw = row.fields[id_col].trim().to_string();
+            let raw = raw.as_str();
             if raw.is_empty() {
                 diags.error(
                     file,
@@ -153,32 +155,25 @@ impl Survey<'_> {
                 );
                 continue;
             }
-            if let Some(first) = seen.insert(raw, row.line) {
+            if let Some(first) = seen.insert(raw.to_string(), row.line) {
                 diags.error(
                     file,
                     Some(row.line),
                     format!("duplicate respondent `{raw}` (first on row {first}): this row is not read"),
                 );
-                seen.insert(raw, first);
+                seen.insert(raw.to_string(), first);
                 continue;
             }
-            let Some(p) = self.respondent(raw, row, group_col, &attributes, participants, file, diags) else {
+            let Some(p) = self.respondent(raw, &row, group_col, &attributes, participants, file, diags)
+            else {
                 continue;
             };
             if !documents {
                 continue;
             }
             for &(question, col) in &questions {
-                if let Some(doc) = answer(
-                    self.name,
-                    raw,
-                    question,
-                    file,
-                    row.line,
-                    &row.fields[col],
-                    p,
-                    encoding,
-                ) {
+                let cell = std::mem::take(&mut row.fields[col]);
+                if let Some(doc) = answer(self.name, raw, question, file, row.line, cell, p, encoding) {
                     out.push(doc);
                 }
             }
@@ -283,14 +278,14 @@ fn answer(
     question: &str,
     file: &str,
     line: usize,
-    cell: &str,
+    cell: String,
     p: ParticipantIdx,
     encoding: Encoding,
 ) -> Option<Document> {
     let text = if cell.contains('\r') {
-        decode::normalize_line_ends(cell.to_string())
+        decode::normalize_line_ends(cell)
     } else {
-        cell.to_string()
+        cell
     };
     let words = super::turns::trim_range(&text, 0..text.len());
     if words.is_empty() {
