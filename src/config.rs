@@ -51,7 +51,11 @@ const SCHEMA: &[(&str, Option<&[&str]>)] = &[
     ("search", Some(&["language"])),
     ("labels", None),
     ("ratings", Some(&["path", "scale", "dimensions"])),
+    ("surveys", None),
 ];
+
+/// The keys a `[surveys.NAME]` table accepts.
+const SURVEY_KEYS: &[&str] = &["path", "id", "group", "questions", "labels", "attribution"];
 
 /// Which kind of thematic analysis the team is doing (Braun & Clarke's typology).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -267,6 +271,27 @@ pub struct Config {
     pub ratings: RatingsSettings,
     /// Labels for attribute values, per attribute: `[labels.site] ASH = "Ashvale"`.
     pub labels: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Survey files, by name: `[surveys.staff]`.
+    pub surveys: std::collections::BTreeMap<String, SurveySettings>,
+}
+
+/// A survey file read as sources: one participant per respondent, one document per non-empty
+/// answer.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(default)]
+pub struct SurveySettings {
+    /// The `.csv` or `.xlsx` file, inside the project folder.
+    pub path: String,
+    /// The column that identifies a respondent.
+    pub id: String,
+    /// The column that gives the stakeholder group (none: the survey's name is the group).
+    pub group: Option<String>,
+    /// The free-text columns; every other column is an attribute of the respondent.
+    pub questions: Vec<String>,
+    /// How questions are named in outputs: column = label.
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// How quotes from this survey are attributed (default: `[report] attribution`).
+    pub attribution: Option<String>,
 }
 
 /// Ratings beside the themes (a maturity matrix): `ratings.csv` on a declared scale.
@@ -458,6 +483,53 @@ impl Config {
                 *value = default;
             }
         }
+        self.surveys.retain(|name, survey| {
+            let Some(real) = crate::fsutil::link_outside(root, &survey.path) else {
+                return true;
+            };
+            diags.error(
+                file,
+                find_line(text, Some(&format!("surveys.{name}")), "path"),
+                format!(
+                    "[surveys.{name}] path = \"{}\" leads outside the project folder through a symbolic link (to {}): not followed; paths in thematic.toml stay inside the folder that holds it",
+                    survey.path,
+                    real.display()
+                ),
+            );
+            false
+        });
+    }
+
+    /// A survey needs a name usable in document ids, a path inside the folder to a `.csv` or
+    /// `.xlsx` file, an id column and at least one question; one that lacks any is an error
+    /// and is not read.
+    fn check_surveys(&mut self, text: &str, file: &str, diags: &mut Diagnostics) {
+        self.surveys.retain(|name, survey| {
+            let section = format!("surveys.{name}");
+            let line = |key: &str| find_line(text, Some(&section), key).or_else(|| find_line(text, None, &section));
+            let problem = if !crate::text::is_code_id(name) || name.contains('/') {
+                Some((line("path"), format!("[surveys.{name}]: a survey's name is part of its documents' ids: use letters, digits, `-` and `_` only")))
+            } else if survey.path.trim().is_empty() {
+                Some((line("path"), format!("[surveys.{name}] has no path: set path = \"surveys/{name}.csv\" (a .csv or .xlsx file)")))
+            } else if crate::fsutil::escapes(&survey.path) {
+                Some((line("path"), format!("[surveys.{name}] path = \"{}\" leads outside the project folder: paths in thematic.toml stay inside the folder that holds it", survey.path)))
+            } else if !survey.path.to_lowercase().ends_with(".csv") && !survey.path.to_lowercase().ends_with(".xlsx") {
+                Some((line("path"), format!("[surveys.{name}] path = \"{}\": a survey is a .csv or .xlsx file", survey.path)))
+            } else if survey.id.trim().is_empty() {
+                Some((line("id"), format!("[surveys.{name}] has no id: name the column that identifies a respondent, such as id = \"respondent\"")))
+            } else if survey.questions.is_empty() {
+                Some((line("questions"), format!("[surveys.{name}] has no questions: list the free-text columns, such as questions = [\"q1\", \"q2\"]")))
+            } else {
+                None
+            };
+            match problem {
+                Some((line, message)) => {
+                    diags.error(file, line, message);
+                    false
+                }
+                None => true,
+            }
+        });
     }
 
     /// Values that parse but make no sense are errors, and fall back to their defaults.
@@ -474,6 +546,7 @@ impl Config {
                 *value = default;
             }
         }
+        self.check_surveys(text, file, diags);
         let t = &mut self.triangulation;
         if !(t.prominence_ratio > 0.0 && t.prominence_ratio <= 1.0) {
             diags.error(
@@ -589,6 +662,10 @@ fn check_keys(table: &toml::Table, text: &str, file: &str, diags: &mut Diagnosti
             );
             continue;
         };
+        if section == "surveys" {
+            check_survey_keys(value, text, file, diags);
+            continue;
+        }
         let (Some(keys), toml::Value::Table(inner)) = (keys, value) else {
             continue;
         };
@@ -600,6 +677,36 @@ fn check_keys(table: &toml::Table, text: &str, file: &str, diags: &mut Diagnosti
                     format!(
                         "unknown key `{section}.{key}`{}",
                         did_you_mean(key, keys.iter().copied())
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Each `[surveys.NAME]` is a table of known keys.
+fn check_survey_keys(value: &toml::Value, text: &str, file: &str, diags: &mut Diagnostics) {
+    let toml::Value::Table(surveys) = value else {
+        return;
+    };
+    for (name, survey) in surveys {
+        let section = format!("surveys.{name}");
+        let toml::Value::Table(keys) = survey else {
+            diags.error(
+                file,
+                find_line(text, None, &section),
+                format!("[surveys] {name} should be a table: [surveys.{name}] with path, id and questions"),
+            );
+            continue;
+        };
+        for key in keys.keys() {
+            if !SURVEY_KEYS.contains(&key.as_str()) {
+                diags.error(
+                    file,
+                    find_line(text, Some(&section), key),
+                    format!(
+                        "unknown key `{section}.{key}`{}",
+                        did_you_mean(key, SURVEY_KEYS.iter().copied())
                     ),
                 );
             }

@@ -135,6 +135,13 @@ impl DocumentAttributes {
             .flat_map(|d| d.meta[..d.front_matter].iter().map(|(k, _)| attribute_name(k)))
             .filter(|k| !SETTINGS.contains(&k.as_str()))
             .collect();
+        // Survey answers say which survey and question they answer.
+        let answers = documents
+            .iter()
+            .any(|d| d.format == crate::corpus::Format::Survey);
+        if answers {
+            front_keys.extend(["question".to_string(), "survey".to_string()]);
+        }
         front_keys.sort();
         front_keys.dedup();
         for k in front_keys {
@@ -168,6 +175,19 @@ impl DocumentAttributes {
             for (a, name) in names.iter().enumerate() {
                 if let Some((v, _)) = from_csv.get(&(d, name.clone())) {
                     values[d][a] = v.clone();
+                }
+            }
+            if doc.format == crate::corpus::Format::Survey {
+                let (survey, question) = crate::corpus::survey::survey_and_question(&doc.id);
+                for (name, value) in [("question", question), ("survey", survey)] {
+                    if let Some(a) = names.iter().position(|n| n == name) {
+                        if values[d][a].is_empty() {
+                            values[d][a] = value.to_string();
+                        }
+                    }
+                }
+                if values[d][0].is_empty() {
+                    values[d][0] = crate::corpus::survey::SOURCE.to_string();
                 }
             }
             if values[d][0].is_empty() {

@@ -18,6 +18,9 @@ pub struct Participant {
     /// Values of the attribute columns, in the order of [`Participants::attributes`].
     pub attributes: Vec<String>,
     pub line: usize,
+    /// The survey (index into `[surveys]`, in name order) this respondent comes from; `None`
+    /// for the people of participants.csv.
+    pub survey: Option<usize>,
 }
 
 /// Index of a participant in [`Participants::list`].
@@ -124,6 +127,7 @@ impl Participants {
                 quotable,
                 attributes: attr_cols.iter().map(|&c| field(c).to_string()).collect(),
                 line: row.line,
+                survey: None,
             });
         }
         p.index_names(file, diags);
@@ -152,6 +156,37 @@ impl Participants {
                 }
             }
         }
+    }
+
+    /// The index of attribute column `name`, added (empty for everyone so far) when there is
+    /// none: a survey's columns are attributes of its respondents.
+    pub fn attribute_column(&mut self, name: &str) -> usize {
+        if let Some(i) = self.attributes.iter().position(|a| a == name) {
+            return i;
+        }
+        self.attributes.push(name.to_string());
+        for p in &mut self.list {
+            p.attributes.push(String::new());
+        }
+        self.attributes.len() - 1
+    }
+
+    /// Adds a survey respondent (whose id is new: the caller checks). Respondents are no
+    /// speaker labels: they speak in their own answers only.
+    pub fn add_respondent(&mut self, mut person: Participant) -> ParticipantIdx {
+        person.attributes.resize(self.attributes.len(), String::new());
+        if !self.groups.contains(&person.group) && !person.group.is_empty() {
+            self.groups.push(person.group.clone());
+        }
+        let idx = self.list.len();
+        self.by_id.insert(person.id.clone(), idx);
+        self.list.push(person);
+        idx
+    }
+
+    /// Sets an attribute of a participant.
+    pub fn set_attribute(&mut self, idx: ParticipantIdx, column: usize, value: String) {
+        self.list[idx].attributes[column] = value;
     }
 
     pub fn by_id(&self, id: &str) -> Option<ParticipantIdx> {

@@ -39,6 +39,8 @@ pub struct Project {
     pub analysis: Vec<CoderIdx>,
     /// `[report] attribution`, resolved.
     pub attribution: Attribution,
+    /// Each survey's `attribution` (in `[surveys]` name order), resolved; `None`: the report's.
+    pub survey_attributions: Vec<Option<Attribution>>,
     /// The documents' attributes (`documents.csv` and front matter), `source` among them.
     pub document_attributes: DocumentAttributes,
     /// `[report] attribution_document`, resolved.
@@ -141,10 +143,19 @@ impl Project {
         config.check_links(root, &config_text, CONFIG_FILE, &mut diags);
         let group_ids: Vec<String> = config.groups.iter().map(|(g, _)| g.clone()).collect();
         let participants_file = config.corpus.participants.clone();
-        let participants = match read_text(root, &participants_file, true, &mut diags) {
+        // A folder of surveys alone needs no participants.csv: its respondents are its people.
+        let required = config.surveys.is_empty() || root.join(&participants_file).exists();
+        let mut participants = match read_text(root, &participants_file, required, &mut diags) {
             Some(text) => Participants::parse(&text, &participants_file, &group_ids, &mut diags),
             None => Participants::parse("id,group\n", &participants_file, &group_ids, &mut diags),
         };
+        // Questions' labels name the values of the answers' `question` attribute in outputs.
+        for survey in config.surveys.values() {
+            let labels = config.labels.entry("question".into()).or_default();
+            for (q, label) in &survey.labels {
+                labels.entry(q.clone()).or_insert_with(|| label.clone());
+            }
+        }
         // documents.csv's `turns` decides how transcripts are split, so it is read first.
         let documents_file = config.corpus.documents.clone();
         let documents_table = read_text(root, &documents_file, false, &mut diags)
@@ -152,6 +163,16 @@ impl Project {
         let turns = crate::documents::Turns::read(documents_table.as_ref(), &documents_file, &mut diags);
         let key = use_cache.then(|| read_key(root, &config, &turns));
         let cached = key.and_then(|(k, _)| crate::cache::read_value::<Read>(root, READ_CACHE, k));
+        // Respondents are participants, read at every load; their answers are documents, which
+        // the cache keeps with the transcripts.
+        let answers = corpus::survey::read_surveys(
+            root,
+            &config.surveys,
+            &group_ids,
+            &mut participants,
+            cached.is_none(),
+            &mut diags,
+        );
         let read = match (cached, key) {
             (Some(mut read), Some((k, _))) => {
                 // The texts stay on disk until something reads one.
@@ -161,6 +182,7 @@ impl Project {
                     corpus: config.corpus.clone(),
                     participants: participants.clone(),
                     turns: turns.clone(),
+                    surveys: config.surveys.clone(),
                     files: read
                         .documents
                         .iter()
@@ -173,7 +195,7 @@ impl Project {
                 read
             }
             _ => {
-                let read = Read::from_files(root, &config, &participants, &turns);
+                let read = Read::from_files(root, &config, &participants, &turns, answers);
                 // Only inputs that have settled are worth a cache entry (see `Stamp::settled`).
                 if let Some((k, true)) = key {
                     let texts: Vec<&str> = read.documents.iter().map(|d| &*d.text).collect();
@@ -224,6 +246,23 @@ impl Project {
             diags.error(CONFIG_FILE, line, format!("[report] attribution: {e}"));
             Attribution::default()
         });
+        let survey_attributions = config
+            .surveys
+            .iter()
+            .map(|(name, survey)| {
+                let template = survey.attribution.as_deref()?;
+                Attribution::parse(template, &participants, &document_attributes.names)
+                    .map_err(|e| {
+                        let line = crate::config::find_line(
+                            &config_text,
+                            Some(&format!("surveys.{name}")),
+                            "attribution",
+                        );
+                        diags.error(CONFIG_FILE, line, format!("[surveys.{name}] attribution: {e}"));
+                    })
+                    .ok()
+            })
+            .collect();
         // `[report] compare` and `over`, and `[triangulation] by`, name attributes.
         let mut attributes: Vec<String> = ["group", "participant", "document"]
             .iter()
@@ -320,6 +359,7 @@ impl Project {
             names,
             analysis,
             attribution,
+            survey_attributions,
             document_attributes,
             document_attribution,
             ratings,
@@ -387,6 +427,24 @@ impl Project {
             rules.push(&self.names);
         }
         rules
+    }
+
+    /// How a quote by participant `p` from `document` is attributed: `[report] attribution`,
+    /// or the respondent's survey's own.
+    pub fn attribute(&self, p: crate::participants::ParticipantIdx, document: usize) -> String {
+        let person = self.participants.get(p);
+        let template = person
+            .survey
+            .and_then(|s| self.survey_attributions.get(s))
+            .and_then(Option::as_ref)
+            .unwrap_or(&self.attribution);
+        let value = |a: &str| {
+            self.document_attributes
+                .get(document, a)
+                .unwrap_or("")
+                .to_string()
+        };
+        template.render(person, &|g| self.config.group_label(g).to_string(), &value)
     }
 
     /// The text of a quote as it may leave the tool.
@@ -526,7 +584,7 @@ const READ_CACHE: &str = "project.bin";
 
 /// The layout of [`Read`] in the cache. Bump it whenever a type kept there changes (a test
 /// fails until it is: `the_cached_layout_is_what_cache_format_says`).
-const CACHE_FORMAT: u64 = 3;
+const CACHE_FORMAT: u64 = 4;
 const TEXTS_CACHE: &str = "texts.bin";
 
 /// The documents' texts from the cache, or, should that file have gone or been damaged since
@@ -537,6 +595,7 @@ struct CachedTexts {
     corpus: crate::config::CorpusSettings,
     participants: Participants,
     turns: crate::documents::Turns,
+    surveys: std::collections::BTreeMap<String, crate::config::SurveySettings>,
     files: Vec<(String, String, corpus::Format)>,
 }
 
@@ -548,10 +607,25 @@ impl corpus::text::TextSource for CachedTexts {
             }
         }
         let speakers = Speakers::new(&self.participants, &self.corpus);
+        let mut answers: std::collections::HashMap<String, String> = Default::default();
+        if self.files.iter().any(|(_, _, f)| *f == corpus::Format::Survey) {
+            // Respondents' texts do not depend on who they are: new people will do.
+            let mut people = Participants::default();
+            let mut ignored = Diagnostics::default();
+            let docs =
+                corpus::survey::read_surveys(&self.root, &self.surveys, &[], &mut people, true, &mut ignored);
+            answers = docs
+                .into_iter()
+                .map(|d| (d.id.clone(), d.text.to_string()))
+                .collect();
+        }
         let texts: Vec<String> = self
             .files
             .par_iter()
             .map(|(id, path, format)| {
+                if *format == corpus::Format::Survey {
+                    return answers.get(id).cloned().unwrap_or_default();
+                }
                 let bytes = std::fs::read(self.root.join(path)).unwrap_or_default();
                 let mut ignored = Diagnostics::default();
                 let turns = self.turns.get(id);
@@ -579,6 +653,7 @@ impl Read {
         config: &Config,
         participants: &Participants,
         turns: &crate::documents::Turns,
+        answers: Vec<Document>,
     ) -> Read {
         let mut diags = Diagnostics::default();
         let codebook_file = config.codebook.path.clone();
@@ -586,7 +661,10 @@ impl Read {
             Some(text) => Codebook::parse(&text, &codebook_file, &mut diags),
             None => Codebook::default(),
         };
-        let (documents, unreadable) = load_documents(root, config, participants, turns, &mut diags);
+        let (mut documents, unreadable) = load_documents(root, config, participants, turns, &mut diags);
+        if !answers.is_empty() {
+            with_answers(&mut documents, answers, &mut diags);
+        }
         let sheets = coding::read_sheets(root, &config.coding.sheets, &mut diags);
         let segments = coding::anchor_sheets(&sheets, &documents, &unreadable, &mut codebook, &mut diags);
         Read {
@@ -597,6 +675,27 @@ impl Read {
             problems: diags,
         }
     }
+}
+
+/// Adds survey answers to the transcripts' documents, keeping them sorted by id; an answer
+/// whose id a transcript has already is an error, and is left out.
+fn with_answers(documents: &mut Vec<Document>, answers: Vec<Document>, diags: &mut Diagnostics) {
+    let transcripts: std::collections::HashMap<String, String> =
+        documents.iter().map(|d| (d.id.clone(), d.path.clone())).collect();
+    for answer in answers {
+        match transcripts.get(&answer.id) {
+            Some(path) => diags.error(
+                &answer.path,
+                answer.turns.first().map(|t| t.line),
+                format!(
+                    "the answer `{}` has the id of the transcript {path}: rename the transcript or the survey",
+                    answer.id
+                ),
+            ),
+            None => documents.push(answer),
+        }
+    }
+    documents.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
 /// The cache key of what [`Read`] reads, from every input file's path, size and modification
@@ -612,6 +711,11 @@ fn read_key(root: &Path, config: &Config, turns: &crate::documents::Turns) -> (u
     }
     stamps_under(root, &config.corpus.transcripts, &mut stamps);
     stamps_under(root, &config.coding.sheets, &mut stamps);
+    for survey in config.surveys.values() {
+        if let Some(s) = Stamp::of(&root.join(&survey.path)) {
+            stamps.insert(survey.path.clone(), s);
+        }
+    }
     let mut h = Hasher::default();
     h.str("project")
         .number(CACHE_FORMAT)
@@ -662,7 +766,12 @@ fn load_documents(
     turns: &crate::documents::Turns,
     diags: &mut Diagnostics,
 ) -> (Vec<Document>, Vec<String>) {
-    let files = corpus::list_transcripts(root, &config.corpus.transcripts, diags);
+    // A folder of surveys alone needs no transcripts folder.
+    let files = if !config.surveys.is_empty() && !root.join(&config.corpus.transcripts).exists() {
+        Vec::new()
+    } else {
+        corpus::list_transcripts(root, &config.corpus.transcripts, diags)
+    };
     let speakers = Speakers::new(participants, &config.corpus);
     let results: Vec<(String, Option<Document>, Diagnostics)> = files
         .into_par_iter()
@@ -853,7 +962,7 @@ mod tests {
         // new layout here, so that no cache written by an older build is read as this one.
         assert_eq!(
             (CACHE_FORMAT, layout),
-            (3, 0x79acffad5a813573),
+            (4, 0x79acffad5a813573),
             "layout {layout:#x}"
         );
         let back: Read = postcard::from_bytes(&bytes).unwrap();

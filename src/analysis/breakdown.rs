@@ -261,6 +261,9 @@ pub struct Breakdown {
     /// For each value, the participants it counts out of (N).
     pub population: Vec<HashSet<usize>>,
     filters: Vec<Where>,
+    /// Each value's place in `values`: a survey broken down by respondent has as many values
+    /// as units, so looking one up must not walk them all.
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl Breakdown {
@@ -270,6 +273,7 @@ impl Breakdown {
             values: Vec::new(),
             population: Vec::new(),
             filters: filters.to_vec(),
+            index: Default::default(),
         };
         // Every unit there is: participants in the documents they speak in, documents with no
         // participant, and (for breakdowns by participants alone) participants as they are.
@@ -294,7 +298,14 @@ impl Breakdown {
             }
         }
         // Values in order: groups in report order, ids as listed, other values sorted.
-        let mut combos: Vec<Vec<String>> = raw.iter().map(|(v, _)| v.clone()).collect();
+        // Each value once before sorting: a million answers have a few values.
+        let mut seen: HashSet<&Vec<String>> = HashSet::new();
+        let mut combos: Vec<Vec<String>> = raw
+            .iter()
+            .filter(|(v, _)| seen.insert(v))
+            .map(|(v, _)| v.clone())
+            .collect();
+        drop(seen);
         combos.sort_by_cached_key(|vals| -> Vec<(usize, String)> {
             by.keys
                 .iter()
@@ -313,9 +324,16 @@ impl Breakdown {
             combos.sort_by_key(|c| order(project, &Key::Group, &c[0]));
         }
         b.values = combos.iter().map(|c| c.join(" / ")).collect();
+        for (i, v) in b.values.iter().enumerate() {
+            b.index.entry(v.clone()).or_insert(i);
+        }
         b.population = vec![HashSet::new(); b.values.len()];
         for (values, p) in raw {
-            if let (Some(p), Some(i)) = (p, b.values.iter().position(|v| *v == values.join(" / "))) {
+            let i = match values.as_slice() {
+                [one] => b.index.get(one),
+                _ => b.index.get(&values.join(" / ")),
+            };
+            if let (Some(p), Some(&i)) = (p, i) {
                 b.population[i].insert(p);
             }
         }
@@ -340,8 +358,10 @@ impl Breakdown {
             return None;
         }
         let values = self.key_values(project, p, Some(d))?;
-        let joined = values.join(" / ");
-        self.values.iter().position(|v| *v == joined)
+        match values.as_slice() {
+            [one] => self.index.get(one).copied(),
+            _ => self.index.get(&values.join(" / ")).copied(),
+        }
     }
 
     /// The units of a coded passage: each of its speakers, or the document alone.

@@ -246,6 +246,9 @@ fn locate_in(
     // A sheet written for spreadsheets keeps a quote that starts like a formula (`-Yes`) as
     // text with a `'` in front: the quote is what follows it.
     let quote = crate::output::without_formula_guard(quote).unwrap_or(quote);
+    if quote.trim().is_empty() {
+        return whole_answer(doc, occurrence);
+    }
     let pattern = Pattern::new(quote)?;
     let found = pattern.find_in(&doc.text, text_is_nfc);
     let pick = match (occurrence, found.len()) {
@@ -268,6 +271,27 @@ fn locate_in(
         (Some(k), _) => k - 1,
     };
     Ok(found[pick].clone())
+}
+
+/// An empty quote: the whole of a survey answer (its words), and for any other document an
+/// error saying what to write.
+fn whole_answer(doc: &Document, occurrence: Option<usize>) -> Result<Range<usize>, String> {
+    if doc.format != crate::corpus::Format::Survey {
+        return Err(format!(
+            "empty quote: only a survey answer is coded whole, and {} is a transcript; put the passage in the quote",
+            doc.id
+        ));
+    }
+    if occurrence.is_some_and(|k| k != 1) {
+        return Err(format!(
+            "an empty quote codes the whole answer {}: it has no other occurrence",
+            doc.id
+        ));
+    }
+    doc.turns
+        .first()
+        .map(|t| t.bytes.clone())
+        .ok_or_else(|| format!("the answer {} is empty", doc.id))
 }
 
 fn not_found(doc: &Document, pattern: &Pattern, quote: &str) -> String {
@@ -364,13 +388,13 @@ mod tests {
     #[test]
     fn bad_rows_are_reported() {
         let (s, problems) = sheet("document,quote,codes,colour\n,q,a,\nD,,a,\nD,q,,\nD,q,a,red\n");
-        assert_eq!(s.rows.len(), 1);
+        // An empty quote may code a survey answer whole: it is checked when anchored.
+        assert_eq!(s.rows.len(), 2);
         assert_eq!(
             problems,
             [
                 "warning: coding/jw.csv:1: unknown column `colour` is ignored",
                 "error: coding/jw.csv:2: no document",
-                "error: coding/jw.csv:3: empty quote",
                 "error: coding/jw.csv:4: no codes",
             ]
         );

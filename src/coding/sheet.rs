@@ -241,12 +241,17 @@ fn parse_csv(text: &str, file: &str, coder: String, encoding: Encoding, diags: &
 fn read_xlsx_sheet(root: &Path, path: &Path, coder: String, diags: &mut Diagnostics) -> Option<Sheet> {
     let file = rel(root, path);
     let bytes = crate::diagnostics::read_bytes(path, &file, diags)?;
-    let table = xlsx_table(bytes, &file, diags);
+    let table = xlsx_table(bytes, &file, &REQUIRED, diags);
     Some(sheet_of(table, &file, coder, SheetFormat::Xlsx, diags))
 }
 
 /// The first worksheet of a workbook as a table: each row with its number as Excel shows it.
-fn xlsx_table(bytes: Vec<u8>, file: &str, diags: &mut Diagnostics) -> Option<CsvTable> {
+pub(crate) fn xlsx_table(
+    bytes: Vec<u8>,
+    file: &str,
+    required: &[&str],
+    diags: &mut Diagnostics,
+) -> Option<CsvTable> {
     use calamine::{Reader, Xlsx, XlsxError};
     let mut book = match Xlsx::new(std::io::Cursor::new(bytes)) {
         Ok(b) => b,
@@ -291,7 +296,7 @@ fn xlsx_table(bytes: Vec<u8>, file: &str, diags: &mut Diagnostics) -> Option<Csv
     }
     let header_row = first_row as usize + 1;
     let mut tdiags = Diagnostics::default();
-    let table = CsvTable::with_header(headers, file, &REQUIRED, &mut tdiags);
+    let table = CsvTable::with_header(headers, file, required, &mut tdiags);
     for p in tdiags.sorted() {
         // The header is on `header_row`, which is row 1 unless the worksheet starts lower.
         let line = p.line.map(|_| header_row);
@@ -372,7 +377,7 @@ fn excel_date(serial: f64) -> String {
 }
 
 /// `A`, `B`, ..., `Z`, `AA`, ...: a column as Excel names it (0-based index).
-fn column_letters(mut col: usize) -> String {
+pub(crate) fn column_letters(mut col: usize) -> String {
     let mut s = Vec::new();
     loop {
         s.push(b'A' + (col % 26) as u8);
@@ -432,10 +437,8 @@ fn sheet_of(
             diags.error(file, Some(row.line), "no document");
             continue;
         }
-        if quote.trim().is_empty() {
-            diags.error(file, Some(row.line), "empty quote");
-            continue;
-        }
+        // An empty quote codes a whole survey answer: whether the document is one is known when
+        // the row is anchored.
         if codes.is_empty() {
             diags.error(file, Some(row.line), "no codes");
             continue;

@@ -7,6 +7,7 @@ pub mod decode;
 pub mod docx;
 mod speakers;
 pub mod subtitles;
+pub mod survey;
 pub mod text;
 pub mod turns;
 
@@ -29,6 +30,8 @@ pub enum Format {
     WebVtt,
     SubRip,
     Docx,
+    /// An answer in a survey file (`[surveys]`): the cell's text, one turn.
+    Survey,
 }
 
 impl Format {
@@ -50,6 +53,7 @@ impl Format {
             Format::WebVtt => "vtt",
             Format::SubRip => "srt",
             Format::Docx => "docx",
+            Format::Survey => "survey",
         }
     }
 }

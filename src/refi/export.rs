@@ -319,7 +319,7 @@ pub fn project_xml(
         for (d, doc) in project.documents.iter().enumerate() {
             let source = guid("source", &[&doc.id]);
             let body = match doc.format {
-                Format::WebVtt | Format::SubRip => 0,
+                Format::WebVtt | Format::SubRip | Format::Survey => 0,
                 _ => turns::front_matter(&doc.text).1,
             };
             let skipped = doc.text[..body].chars().count();

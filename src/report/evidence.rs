@@ -397,11 +397,7 @@ impl Evidence {
                 .to_string()
         };
         match q.participant {
-            Some(p) => project.attribution.render(
-                project.participants.get(p),
-                &|g| project.config.group_label(g).to_string(),
-                &document,
-            ),
+            Some(p) => project.attribute(p, q.document),
             None => project
                 .document_attribution
                 .render(&project.documents[q.document].id, &document),

@@ -440,16 +440,28 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
         let n = people.list.iter().filter(|p| &p.group == g).count();
         let _ = writeln!(out, "- Participants, {}: {n}.", md::text(label));
     }
-    let mut formats: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut formats: BTreeMap<String, usize> = BTreeMap::new();
+    let mut survey_files = std::collections::BTreeSet::new();
     let mut types: BTreeMap<String, usize> = BTreeMap::new();
     for (i, d) in project.documents.iter().enumerate() {
-        *formats.entry(d.format.name()).or_default() += 1;
-        let source = project
+        let mut source = project
             .document_attributes
             .get(i, "source")
             .unwrap_or("")
             .to_lowercase();
+        if d.format == crate::corpus::Format::Survey {
+            // Answers are counted as answers, their files as survey files.
+            survey_files.insert(d.path.as_str());
+            if source == crate::corpus::survey::SOURCE {
+                source = "survey answer".into();
+            }
+        } else {
+            *formats.entry(format!(".{}", d.format.name())).or_default() += 1;
+        }
         *types.entry(source).or_default() += 1;
+    }
+    if !survey_files.is_empty() {
+        formats.insert("survey file".into(), survey_files.len());
     }
     let list = |m: &mut dyn Iterator<Item = (String, usize)>| {
         m.map(|(k, n)| {
@@ -467,7 +479,7 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
         "- Documents: {} ({}; files: {}).",
         project.documents.len(),
         md::text(&list(&mut types.into_iter())),
-        list(&mut formats.into_iter().map(|(k, n)| (format!(".{k}"), n)))
+        list(&mut formats.into_iter())
     );
     if let Some(key) = project
         .config

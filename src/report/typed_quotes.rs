@@ -110,7 +110,6 @@ fn check_one(project: &Project, t: &Typed) -> Option<String> {
         Ok(p) => p,
         Err(e) => return Some(format!("the quote attributed {}: {e}", t.attribution)),
     };
-    let group_label = |g: &str| project.config.group_label(g).to_string();
     let redact = |s: &str| project.redactions.apply(s);
     let matches = |text: &str| {
         !pattern.find_in(text, is_nfc(text)).is_empty()
@@ -132,7 +131,7 @@ fn check_one(project: &Project, t: &Typed) -> Option<String> {
         }
         for p in people {
             let who = project.participants.get(p);
-            let rendered = project.attribution.render(who, &group_label, &value);
+            let rendered = project.attribute(p, d);
             let plain = format!("({})", who.label);
             if ![rendered.clone(), redact(&rendered), plain.clone(), redact(&plain)].contains(&t.attribution)
             {

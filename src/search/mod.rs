@@ -292,14 +292,25 @@ pub fn turns_matching(open: &Open, expr: Option<&Expr>) -> Result<Vec<(String, u
     let searcher = reader.searcher();
     let mut found: Vec<_> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
     found.sort();
-    let mut out = Vec::new();
-    for address in found {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let turn = doc
-            .get_first(open.fields.turn)
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0);
-        out.push((text(&doc, open.fields.document).to_string(), turn as usize));
+    let mut out = Vec::with_capacity(found.len());
+    // Document and turn from the fast fields, segment by segment (reading each hit's stored
+    // document was a quarter of autocode's time at a million answers).
+    let mut name = String::new();
+    for run in found.chunk_by(|a, b| a.segment_ord == b.segment_ord) {
+        let segment = searcher.segment_reader(run[0].segment_ord);
+        let fast = segment.fast_fields();
+        let turns = fast.u64("turn")?;
+        let Some(documents) = fast.str("document")? else {
+            continue;
+        };
+        for address in run {
+            let turn = turns.first(address.doc_id).unwrap_or(0);
+            name.clear();
+            if let Some(ord) = documents.ords().first(address.doc_id) {
+                documents.ord_to_str(ord, &mut name)?;
+            }
+            out.push((name.clone(), turn as usize));
+        }
     }
     out.sort();
     Ok(out)

@@ -38,6 +38,7 @@ mod serve;
 mod sheets;
 mod stats;
 mod suggest;
+mod surveys;
 mod triangulate;
 mod util;
 mod writes;

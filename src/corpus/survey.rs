@@ -1,0 +1,413 @@
+//! Survey files as sources (`[surveys.NAME]` in `thematic.toml`): a `.csv` (UTF-8, or
+//! Windows-1252 with a warning) or `.xlsx` table with one row per respondent. Each respondent
+//! is a participant (`NAME/<respondent>`, unless participants.csv already has the respondent);
+//! the survey's other columns are the respondent's attributes; each non-empty answer is a
+//! document `NAME/<respondent>/<question>` of one turn spoken by the respondent.
+//!
+//! Rows are numbered as the file's lines (CSV) or as Excel numbers them (the header is row 1),
+//! so every problem names `file:row`.
+
+use super::decode::{self, Encoding};
+use super::text::Text;
+use super::{Document, Format, Speaker, Turn};
+use crate::config::SurveySettings;
+use crate::diagnostics::{did_you_mean, Diagnostics};
+use crate::participants::{Participant, ParticipantIdx, Participants};
+use crate::text::CsvTable;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// What a survey's answers say about where they came from.
+pub const SOURCE: &str = "survey";
+
+/// Reads every survey of `[surveys]` (in name order). Respondents join `participants`, their
+/// columns its attributes; with `documents`, every non-empty answer is returned as a
+/// document (a load that finds them in the cache needs only the respondents).
+pub fn read_surveys(
+    root: &Path,
+    surveys: &BTreeMap<String, SurveySettings>,
+    declared_groups: &[String],
+    participants: &mut Participants,
+    documents: bool,
+    diags: &mut Diagnostics,
+) -> Vec<Document> {
+    let mut out = Vec::new();
+    for (index, (name, survey)) in surveys.iter().enumerate() {
+        let context = Survey {
+            index,
+            name,
+            settings: survey,
+            declared_groups,
+        };
+        context.read(root, participants, documents, &mut out, diags);
+    }
+    out
+}
+
+/// The survey and question of an answer's document id (`staff/1043/q1`).
+pub fn survey_and_question(id: &str) -> (&str, &str) {
+    let survey = id.split('/').next().unwrap_or(id);
+    let question = id.rsplit('/').next().unwrap_or(id);
+    (survey, question)
+}
+
+struct Survey<'a> {
+    index: usize,
+    name: &'a str,
+    settings: &'a SurveySettings,
+    declared_groups: &'a [String],
+}
+
+impl Survey<'_> {
+    fn read(
+        &self,
+        root: &Path,
+        participants: &mut Participants,
+        documents: bool,
+        out: &mut Vec<Document>,
+        diags: &mut Diagnostics,
+    ) {
+        let file = self.settings.path.as_str();
+        if crate::fsutil::reported_outside(root, file, diags) {
+            return;
+        }
+        let bytes = match std::fs::read(root.join(file)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                diags.error(
+                    file,
+                    None,
+                    format!("survey file not found ([surveys.{}] path)", self.name),
+                );
+                return;
+            }
+            Err(e) => {
+                diags.error(file, None, format!("cannot read: {e}"));
+                return;
+            }
+        };
+        let mut required = vec![self.settings.id.as_str()];
+        required.extend(self.settings.group.as_deref());
+        let (table, encoding) = if file.to_lowercase().ends_with(".xlsx") {
+            let table = crate::coding::sheet::xlsx_table(bytes.clone(), file, &required, diags);
+            workbook_problems(bytes, file, diags);
+            (table, Encoding::Utf8)
+        } else {
+            match csv_table(bytes, file, &required, diags) {
+                Some((table, encoding)) => (Some(table), encoding),
+                None => return,
+            }
+        };
+        let Some(table) = table else {
+            return;
+        };
+        let mut questions = Vec::with_capacity(self.settings.questions.len());
+        for q in &self.settings.questions {
+            match table.column(q) {
+                Some(c) => questions.push((q.as_str(), c)),
+                None => diags.error(
+                    file,
+                    Some(1),
+                    format!(
+                        "question column `{q}` ([surveys.{}] questions) is not in the header{} (found: {})",
+                        self.name,
+                        did_you_mean(q, table.headers.iter().map(String::as_str)),
+                        table.headers.join(",")
+                    ),
+                ),
+            }
+        }
+        for q in self.settings.labels.keys() {
+            if !self.settings.questions.contains(q) {
+                diags.warning(
+                    crate::config::CONFIG_FILE,
+                    None,
+                    format!(
+                        "[surveys.{}.labels] names `{q}`, which is no question of the survey{}: its label is not used",
+                        self.name,
+                        did_you_mean(q, self.settings.questions.iter().map(String::as_str))
+                    ),
+                );
+            }
+        }
+        let id_col = table.column(&self.settings.id).unwrap_or(0);
+        let group_col = self.settings.group.as_deref().and_then(|g| table.column(g));
+        // Every other column is an attribute of the respondent; the id column too, so that an
+        // attribution can say `(Respondent {respondent})`.
+        let attributes: Vec<(usize, usize)> = (0..table.headers.len())
+            .filter(|&c| Some(c) != group_col && !questions.iter().any(|&(_, q)| q == c))
+            .filter(|&c| !table.headers[c].is_empty())
+            .map(|c| (c, participants.attribute_column(&table.headers[c])))
+            .collect();
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(table.rows.len());
+        // Rows are consumed as they are read: an answer's text moves into its document.
+        for mut row in table.rows {
+            let raw = row.fields[id_col].trim().to_string();
+            let raw = raw.as_str();
+            if raw.is_empty() {
+                diags.error(
+                    file,
+                    Some(row.line),
+                    format!(
+                        "no respondent id in column `{}`: this row is not read",
+                        self.settings.id
+                    ),
+                );
+                continue;
+            }
+            if let Some(first) = seen.insert(raw.to_string(), row.line) {
+                diags.error(
+                    file,
+                    Some(row.line),
+                    format!("duplicate respondent `{raw}` (first on row {first}): this row is not read"),
+                );
+                seen.insert(raw.to_string(), first);
+                continue;
+            }
+            let Some(p) = self.respondent(raw, &row, group_col, &attributes, participants, file, diags)
+            else {
+                continue;
+            };
+            if !documents {
+                continue;
+            }
+            for &(question, col) in &questions {
+                let cell = std::mem::take(&mut row.fields[col]);
+                if let Some(doc) = answer(self.name, raw, question, file, row.line, cell, p, encoding) {
+                    out.push(doc);
+                }
+            }
+        }
+    }
+
+    /// The participant a row's respondent is: one of participants.csv (by the respondent's id,
+    /// or by `NAME/<respondent>`), or a new one with the row's attributes.
+    #[allow(clippy::too_many_arguments)]
+    fn respondent(
+        &self,
+        raw: &str,
+        row: &crate::text::CsvRow,
+        group_col: Option<usize>,
+        attributes: &[(usize, usize)],
+        participants: &mut Participants,
+        file: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<ParticipantIdx> {
+        let id = format!("{}/{raw}", self.name);
+        let known = participants.by_id(raw).or_else(|| participants.by_id(&id));
+        if let Some(p) = known {
+            if participants.get(p).survey.is_some() {
+                diags.error(
+                    file,
+                    Some(row.line),
+                    format!(
+                        "respondent `{raw}` is `{}` of another survey already: give the surveys different names or respondent ids",
+                        participants.get(p).id
+                    ),
+                );
+                return None;
+            }
+            // A person of participants.csv keeps their values; the survey fills the others.
+            for &(c, a) in attributes {
+                let value = row.fields[c].trim();
+                let have = &participants.get(p).attributes[a];
+                if have.is_empty() {
+                    participants.set_attribute(p, a, value.to_string());
+                } else if !value.is_empty() && have != value {
+                    diags.error(
+                        file,
+                        Some(row.line),
+                        format!(
+                            "`{}` of `{raw}` is `{value}` here but `{have}` in participants.csv: keep one",
+                            participants.attributes[a]
+                        ),
+                    );
+                }
+            }
+            return Some(p);
+        }
+        let group = match group_col {
+            None => self.name.to_string(),
+            Some(c) => {
+                let group = row.fields[c].trim();
+                let column = self.settings.group.as_deref().unwrap_or_default();
+                if group.is_empty() {
+                    diags.error(
+                        file,
+                        Some(row.line),
+                        format!("respondent `{raw}` has no group (column `{column}` is empty)"),
+                    );
+                } else if !self.declared_groups.is_empty() && !self.declared_groups.iter().any(|g| g == group)
+                {
+                    diags.error(
+                        file,
+                        Some(row.line),
+                        format!(
+                            "unknown group `{group}` for respondent `{raw}`: thematic.toml [groups] has {}{}",
+                            self.declared_groups.join(", "),
+                            did_you_mean(group, self.declared_groups.iter().map(String::as_str))
+                        ),
+                    );
+                }
+                group.to_string()
+            }
+        };
+        let mut values = vec![String::new(); participants.attributes.len()];
+        for &(c, a) in attributes {
+            values[a] = row.fields[c].trim().to_string();
+        }
+        Some(participants.add_respondent(Participant {
+            label: id.clone(),
+            id,
+            group,
+            aliases: Vec::new(),
+            quotable: true,
+            attributes: values,
+            line: row.line,
+            survey: Some(self.index),
+        }))
+    }
+}
+
+/// One answer as a document: the cell's text, one turn (its words without the white space
+/// around them) spoken by the respondent. `None` for an empty answer.
+#[allow(clippy::too_many_arguments)]
+fn answer(
+    survey: &str,
+    respondent: &str,
+    question: &str,
+    file: &str,
+    line: usize,
+    cell: String,
+    p: ParticipantIdx,
+    encoding: Encoding,
+) -> Option<Document> {
+    let text = if cell.contains('\r') {
+        decode::normalize_line_ends(cell)
+    } else {
+        cell
+    };
+    let words = super::turns::trim_range(&text, 0..text.len());
+    if words.is_empty() {
+        return None;
+    }
+    let start = text[..words.start].chars().count();
+    let chars = text.chars().count();
+    let end = start + text[words.clone()].chars().count();
+    Some(Document {
+        id: format!("{survey}/{respondent}/{question}"),
+        path: file.to_string(),
+        format: Format::Survey,
+        encoding,
+        text: Text::from(text),
+        chars,
+        meta: Vec::new(),
+        front_matter: 0,
+        participant: Some(p),
+        plain: true,
+        turns: vec![Turn {
+            label: String::new(),
+            speaker: Speaker::Participant(p),
+            time: None,
+            line,
+            bytes: words,
+            chars: start..end,
+        }],
+    })
+}
+
+/// A CSV survey's table and how its bytes were read (a Windows-1252 file is read with a
+/// warning, as coding sheets are).
+fn csv_table(
+    bytes: Vec<u8>,
+    file: &str,
+    required: &[&str],
+    diags: &mut Diagnostics,
+) -> Option<(CsvTable, Encoding)> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        diags.error(
+            file,
+            None,
+            "is a workbook (a zip file), not CSV text: name it .xlsx, or save it as CSV UTF-8",
+        );
+        return None;
+    }
+    let (text, encoding) = match decode::decode(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.error(file, None, format!("{e}: save the survey as CSV UTF-8"));
+            return None;
+        }
+    };
+    match encoding {
+        Encoding::Windows1252 => diags.warning(
+            file,
+            None,
+            "not UTF-8: read as Windows-1252 (save it as CSV UTF-8 to be sure)",
+        ),
+        Encoding::Utf16LeNoBom | Encoding::Utf16BeNoBom => diags.warning(
+            file,
+            None,
+            "UTF-16 without a byte-order mark: read as UTF-16 (save it as CSV UTF-8 to be sure)",
+        ),
+        _ => {}
+    }
+    let delimiter = crate::coding::sheet::delimiter_of(&text);
+    let table = CsvTable::parse_with(&text, file, required, delimiter, diags)?;
+    Some((table, encoding))
+}
+
+/// What a workbook holds that a survey table cannot: merged cells (the value sits in the
+/// first cell only, so the other rows would lose it) and formulas (a computed value is not
+/// what a respondent wrote). Each is an error naming its cells and rows.
+fn workbook_problems(bytes: Vec<u8>, file: &str, diags: &mut Diagnostics) {
+    use calamine::{Reader, Xlsx};
+    let Ok(mut book) = Xlsx::new(std::io::Cursor::new(bytes)) else {
+        return;
+    };
+    let Some(sheet) = book.sheet_names().first().cloned() else {
+        return;
+    };
+    let cell = |row: u32, col: u32| {
+        format!(
+            "{}{}",
+            crate::coding::sheet::column_letters(col as usize),
+            row + 1
+        )
+    };
+    if book.load_merged_regions().is_ok() {
+        for (_, _, d) in book.merged_regions_by_sheet(&sheet) {
+            if d.end.0 > d.start.0 {
+                diags.error(
+                    file,
+                    Some(d.start.0 as usize + 1),
+                    format!(
+                        "cells {}:{} are merged across rows {} to {}: the value belongs to row {} only; unmerge them and fill each row",
+                        cell(d.start.0, d.start.1),
+                        cell(d.end.0, d.end.1),
+                        d.start.0 + 1,
+                        d.end.0 + 1,
+                        d.start.0 + 1
+                    ),
+                );
+            }
+        }
+    }
+    if let Ok(formulas) = book.worksheet_formula(&sheet) {
+        let (row0, col0) = formulas.start().unwrap_or((0, 0));
+        for (r, c, f) in formulas.used_cells() {
+            if f.is_empty() {
+                continue;
+            }
+            let (row, col) = (row0 + r as u32, col0 + c as u32);
+            diags.error(
+                file,
+                Some(row as usize + 1),
+                format!(
+                    "cell {} holds a formula (={f}), not what a respondent wrote: paste the values (Paste Special > Values)",
+                    cell(row, col)
+                ),
+            );
+        }
+    }
+}
