@@ -626,6 +626,41 @@ fn read_key(root: &Path, config: &Config, turns: &crate::documents::Turns) -> (u
     (h.finish(), stamps.values().all(Stamp::settled))
 }
 
+/// A number that changes when an input file changes, cheap enough to ask for every few
+/// seconds (the browser workspace does): the stamps of the files loading reads and the bytes
+/// of the coding sheets, so a sheet edited twice within one tick of the clock still shows.
+pub fn inputs_version(root: &Path) -> u64 {
+    use crate::cache::{stamps_under, Hasher, Stamp};
+    let mut diags = Diagnostics::default();
+    let config_text = read_text(root, CONFIG_FILE, false, &mut diags).unwrap_or_default();
+    let mut config = Config::parse(&config_text, CONFIG_FILE, &mut diags);
+    config.check_links(root, &config_text, CONFIG_FILE, &mut diags);
+    let mut stamps = std::collections::BTreeMap::new();
+    for file in [
+        CONFIG_FILE,
+        &config.corpus.participants,
+        &config.corpus.documents,
+        &config.codebook.path,
+    ] {
+        if let Some(s) = Stamp::of(&root.join(file)) {
+            stamps.insert(file.to_string(), s);
+        }
+    }
+    stamps_under(root, &config.corpus.transcripts, &mut stamps);
+    let mut sheets = std::collections::BTreeMap::new();
+    stamps_under(root, &config.coding.sheets, &mut sheets);
+    let mut h = Hasher::default();
+    h.str(&config_text);
+    for (path, s) in &stamps {
+        h.str(path).number(s.size).bytes(&s.modified.to_le_bytes());
+    }
+    for path in sheets.keys() {
+        let bytes = std::fs::read(root.join(path)).unwrap_or_default();
+        h.str(path).number(u64::from(crc32fast::hash(&bytes)));
+    }
+    h.finish()
+}
+
 /// Reads a UTF-8 file of the project. A missing file is an error when `required`; a symbolic
 /// link that leads outside the folder is an error and is not followed.
 fn read_text(root: &Path, file: &str, required: bool, diags: &mut Diagnostics) -> Option<String> {

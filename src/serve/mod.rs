@@ -5,6 +5,7 @@
 
 mod api;
 mod assets;
+mod changes;
 mod guard;
 
 use anyhow::{Context, Result};

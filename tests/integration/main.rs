@@ -34,6 +34,7 @@ mod report;
 mod saturation;
 mod search;
 mod serve;
+mod serve_browser;
 mod sheets;
 mod stats;
 mod triangulate;
