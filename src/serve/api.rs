@@ -4,6 +4,7 @@
 
 use super::State;
 use crate::corpus::Speaker;
+use crate::diagnostics::Diagnostics;
 use crate::project::Project;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
@@ -84,16 +85,37 @@ pub(super) async fn blocking(f: impl FnOnce() -> Answer + Send + 'static) -> Ans
 
 /// Loads the folder for a change: settings that did not parse stand in as defaults, so a
 /// `thematic.toml` with errors stops every change.
-pub(super) fn load_for_change(state: &State, rewrites: impl Fn(&str) -> bool) -> Result<Project, ApiError> {
-    let (project, diags) = Project::load_cached(&state.root).map_err(ApiError::internal)?;
+pub(super) fn load_for_change(
+    state: &State,
+    rewrites: impl Fn(&str) -> bool,
+) -> Result<Arc<Project>, ApiError> {
+    let (project, diags) = load_with_problems(state)?;
     crate::edit::refuse_if_broken(&diags, rewrites).map_err(ApiError::bad)?;
     Ok(project)
 }
 
-fn load(state: &State) -> Result<Project, ApiError> {
-    Project::load_cached(&state.root)
-        .map(|(p, _)| p)
-        .map_err(ApiError::internal)
+pub(super) fn load(state: &State) -> Result<Arc<Project>, ApiError> {
+    load_with_problems(state).map(|(p, _)| p)
+}
+
+/// The folder as loaded, with its problems. The last load is kept in memory while the files
+/// are as they were (by [`crate::project::inputs_version`]), so the page's requests after one
+/// change (the document, the list, the codebook, the memos) load the folder once, not four
+/// times; a version that has not settled is never kept.
+pub(super) fn load_with_problems(state: &State) -> Result<(Arc<Project>, Arc<Diagnostics>), ApiError> {
+    let (version, settled) = crate::project::inputs_version(&state.root);
+    let mut kept = state.loaded.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(l) = kept.as_ref().filter(|l| settled && l.version == version) {
+        return Ok((l.project.clone(), l.problems.clone()));
+    }
+    let (project, problems) = Project::load_cached(&state.root).map_err(ApiError::internal)?;
+    let (project, problems) = (Arc::new(project), Arc::new(problems));
+    *kept = settled.then(|| super::Loaded {
+        version,
+        project: project.clone(),
+        problems: problems.clone(),
+    });
+    Ok((project, problems))
 }
 
 /// The analysis folder's write lock, as every writing command takes it: a `thematic` command
@@ -170,11 +192,30 @@ async fn documents(axum::extract::State(state): Shared) -> Answer {
     .await
 }
 
-async fn document(axum::extract::State(state): Shared, Path(id): Path<String>) -> Answer {
+#[derive(Debug, Deserialize)]
+struct DocumentQuery {
+    /// The `text_version` of the text the page holds: the text is left out while it is the same.
+    #[serde(default)]
+    known: Option<String>,
+}
+
+async fn document(
+    axum::extract::State(state): Shared,
+    Path(id): Path<String>,
+    Query(query): Query<DocumentQuery>,
+) -> Answer {
     blocking(move || {
         let p = load(&state)?;
         let i = find_document(&p, &id)?;
         let d = &p.documents[i];
+        // The text changes only with its file: its stamp (and the document's length) stands for it.
+        let stamp = crate::cache::Stamp::of(&p.root.join(&d.path));
+        let text_version = format!(
+            "{}-{}-{}",
+            d.chars,
+            stamp.map_or(0, |s| s.size),
+            stamp.map_or(0, |s| s.modified)
+        );
         let turns: Vec<Value> = d
             .turns
             .iter()
@@ -218,7 +259,8 @@ async fn document(axum::extract::State(state): Shared, Path(id): Path<String>) -
         Ok(Json(json!({
             "id": d.id,
             "format": d.format.name(),
-            "text": &d.text[..],
+            "text": (query.known.as_deref() != Some(text_version.as_str())).then_some(&d.text[..]),
+            "text_version": text_version,
             "chars": d.chars,
             "turns": turns,
             "codings": codings,
@@ -341,7 +383,7 @@ fn code_ids<'a>(p: &'a Project, codes: &[usize]) -> Vec<&'a str> {
 /// and reads the files again when it differs.
 async fn version(axum::extract::State(state): Shared) -> Answer {
     blocking(move || {
-        let v = crate::project::inputs_version(&state.root);
+        let (v, _) = crate::project::inputs_version(&state.root);
         Ok(Json(json!({ "version": format!("{v:016x}") })))
     })
     .await

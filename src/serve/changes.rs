@@ -281,7 +281,7 @@ pub(super) async fn new_code(axum::extract::State(state): Shared, Json(body): Js
     blocking(move || {
         let _writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
         let _folder = folder_lock(&state)?;
-        let (p, diags) = Project::load_cached(&state.root).map_err(ApiError::internal)?;
+        let (p, diags) = super::api::load_with_problems(&state)?;
         let book = p.config.codebook.path.clone();
         crate::edit::refuse_if_broken(&diags, |f| f == book).map_err(ApiError::bad)?;
         let new = NewCode {

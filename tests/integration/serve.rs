@@ -496,3 +496,24 @@ fn extracts_and_memos_list_every_coder() {
     assert_eq!(m["memos"][0]["memo"], "takes years");
     assert_eq!(m["memos"][0]["coder"], "ben");
 }
+
+#[test]
+fn a_transcript_edited_on_disk_shows_and_its_text_is_sent_again() {
+    let dir = Dir::project();
+    let server = serve(&dir);
+    let doc = json(&server.call("GET", "/api/documents/S1", ""));
+    let known = doc["text_version"].as_str().unwrap().to_string();
+    // The page holds the text: it is left out while the file is the same.
+    let again = json(&server.call("GET", &format!("/api/documents/S1?known={known}"), ""));
+    assert!(again["text"].is_null());
+    assert_eq!(again["codings"], doc["codings"]);
+    dir.write(
+        "transcripts/S1.txt",
+        "Interviewer: What works now?\nR: We share values. Communication is good.\n\nInterviewer: And trust?\nR: Trust takes time.\n",
+    );
+    let edited = json(&server.call("GET", &format!("/api/documents/S1?known={known}"), ""));
+    assert!(edited["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Interviewer: What works now?"));
+}
