@@ -8,7 +8,7 @@
 const $ = (id) => document.getElementById(id);
 const state = {
   codes: [], categories: [], palette: new Map(), doc: null, text: null, selection: null,
-  pick: 0, chosen: new Set(), picking: null, hidden: new Set(), recent: [], undo: [], redo: [],
+  pick: 0, chosen: new Set(), picking: null, sigs: [], hidden: new Set(), recent: [], undo: [], redo: [],
   version: null, busy: false, writes: 0, documents: [], queue: Promise.resolve(),
 };
 const timings = { render: null, fetch: null, applied: null, listed: null };
@@ -104,19 +104,23 @@ $("document-filter").addEventListener("input", renderDocumentList);
 async function openDocument(id, at, focus) {
   const t0 = performance.now();
   let doc;
+  // The text is sent again only when its file changed.
+  const known = state.doc && state.doc.id === id ? state.doc.text_version : null;
   try {
-    doc = await api("GET", docPath(id));
+    doc = await api("GET", docPath(id) + (known ? "?known=" + encodeURIComponent(known) : ""));
   } catch (e) {
     return status(e.message, true);
   }
+  if (doc.text === null) doc.text = state.doc.text;
   const t1 = performance.now();
   const same = state.doc && state.doc.id === doc.id;
   const scroll = $("view").scrollTop;
   // Drawn again (after a write, or a change on disk), the document keeps the coder's selection.
   const keep = same && !at ? currentSelection() || state.selection : null;
+  const sameText = same && doc.text === state.doc.text;
   state.doc = doc;
-  state.text = new Text(doc.text);
-  renderDocument();
+  if (!sameText) state.text = new Text(doc.text);
+  renderDocument(sameText);
   // Going somewhere closes the search results or extracts; reading the files again does not.
   if (!same || at || focus) $("results").hidden = true;
   if (keep && keep.end <= state.text.length) select(keep.start, keep.end);
@@ -132,46 +136,58 @@ function visibleCodings() {
   return state.doc.codings.filter((c) => !state.hidden.has(c.coder));
 }
 
-function renderDocument() {
+const keyOf = (c) => `${c.coder}:${c.line}`;
+
+// Draws the open document. With `reuse` (the same text drawn already) only the turns whose
+// codings changed are drawn again: a long transcript is not laid out anew after each coding.
+function renderDocument(reuse) {
   const doc = state.doc;
   const text = state.text;
   const codings = visibleCodings();
   const turns = doc.turns.length ? doc.turns : [{ label: "", speaker: "", start: 0, end: text.length, time: null }];
+  const old = reuse ? document.querySelector("#document-view [data-document]") : null;
+  const keep = old && old.dataset.document === doc.id && old.children.length === turns.length ? old : null;
   // Codings sorted by start, so each turn only looks at those that can reach it.
-  const sorted = codings.map((c, i) => ({ c, i })).sort((a, b) => a.c.start - b.c.start);
+  const sorted = [...codings].sort((a, b) => a.start - b.start);
   let first = 0;
-  const view = el("div", { "data-document": doc.id });
+  const view = keep || el("div", { "data-document": doc.id });
   const frag = document.createDocumentFragment();
+  const sigs = [];
   turns.forEach((t, n) => {
-    while (first < sorted.length && sorted[first].c.end <= t.start && sorted[first].c.start < t.start) first++;
+    while (first < sorted.length && sorted[first].end <= t.start && sorted[first].start < t.start) first++;
     const here = [];
-    for (let k = first; k < sorted.length && sorted[k].c.start < t.end; k++) {
-      if (sorted[k].c.end > t.start) here.push(sorted[k]);
+    for (let k = first; k < sorted.length && sorted[k].start < t.end; k++) {
+      if (sorted[k].end > t.start) here.push(sorted[k]);
     }
+    const sig = here.map((c) => `${keyOf(c)}:${c.start}:${c.end}:${c.codes.join(";")}`).join("|");
+    sigs.push(sig);
+    if (keep && state.sigs[n] === sig) return;
     const bars = el("div", { class: "margin" });
-    for (const { c, i } of here) {
+    for (const c of here) {
       for (const code of c.codes) {
         bars.append(el("button", {
           type: "button", class: `bar ${colour(code)}${c.start < t.start ? " from-before" : ""}${c.end > t.end ? " goes-on" : ""}`,
-          "data-bar": i, "data-code": code, "data-coder": c.coder,
+          "data-bar": keyOf(c), "data-code": code, "data-coder": c.coder,
           title: `${code} · ${c.coder} · line ${c.line}`, "aria-label": `${code}, coded by ${c.coder}: edit`,
         }, code));
       }
     }
     const who = el("div", { class: "who" }, t.label, t.time ? el("div", {}, t.time) : "",
       t.speaker === "interviewer" ? el("div", {}, el("span", { class: "tag" }, "interviewer")) : "");
-    frag.append(el("div", {
+    const turn = el("div", {
       class: "turn " + (t.speaker || ""), "data-turn": n, "data-start": t.start, "data-end": t.end, tabindex: -1,
-    }, who, words(t, here), bars));
+    }, who, words(t, here), bars);
+    if (keep) keep.children[n].replaceWith(turn); else frag.append(turn);
   });
-  view.append(frag);
+  state.sigs = sigs;
+  if (!keep) view.append(frag);
   const coders = el("div", { class: "coders", role: "group", "aria-label": "Show the coding of" }, "Show coding of:",
     (state.coders || []).map((c) => el("label", {}, el("input", {
       type: "checkbox", "data-coder-toggle": c, checked: !state.hidden.has(c),
     }), " " + c)));
   const list = el("ul", { class: "codings", "aria-label": "Codings in this document" },
-    codings.sort((a, b) => a.start - b.start || a.end - b.end).map((c) => el("li", {
-      "data-coding": `${c.coder}:${c.line}`, "data-codes": c.codes.join(";"), "data-coder": c.coder,
+    [...codings].sort((a, b) => a.start - b.start || a.end - b.end).map((c) => el("li", {
+      "data-coding": keyOf(c), "data-codes": c.codes.join(";"), "data-coder": c.coder,
       "data-start": c.start, "data-end": c.end,
     },
     c.codes.map((code) => el("span", {}, el("span", { class: "swatch " + colour(code), "aria-hidden": "true" }), " ", code, " ")),
@@ -180,10 +196,18 @@ function renderDocument() {
     c.exemplar ? el("span", { class: "mark-label" }, "exemplar") : "",
     c.quotable === false ? el("span", { class: "mark-label" }, "not quotable") : "",
     c.memo ? el("em", {}, " memo: " + c.memo) : "",
-    el("button", { type: "button", "data-edit": `${c.coder}:${c.line}` }, "Edit"),
-    el("button", { type: "button", "data-remove": `${c.coder}:${c.line}` }, "Remove"))));
-  $("document-view").replaceChildren(el("h2", {}, doc.id, " ", el("small", {}, `(${doc.format}, ${doc.chars} characters)`)),
-    coders, view, el("h3", {}, `Codings (${codings.length})`), list);
+    el("button", { type: "button", "data-edit": keyOf(c) }, "Edit"),
+    el("button", { type: "button", "data-remove": keyOf(c) }, "Remove"))));
+  const title = el("h2", {}, doc.id, " ", el("small", {}, `(${doc.format}, ${doc.chars} characters)`));
+  const count = el("h3", {}, `Codings (${codings.length})`);
+  if (keep) {
+    // The header, the toggles and the list are small: drawn again around the kept text.
+    keep.previousElementSibling.replaceWith(coders);
+    keep.nextElementSibling.replaceWith(count);
+    count.nextElementSibling.replaceWith(list);
+  } else {
+    $("document-view").replaceChildren(title, coders, view, count, list);
+  }
 }
 
 function excerpt(s, n) {
@@ -196,19 +220,19 @@ function excerpt(s, n) {
 function words(t, here) {
   const w = el("div", { class: "words", "data-start": t.start });
   const cuts = new Set([t.start, t.end]);
-  for (const { c } of here) {
+  for (const c of here) {
     if (c.start > t.start) cuts.add(c.start);
     if (c.end < t.end) cuts.add(c.end);
   }
   const points = [...cuts].sort((a, b) => a - b);
   for (let k = 0; k + 1 < points.length; k++) {
     const [a, b] = [points[k], points[k + 1]];
-    const on = here.filter(({ c }) => c.start < b && c.end > a);
+    const on = here.filter((c) => c.start < b && c.end > a);
     const s = state.text.slice(a, b);
     if (!on.length) { w.append(s); continue; }
-    const codes = [...new Set(on.flatMap(({ c }) => c.codes))];
+    const codes = [...new Set(on.flatMap((c) => c.codes))];
     w.append(el("mark", {
-      class: `coded n${Math.min(on.length, 3)}`, "data-codings": on.map(({ i }) => i).join(" "),
+      class: `coded n${Math.min(on.length, 3)}`, "data-codings": on.map(keyOf).join("|"),
       title: codes.join("; "),
     }, s));
   }
@@ -219,7 +243,7 @@ document.addEventListener("change", (e) => {
   const c = e.target.dataset && e.target.dataset.coderToggle;
   if (c === undefined) return;
   if (e.target.checked) state.hidden.delete(c); else state.hidden.add(c);
-  renderDocument();
+  renderDocument(true);
   const again = document.querySelector(`[data-coder-toggle="${CSS.escape(c)}"]`);
   if (again) again.focus();
 });
@@ -227,7 +251,7 @@ document.addEventListener("change", (e) => {
 // Lighting a coding's words while its bar or list entry has the pointer or the focus.
 function light(i, on) {
   document.querySelectorAll("mark.coded").forEach((m) => {
-    if (m.dataset.codings.split(" ").includes(String(i))) m.classList.toggle("lit", on);
+    if (m.dataset.codings.split("|").includes(i)) m.classList.toggle("lit", on);
   });
 }
 for (const ev of ["mouseover", "focusin"]) document.addEventListener(ev, (e) => { const b = e.target.closest && e.target.closest("[data-bar]"); if (b) light(b.dataset.bar, true); });
@@ -240,7 +264,7 @@ function codingByKey(key) {
 $("document-view").addEventListener("click", (e) => {
   const t = e.target.closest("button");
   if (!t) return;
-  if (t.dataset.bar !== undefined) return openPicker(visibleCodings()[+t.dataset.bar]);
+  if (t.dataset.bar) return openPicker(codingByKey(t.dataset.bar));
   if (t.dataset.edit) return openPicker(codingByKey(t.dataset.edit));
   if (t.dataset.remove) return removeCoding(codingByKey(t.dataset.remove));
   if (t.dataset.goto) { const [a, b] = t.dataset.goto.split(":").map(Number); showPlace(a, b); }
