@@ -6,6 +6,7 @@
 //! touch keep their exact bytes, and a sheet keeps its encoding, delimiter and line ends; an
 //! `.xlsx` sheet is never rewritten.
 
+use crate::codebook::Codebook;
 use crate::coding::sheet::{xlsx_not_rewritten, SheetText};
 use crate::coding::{split_codes, SheetFormat, REQUIRED};
 use crate::diagnostics::{did_you_mean, Diagnostics};
@@ -375,6 +376,8 @@ pub struct NewCoding {
     /// Which occurrence of the quote (1-based), where it occurs more than once.
     pub occurrence: Option<usize>,
     pub exemplar: bool,
+    /// `quotable = no`: counted, never quoted.
+    pub not_quotable: bool,
     /// Allow codes the codebook does not have yet (listed as unsorted).
     pub new_code: bool,
     /// Start a sheet for a coder who has none yet, when other coders' sheets exist.
@@ -410,31 +413,7 @@ pub fn add_coding(project: &Project, new: &NewCoding) -> Result<Coded> {
     let doc_idx = project.document_named(&new.document)?;
     let doc = &project.documents[doc_idx];
     let codes = &new.codes;
-    if codes.is_empty() {
-        bail!("no codes given");
-    }
-    let mut warnings = Vec::new();
-    for c in codes {
-        if !is_code_id(c) {
-            bail!("invalid code id `{c}`: use letters, digits, `-`, `_` and `/` only");
-        }
-        if project
-            .codebook
-            .code(c)
-            .is_none_or(|i| project.codebook.codes[i].unsorted)
-        {
-            let ids = project.codebook.sorted_codes().map(|(_, c)| c.id.as_str());
-            let hint = did_you_mean(c, ids);
-            if !new.new_code {
-                bail!(
-                    "code `{c}` is not in the codebook{hint}; nothing was written (--new-code codes with it anyway, listed as unsorted until the codebook has it)"
-                );
-            }
-            warnings.push(format!(
-                "code `{c}` is not in the codebook: it will be listed as unsorted{hint}"
-            ));
-        }
-    }
+    let warnings = check_codes(project, codes, new.new_code)?;
     let occurrence = new.occurrence;
     let bytes = crate::coding::locate(doc, &new.quote, occurrence).map_err(anyhow::Error::msg)?;
     if let Some(same) = project.coder(coder).and_then(|c| {
@@ -465,6 +444,9 @@ pub fn add_coding(project: &Project, new: &NewCoding) -> Result<Coded> {
     if new.exemplar {
         wanted.push("exemplar");
     }
+    if new.not_quotable {
+        wanted.push("quotable");
+    }
     let value = |h: &str| -> String {
         match h {
             "document" => new.document.clone(),
@@ -473,6 +455,7 @@ pub fn add_coding(project: &Project, new: &NewCoding) -> Result<Coded> {
             "memo" => new.memo.clone().unwrap_or_default(),
             "occurrence" => occurrence.map(|n| n.to_string()).unwrap_or_default(),
             "exemplar" if new.exemplar => "yes".into(),
+            "quotable" if new.not_quotable => "no".into(),
             _ => String::new(),
         }
     };
@@ -483,6 +466,37 @@ pub fn add_coding(project: &Project, new: &NewCoding) -> Result<Coded> {
         bytes,
         warnings,
     })
+}
+
+/// Checks codes for a row: valid ids, each in the codebook unless `new_code` (then each one
+/// missing gets a warning: it will be listed as unsorted).
+fn check_codes(project: &Project, codes: &[String], new_code: bool) -> Result<Vec<String>> {
+    if codes.is_empty() {
+        bail!("no codes given");
+    }
+    let mut warnings = Vec::new();
+    for c in codes {
+        if !is_code_id(c) {
+            bail!("invalid code id `{c}`: use letters, digits, `-`, `_` and `/` only");
+        }
+        if project
+            .codebook
+            .code(c)
+            .is_none_or(|i| project.codebook.codes[i].unsorted)
+        {
+            let ids = project.codebook.sorted_codes().map(|(_, c)| c.id.as_str());
+            let hint = did_you_mean(c, ids);
+            if !new_code {
+                bail!(
+                    "code `{c}` is not in the codebook{hint}; nothing was written (--new-code codes with it anyway, listed as unsorted until the codebook has it)"
+                );
+            }
+            warnings.push(format!(
+                "code `{c}` is not in the codebook: it will be listed as unsorted{hint}"
+            ));
+        }
+    }
+    Ok(warnings)
 }
 
 /// Why [`remove_row`] refused.
@@ -499,16 +513,29 @@ impl From<anyhow::Error> for RemoveError {
     }
 }
 
-/// Removes the row at `line` of `coder`'s sheet, if it still holds `document`, `quote` and
-/// `codes` as the caller saw them; any other row keeps its exact bytes.
-pub fn remove_row(
-    project: &Project,
-    coder: &str,
-    line: usize,
-    document: &str,
-    quote: &str,
-    codes: &[String],
-) -> std::result::Result<String, RemoveError> {
+/// A row as the caller saw it: where it was and what it held.
+#[derive(Debug, Clone)]
+pub struct SeenRow {
+    pub coder: String,
+    pub line: usize,
+    pub document: String,
+    pub quote: String,
+    pub codes: Vec<String>,
+}
+
+/// The sheet holding a row the caller saw, read and checked: the row is still there as seen.
+struct RowOnDisk {
+    file: String,
+    path: PathBuf,
+    sheet: SheetText,
+    bytes: std::ops::Range<usize>,
+    /// The row as loaded, for its marks.
+    row: crate::coding::SheetRow,
+}
+
+fn row_on_disk(project: &Project, seen: &SeenRow, verb: &str) -> std::result::Result<RowOnDisk, RemoveError> {
+    let coder = &seen.coder;
+    let line = seen.line;
     let Some(c) = project.coder(coder) else {
         return Err(anyhow!("there is no sheet for coder `{coder}`").into());
     };
@@ -531,19 +558,210 @@ pub fn remove_row(
     let (d, q, k) = (col("document"), col("quote"), col("codes"));
     let row = table.rows.iter().find(|r| r.line == line);
     let same = row.is_some_and(|r| {
-        r.fields[d] == document && r.fields[q] == quote && split_codes(&r.fields[k]) == codes
+        r.fields[d] == seen.document && r.fields[q] == seen.quote && split_codes(&r.fields[k]) == seen.codes
     });
-    let Some(row) = row.filter(|_| same) else {
+    let loaded = sheet.rows.iter().find(|r| r.line == line);
+    let (Some(row), Some(loaded)) = (row.filter(|_| same), loaded) else {
         return Err(RemoveError::Changed(format!(
-            "{}:{line} has changed since the page loaded it; nothing was removed (reload to see the sheet as it is now)",
+            "{}:{line} has changed since the page loaded it; nothing was {verb} (reload to see the sheet as it is now)",
             sheet.path
         )));
     };
-    let mut text = file.text.clone();
-    text.replace_range(row.bytes.clone(), "");
-    let out = file
-        .encode(&text, &sheet.path)
+    Ok(RowOnDisk {
+        file: sheet.path.clone(),
+        path,
+        bytes: row.bytes.clone(),
+        sheet: file,
+        row: loaded.clone(),
+    })
+}
+
+/// Removes the row at `line` of `coder`'s sheet, if it still holds `document`, `quote` and
+/// `codes` as the caller saw them; any other row keeps its exact bytes.
+pub fn remove_row(project: &Project, seen: &SeenRow) -> std::result::Result<String, RemoveError> {
+    let on_disk = row_on_disk(project, seen, "removed")?;
+    let mut text = on_disk.sheet.text.clone();
+    text.replace_range(on_disk.bytes.clone(), "");
+    let out = on_disk
+        .sheet
+        .encode(&text, &on_disk.file)
         .map_err(|e| anyhow!("{e} (nothing was changed)"))?;
-    write_atomic(&path, &out)?;
-    Ok(sheet.path.clone())
+    write_atomic(&on_disk.path, &out)?;
+    Ok(on_disk.file)
+}
+
+/// What a row becomes: its codes, memo and marks (its document and quote stay).
+#[derive(Debug, Clone, Default)]
+pub struct RowChange {
+    pub codes: Vec<String>,
+    pub memo: String,
+    pub exemplar: bool,
+    pub quotable: bool,
+    /// Allow codes the codebook does not have yet (listed as unsorted).
+    pub new_code: bool,
+}
+
+/// Changes the codes, memo, `exemplar` and `quotable` of the row the caller saw, if it is
+/// still as seen; columns the sheet lacks are added. A mark that keeps its meaning keeps its
+/// spelling (`Y` stays `Y`), and every other row keeps its bytes unless a column is added.
+pub fn change_row(
+    project: &Project,
+    seen: &SeenRow,
+    change: &RowChange,
+) -> std::result::Result<String, RemoveError> {
+    check_codes(project, &change.codes, change.new_code)?;
+    let on_disk = row_on_disk(project, seen, "changed")?;
+    let old = &on_disk.row;
+    let mut wanted: Vec<&str> = REQUIRED.to_vec();
+    wanted.push("memo");
+    if change.exemplar != old.exemplar {
+        wanted.push("exemplar");
+    }
+    if change.quotable != old.quotable {
+        wanted.push("quotable");
+    }
+    let file = &on_disk.file;
+    let (text, headers) = with_columns(&on_disk.sheet, file, &wanted)?;
+    let mut diags = Diagnostics::default();
+    let table = CsvTable::parse_with(&text, file, &REQUIRED, on_disk.sheet.delimiter, &mut diags)
+        .ok_or_else(|| anyhow!("{file} has problems to fix first, nothing was changed"))?;
+    let row = table.rows.iter().find(|r| r.line == seen.line).ok_or_else(|| {
+        anyhow!(
+            "{file}:{}: the row moved while adding columns; nothing was changed",
+            seen.line
+        )
+    })?;
+    let mut fields = row.fields.clone();
+    fields.resize(headers.len(), String::new());
+    for (i, h) in headers.iter().enumerate() {
+        match h.as_str() {
+            "codes" if split_codes(&fields[i]) != change.codes => {
+                let sep = if fields[i].contains("; ") { "; " } else { ";" };
+                fields[i] = change.codes.join(sep);
+            }
+            "memo" if fields[i] != change.memo => fields[i] = change.memo.clone(),
+            "exemplar" if change.exemplar != old.exemplar => {
+                fields[i] = if change.exemplar { "yes" } else { "" }.into();
+            }
+            "quotable" if change.quotable != old.quotable => {
+                fields[i] = if change.quotable { "" } else { "no" }.into();
+            }
+            _ => {}
+        }
+    }
+    let mut out = text.clone();
+    let record = write_record_with(&fields, &text[row.bytes.clone()], on_disk.sheet.delimiter);
+    out.replace_range(row.bytes.clone(), &record);
+    let bytes = on_disk
+        .sheet
+        .encode(&out, file)
+        .map_err(|e| anyhow!("{e} (nothing was changed)"))?;
+    write_atomic(&on_disk.path, &bytes)?;
+    Ok(file.clone())
+}
+
+/// A code to write into `codebook.md`.
+#[derive(Debug, Clone, Default)]
+pub struct NewCode {
+    pub id: String,
+    pub definition: String,
+    /// The category's name; none puts the code before the first heading, under no theme.
+    pub category: Option<String>,
+}
+
+/// Writes a new code's item into `codebook.md`: after the last code of its category (or of
+/// the codes under no heading), else at the end of the category's text. The new text is parsed
+/// again before it is written: the code must be read back where it was meant to go, with no
+/// new problem; every other line keeps its bytes.
+pub fn add_code(project: &Project, new: &NewCode) -> Result<PathBuf> {
+    let id = new.id.trim();
+    if !is_code_id(id) {
+        bail!("invalid code id `{id}`: use letters, digits, `-`, `_` and `/` only");
+    }
+    let book = &project.codebook;
+    if let Some(c) = book.code(id).map(|i| &book.codes[i]).filter(|c| !c.unsorted) {
+        bail!(
+            "code `{id}` is in the codebook already (line {}); nothing was written",
+            c.line
+        );
+    }
+    let definition = new.definition.split_whitespace().collect::<Vec<_>>().join(" ");
+    let category = match &new.category {
+        Some(name) => Some(
+            book.categories
+                .iter()
+                .position(|k| &k.name == name)
+                .ok_or_else(|| {
+                    anyhow!(
+                        "no category `{name}` in the codebook{}; nothing was written",
+                        did_you_mean(name, book.categories.iter().map(|k| k.name.as_str()))
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let (path, text) = codebook_text(project)?;
+    let mut lines: Vec<String> = crate::codebook::source_lines(&text)
+        .map(|(l, end)| format!("{l}{end}"))
+        .collect();
+    let ending = line_end_of(&text);
+    let item = if definition.is_empty() {
+        format!("- `{id}`{ending}")
+    } else {
+        format!("- `{id}` — {definition}{ending}")
+    };
+    // The section: from its heading (0 for the text before any heading) to the next heading.
+    let heading = category.map_or(0, |k| book.categories[k].line);
+    let headings = book
+        .themes
+        .iter()
+        .map(|t| t.line)
+        .chain(book.categories.iter().map(|k| k.line));
+    let next = headings.filter(|&l| l > heading).min().unwrap_or(lines.len() + 1);
+    let last_code = book
+        .sorted_codes()
+        .filter(|(_, c)| c.category == category && (category.is_some() || c.theme.is_none()))
+        .map(|(_, c)| c.end_line)
+        .max();
+    let mut insert = Vec::new();
+    let at = match last_code {
+        Some(end) => end.min(lines.len()),
+        None => {
+            let mut at = (next - 1).min(lines.len());
+            while at > heading && lines[at - 1].trim().is_empty() {
+                at -= 1;
+            }
+            if at > 0 {
+                insert.push(ending.to_string());
+            }
+            at
+        }
+    };
+    if at > 0 && line_end(&lines[at - 1]).is_none() {
+        lines[at - 1].push_str(ending);
+    }
+    insert.push(item);
+    if lines.get(at).is_some_and(|l| !l.trim().is_empty()) && last_code.is_none() {
+        insert.push(ending.to_string());
+    }
+    for (k, l) in insert.into_iter().enumerate() {
+        lines.insert(at + k, l);
+    }
+    let changed = lines.concat();
+    let file = &project.config.codebook.path;
+    let mut before = Diagnostics::default();
+    Codebook::parse(&text, file, &mut before);
+    let mut after = Diagnostics::default();
+    let parsed = Codebook::parse(&changed, file, &mut after);
+    let placed = parsed
+        .code(id)
+        .map(|i| &parsed.codes[i])
+        .is_some_and(|c| c.category == category && c.definition == definition);
+    if !placed || after.errors() > before.errors() {
+        bail!(
+            "{file}: the new code could not be placed so that it reads back as written; nothing was written"
+        );
+    }
+    write_atomic(&path, changed.as_bytes())?;
+    Ok(path)
 }

@@ -730,6 +730,48 @@ fn read_key(root: &Path, config: &Config, turns: &crate::documents::Turns) -> (u
     (h.finish(), stamps.values().all(Stamp::settled))
 }
 
+/// A number that changes when a file of the analysis folder changes, cheap enough to ask for
+/// every second or two (the browser workspace does), and whether it can be trusted to stand for
+/// the files' contents. Transcripts count by their stamps (size and modification time), which
+/// is settled only once the newest is a little old (see [`crate::cache::Stamp::settled`]);
+/// every other file (settings, participants, codebook, sheets, surveys...) counts by its bytes,
+/// so a sheet written twice within one tick of the clock still shows.
+pub fn inputs_version(root: &Path) -> (u64, bool) {
+    use crate::cache::{Hasher, Stamp};
+    use rayon::prelude::*;
+    let mut diags = Diagnostics::default();
+    let config_text = read_text(root, CONFIG_FILE, false, &mut diags).unwrap_or_default();
+    let mut config = Config::parse(&config_text, CONFIG_FILE, &mut diags);
+    config.check_links(root, &config_text, CONFIG_FILE, &mut diags);
+    let transcripts = root.join(&config.corpus.transcripts);
+    let mut files = crate::fsutil::list_files(root, root).files;
+    files.sort();
+    let parts: Vec<(String, u64, bool)> = files
+        .par_iter()
+        .filter_map(|path| {
+            let stamp = Stamp::of(path)?;
+            let rel = corpus::rel(root, path);
+            if path.starts_with(&transcripts) {
+                let h = Hasher::default()
+                    .number(stamp.size)
+                    .bytes(&stamp.modified.to_le_bytes())
+                    .finish();
+                Some((rel, h, stamp.settled()))
+            } else {
+                let bytes = std::fs::read(path).ok()?;
+                Some((rel, u64::from(crc32fast::hash(&bytes)), true))
+            }
+        })
+        .collect();
+    let mut h = Hasher::default();
+    let mut settled = true;
+    for (rel, part, s) in &parts {
+        h.str(rel).number(*part);
+        settled &= s;
+    }
+    (h.finish(), settled)
+}
+
 /// Reads a UTF-8 file of the project. A missing file is an error when `required`; a symbolic
 /// link that leads outside the folder is an error and is not followed.
 fn read_text(root: &Path, file: &str, required: bool, diags: &mut Diagnostics) -> Option<String> {

@@ -73,6 +73,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             exemplar: args.exemplar,
             new_code: args.new_code,
             new_coder: args.new_coder,
+            not_quotable: false,
         },
     )?;
     for w in &coded.warnings {

@@ -3,9 +3,8 @@
 //! model, and changes files only through [`crate::edit`].
 
 use super::State;
-use crate::coding::anchor::{is_nfc, Pattern};
 use crate::corpus::Speaker;
-use crate::edit::{add_coding, remove_row, NewCoding, RemoveError};
+use crate::diagnostics::Diagnostics;
 use crate::project::Project;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
@@ -16,15 +15,26 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
-type Shared = axum::extract::State<Arc<State>>;
+use super::changes;
+
+pub(super) type Shared = axum::extract::State<Arc<State>>;
 
 pub fn routes() -> Router<Arc<State>> {
     Router::new()
         .route("/api/documents", get(documents))
         .route("/api/documents/{*id}", get(document))
         .route("/api/codebook", get(codebook))
-        .route("/api/codings", axum::routing::post(add).delete(remove))
+        .route(
+            "/api/codings",
+            axum::routing::post(changes::add)
+                .patch(changes::change)
+                .delete(changes::remove),
+        )
+        .route("/api/codes", axum::routing::post(changes::new_code))
+        .route("/api/extracts", get(extracts))
+        .route("/api/memos", get(memos))
         .route("/api/search", get(search))
+        .route("/api/version", get(version))
 }
 
 /// A handler's error: `{ "error": "..." }` with its status.
@@ -42,11 +52,11 @@ impl ApiError {
         }
     }
 
-    fn bad(e: anyhow::Error) -> ApiError {
+    pub(super) fn bad(e: anyhow::Error) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, &format!("{e:#}"))
     }
 
-    fn internal(e: anyhow::Error) -> ApiError {
+    pub(super) fn internal(e: anyhow::Error) -> ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e:#}"))
     }
 }
@@ -57,14 +67,14 @@ impl IntoResponse for ApiError {
     }
 }
 
-type Answer = Result<Json<Value>, ApiError>;
+pub(super) type Answer = Result<Json<Value>, ApiError>;
 
 pub async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "no such page")
 }
 
 /// Runs blocking work (loading, writing) off the server's thread.
-async fn blocking(f: impl FnOnce() -> Answer + Send + 'static) -> Answer {
+pub(super) async fn blocking(f: impl FnOnce() -> Answer + Send + 'static) -> Answer {
     tokio::task::spawn_blocking(f).await.unwrap_or_else(|_| {
         Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -75,26 +85,47 @@ async fn blocking(f: impl FnOnce() -> Answer + Send + 'static) -> Answer {
 
 /// Loads the folder for a change: settings that did not parse stand in as defaults, so a
 /// `thematic.toml` with errors stops every change.
-fn load_for_change(state: &State) -> Result<Project, ApiError> {
-    let (project, diags) = Project::load_cached(&state.root).map_err(ApiError::internal)?;
-    crate::edit::refuse_if_broken(&diags, |_| false).map_err(ApiError::bad)?;
+pub(super) fn load_for_change(
+    state: &State,
+    rewrites: impl Fn(&str) -> bool,
+) -> Result<Arc<Project>, ApiError> {
+    let (project, diags) = load_with_problems(state)?;
+    crate::edit::refuse_if_broken(&diags, rewrites).map_err(ApiError::bad)?;
     Ok(project)
 }
 
-fn load(state: &State) -> Result<Project, ApiError> {
-    Project::load_cached(&state.root)
-        .map(|(p, _)| p)
-        .map_err(ApiError::internal)
+pub(super) fn load(state: &State) -> Result<Arc<Project>, ApiError> {
+    load_with_problems(state).map(|(p, _)| p)
+}
+
+/// The folder as loaded, with its problems. The last load is kept in memory while the files
+/// are as they were (by [`crate::project::inputs_version`]), so the page's requests after one
+/// change (the document, the list, the codebook, the memos) load the folder once, not four
+/// times; a version that has not settled is never kept.
+pub(super) fn load_with_problems(state: &State) -> Result<(Arc<Project>, Arc<Diagnostics>), ApiError> {
+    let (version, settled) = crate::project::inputs_version(&state.root);
+    let mut kept = state.loaded.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(l) = kept.as_ref().filter(|l| settled && l.version == version) {
+        return Ok((l.project.clone(), l.problems.clone()));
+    }
+    let (project, problems) = Project::load_cached(&state.root).map_err(ApiError::internal)?;
+    let (project, problems) = (Arc::new(project), Arc::new(problems));
+    *kept = settled.then(|| super::Loaded {
+        version,
+        project: project.clone(),
+        problems: problems.clone(),
+    });
+    Ok((project, problems))
 }
 
 /// The analysis folder's write lock, as every writing command takes it: a `thematic` command
 /// writing at the same time makes the change wait, then fail with a message, never be lost.
-fn folder_lock(state: &State) -> Result<crate::guard::WriteLock, ApiError> {
+pub(super) fn folder_lock(state: &State) -> Result<crate::guard::WriteLock, ApiError> {
     crate::guard::WriteLock::acquire(&state.root, "serve")
         .map_err(|e| ApiError::new(StatusCode::CONFLICT, &format!("{e:#}")))
 }
 
-fn find_document(project: &Project, id: &str) -> Result<usize, ApiError> {
+pub(super) fn find_document(project: &Project, id: &str) -> Result<usize, ApiError> {
     project
         .document_named(id)
         .map_err(|e| ApiError::new(StatusCode::NOT_FOUND, &format!("{e:#}")))
@@ -113,6 +144,11 @@ async fn documents(axum::extract::State(state): Shared) -> Answer {
     blocking(move || {
         let p = load(&state)?;
         let attrs = &p.document_attributes;
+        // Rows per document and coder, counted in one pass (a project may hold thousands).
+        let mut counts = vec![vec![0usize; p.coders.len()]; p.documents.len()];
+        for s in &p.segments {
+            counts[s.document][s.coder] += 1;
+        }
         let list: Vec<Value> = p
             .documents
             .iter()
@@ -134,12 +170,7 @@ async fn documents(axum::extract::State(state): Shared) -> Answer {
                     .collect();
                 let mut codings: Map<String, Value> = Map::new();
                 for (c, coder) in p.coders.iter().enumerate() {
-                    let n = p
-                        .segments
-                        .iter()
-                        .filter(|s| s.document == i && s.coder == c)
-                        .count();
-                    codings.insert(coder.clone(), n.into());
+                    codings.insert(coder.clone(), counts[i][c].into());
                 }
                 json!({
                     "id": d.id,
@@ -161,11 +192,30 @@ async fn documents(axum::extract::State(state): Shared) -> Answer {
     .await
 }
 
-async fn document(axum::extract::State(state): Shared, Path(id): Path<String>) -> Answer {
+#[derive(Debug, Deserialize)]
+struct DocumentQuery {
+    /// The `text_version` of the text the page holds: the text is left out while it is the same.
+    #[serde(default)]
+    known: Option<String>,
+}
+
+async fn document(
+    axum::extract::State(state): Shared,
+    Path(id): Path<String>,
+    Query(query): Query<DocumentQuery>,
+) -> Answer {
     blocking(move || {
         let p = load(&state)?;
         let i = find_document(&p, &id)?;
         let d = &p.documents[i];
+        // The text changes only with its file: its stamp (and the document's length) stands for it.
+        let stamp = crate::cache::Stamp::of(&p.root.join(&d.path));
+        let text_version = format!(
+            "{}-{}-{}",
+            d.chars,
+            stamp.map_or(0, |s| s.size),
+            stamp.map_or(0, |s| s.modified)
+        );
         let turns: Vec<Value> = d
             .turns
             .iter()
@@ -194,9 +244,11 @@ async fn document(axum::extract::State(state): Shared, Path(id): Path<String>) -
                     .and_then(|sh| sh.rows.iter().find(|r| r.line == s.line));
                 json!({
                     "coder": coder,
-                    "codes": s.codes.iter().map(|&c| p.codebook.codes[c].id.as_str()).collect::<Vec<_>>(),
+                    "codes": code_ids(&p, &s.codes),
                     "memo": s.memo,
                     "exemplar": s.exemplar,
+                    "quotable": s.quotable,
+                    "occurrence": row.and_then(|r| r.occurrence),
                     "start": s.chars.start,
                     "end": s.chars.end,
                     "line": s.line,
@@ -207,10 +259,12 @@ async fn document(axum::extract::State(state): Shared, Path(id): Path<String>) -
         Ok(Json(json!({
             "id": d.id,
             "format": d.format.name(),
-            "text": &d.text[..],
+            "text": (query.known.as_deref() != Some(text_version.as_str())).then_some(&d.text[..]),
+            "text_version": text_version,
             "chars": d.chars,
             "turns": turns,
             "codings": codings,
+            "versions": p.coders.iter().map(|c| (c.clone(), Value::from(changes::sheet_version(&p, c)))).collect::<Map<String, Value>>(),
         })))
     })
     .await
@@ -279,160 +333,6 @@ async fn codebook(axum::extract::State(state): Shared) -> Answer {
     .await
 }
 
-/// Codes as a list or as one `;`-separated field.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Codes {
-    List(Vec<String>),
-    Field(String),
-}
-
-impl Codes {
-    fn ids(self) -> Vec<String> {
-        match self {
-            Codes::List(l) => l.iter().flat_map(|c| crate::coding::split_codes(c)).collect(),
-            Codes::Field(f) => crate::coding::split_codes(&f),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct AddCoding {
-    document: String,
-    /// Unicode scalar values of the document's text.
-    start: usize,
-    end: usize,
-    codes: Codes,
-    #[serde(default)]
-    memo: Option<String>,
-    #[serde(default)]
-    coder: Option<String>,
-    #[serde(default)]
-    exemplar: bool,
-}
-
-fn coder_of(state: &State, given: Option<String>) -> Result<String, ApiError> {
-    given
-        .filter(|c| !c.is_empty())
-        .or_else(|| state.coder.clone())
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "which coder? give \"coder\" (or start `thematic serve --coder NAME`)",
-            )
-        })
-}
-
-/// Refuses a sheets folder that would lead outside the analysis folder.
-fn inside(p: &Project) -> Result<(), ApiError> {
-    let dir = std::path::Path::new(&p.config.coding.sheets);
-    if dir
-        .components()
-        .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
-    {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "the coding sheets folder is outside the analysis folder: nothing was written",
-        ))
-    }
-}
-
-async fn add(axum::extract::State(state): Shared, Json(body): Json<AddCoding>) -> Answer {
-    blocking(move || {
-        let coder = coder_of(&state, body.coder)?;
-        let _writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
-        let _folder = folder_lock(&state)?;
-        let p = load_for_change(&state)?;
-        inside(&p)?;
-        let i = find_document(&p, &body.document)?;
-        let text: &str = &p.documents[i].text;
-        let bytes = char_range(text, body.start, body.end).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                &format!(
-                    "the passage {}..{} is not within {} (it has {} characters)",
-                    body.start, body.end, body.document, p.documents[i].chars
-                ),
-            )
-        })?;
-        let quote = &text[bytes.clone()];
-        let found = Pattern::new(quote)
-            .map(|pat| pat.find_in(text, is_nfc(text)))
-            .unwrap_or_default();
-        let Some(k) = found.iter().position(|r| *r == bytes) else {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "this selection cannot be quoted so that it finds its way back here: select whole words",
-            ));
-        };
-        let new = NewCoding {
-            document: p.documents[i].id.clone(),
-            quote: quote.to_string(),
-            codes: body.codes.ids(),
-            memo: body.memo.filter(|m| !m.is_empty()),
-            new_coder: state.coder.as_deref() == Some(coder.as_str()),
-            coder,
-            occurrence: (found.len() > 1).then_some(k + 1),
-            exemplar: body.exemplar,
-            new_code: false,
-        };
-        let coded = add_coding(&p, &new).map_err(ApiError::bad)?;
-        let start = p.documents[i].char_at(coded.bytes.start);
-        Ok(Json(json!({
-            "file": coded.appended.file,
-            "line": coded.appended.line,
-            "document": new.document,
-            "quote": new.quote,
-            "occurrence": new.occurrence,
-            "start": start,
-            "end": start + new.quote.chars().count(),
-        })))
-    })
-    .await
-}
-
-/// The byte range of characters `start..end` (trimmed of white space at either end).
-fn char_range(text: &str, start: usize, end: usize) -> Option<std::ops::Range<usize>> {
-    if start >= end {
-        return None;
-    }
-    let mut offsets = text.char_indices().map(|(b, _)| b).chain([text.len()]);
-    let b_start = offsets.nth(start)?;
-    let b_end = offsets.nth(end - start - 1)?;
-    let s = &text[b_start..b_end];
-    let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
-    (lead < s.len()).then(|| b_start + lead..b_end - trail)
-}
-
-#[derive(Debug, Deserialize)]
-struct RemoveCoding {
-    document: String,
-    coder: String,
-    line: usize,
-    /// The row's quote and codes as the page saw them.
-    quote: String,
-    codes: Codes,
-}
-
-async fn remove(axum::extract::State(state): Shared, Json(body): Json<RemoveCoding>) -> Answer {
-    blocking(move || {
-        let _writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
-        let _folder = folder_lock(&state)?;
-        let p = load_for_change(&state)?;
-        inside(&p)?;
-        let codes = body.codes.ids();
-        match remove_row(&p, &body.coder, body.line, &body.document, &body.quote, &codes) {
-            Ok(file) => Ok(Json(json!({ "file": file, "removed": body.line }))),
-            Err(RemoveError::Changed(m)) => Err(ApiError::new(StatusCode::CONFLICT, &m)),
-            Err(RemoveError::Other(e)) => Err(ApiError::bad(e)),
-        }
-    })
-    .await
-}
-
 #[derive(Debug, Deserialize)]
 struct SearchQuery {
     #[serde(default)]
@@ -471,6 +371,89 @@ async fn search(axum::extract::State(state): Shared, Query(query): Query<SearchQ
             })
             .collect();
         Ok(Json(json!({ "hits": hits, "turns": results.turns })))
+    })
+    .await
+}
+
+fn code_ids<'a>(p: &'a Project, codes: &[usize]) -> Vec<&'a str> {
+    codes.iter().map(|&c| p.codebook.codes[c].id.as_str()).collect()
+}
+
+/// A number that changes when any input file changes: the page asks for it every few seconds
+/// and reads the files again when it differs.
+async fn version(axum::extract::State(state): Shared) -> Answer {
+    blocking(move || {
+        let (v, _) = crate::project::inputs_version(&state.root);
+        Ok(Json(json!({ "version": format!("{v:016x}") })))
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+struct ExtractsQuery {
+    code: String,
+}
+
+/// Every passage coded with a code, by every coder, as `thematic extracts --code` lists them.
+async fn extracts(axum::extract::State(state): Shared, Query(query): Query<ExtractsQuery>) -> Answer {
+    blocking(move || {
+        let p = load(&state)?;
+        let code = p.codebook.code(&query.code).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                &format!("no code `{}` in the codebook or any coding sheet", query.code),
+            )
+        })?;
+        let request = crate::analysis::extracts::Query {
+            nodes: vec![crate::analysis::extracts::code_node(&p, code)],
+            coders: Some((0..p.coders.len()).collect()),
+            ..Default::default()
+        };
+        let list: Vec<Value> = crate::analysis::extracts::retrieve(&p, &request)
+            .iter()
+            .map(|x| {
+                let d = &p.documents[x.document];
+                json!({
+                    "document": d.id,
+                    "start": x.chars.start,
+                    "end": x.chars.end,
+                    "line": x.line,
+                    "text": &d.text[x.bytes.clone()],
+                    "participants": x.participants.iter().map(|&i| p.participants.get(i).label.as_str()).collect::<Vec<_>>(),
+                    "coders": x.coders.iter().map(|&c| p.coders[c].as_str()).collect::<Vec<_>>(),
+                    "codes": code_ids(&p, &x.codes),
+                    "memo": x.memo,
+                })
+            })
+            .collect();
+        Ok(Json(json!({ "code": query.code, "extracts": list })))
+    })
+    .await
+}
+
+/// Every coding with a memo, in sheet order.
+async fn memos(axum::extract::State(state): Shared) -> Answer {
+    blocking(move || {
+        let p = load(&state)?;
+        let list: Vec<Value> = p
+            .segments
+            .iter()
+            .filter(|s| !s.memo.trim().is_empty())
+            .map(|s| {
+                let d = &p.documents[s.document];
+                json!({
+                    "document": d.id,
+                    "coder": p.coders[s.coder],
+                    "line": s.line,
+                    "codes": code_ids(&p, &s.codes),
+                    "memo": s.memo,
+                    "start": s.chars.start,
+                    "end": s.chars.end,
+                    "text": crate::text::excerpt(&d.text[s.bytes.clone()], 120),
+                })
+            })
+            .collect();
+        Ok(Json(json!({ "memos": list })))
     })
     .await
 }

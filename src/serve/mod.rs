@@ -5,6 +5,7 @@
 
 mod api;
 mod assets;
+mod changes;
 mod guard;
 
 use anyhow::{Context, Result};
@@ -38,6 +39,15 @@ pub(crate) struct State {
     pub port: u16,
     /// Held while a sheet is being changed, so two requests never interleave their writes.
     pub writing: Mutex<()>,
+    /// The folder as last loaded, while its files are unchanged.
+    pub loaded: Mutex<Option<Loaded>>,
+}
+
+/// A loaded folder and the version of the files it was loaded from.
+pub(crate) struct Loaded {
+    pub version: u64,
+    pub project: Arc<crate::project::Project>,
+    pub problems: Arc<crate::diagnostics::Diagnostics>,
 }
 
 /// Serves the workspace until the process is stopped.
@@ -61,6 +71,7 @@ async fn serve(options: Options) -> Result<()> {
         token: guard::new_token()?,
         port,
         writing: Mutex::new(()),
+        loaded: Mutex::new(None),
     });
     let url = format!("http://127.0.0.1:{port}/?token={}", state.token);
     println!("{url}");

@@ -35,6 +35,7 @@ mod report_template;
 mod saturation;
 mod search;
 mod serve;
+mod serve_browser;
 mod sheets;
 mod stats;
 mod suggest;

@@ -43,25 +43,13 @@ fn walk_through() -> Vec<(String, Option<String>)> {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn every_command_of_the_readme_walk_through_runs_as_written() {
     let commands = walk_through();
     assert!(commands.len() >= 6, "{commands:#?}");
     let tmp = tempfile::tempdir().unwrap();
     let example = tmp.path().join("examples/partnership-evaluation");
-    copy_dir(Path::new(EXAMPLE), &example);
+    crate::util::copy_dir(Path::new(EXAMPLE), &example);
     for (cmd, first_line) in commands {
         assert!(cmd.starts_with("thematic "), "{cmd}");
         let cwd = if cmd.contains(" -p ") {

@@ -6,10 +6,10 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
 /// The running server; killed when dropped, even when a test fails.
-struct Server {
+pub struct Server {
     child: Child,
-    port: u16,
-    token: String,
+    pub port: u16,
+    pub token: String,
 }
 
 impl Drop for Server {
@@ -20,9 +20,14 @@ impl Drop for Server {
 }
 
 fn serve(dir: &Dir) -> Server {
+    serve_at(dir.path())
+}
+
+/// `thematic serve --coder ben` on a folder, with the port and token it printed.
+pub fn serve_at(folder: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_thematic"))
         .args(["serve", "--port", "0", "--coder", "ben", "-p"])
-        .arg(dir.path())
+        .arg(folder)
         .env_remove("THEMATIC_CODER")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -317,4 +322,198 @@ fn removing_a_row_changed_on_disk_is_refused_and_the_file_kept() {
         dir.read("coding/ben.csv"),
         "document,quote,codes,memo\nS1,We share values.,shared-values,\n"
     );
+}
+
+#[test]
+fn a_write_to_a_sheet_changed_since_the_page_read_it_is_refused() {
+    let dir = Dir::project();
+    let server = serve(&dir);
+    let doc = json(&server.call("GET", "/api/documents/S1", ""));
+    let seen = doc["versions"]["ben"].as_str().unwrap().to_string();
+    // Someone else changes the sheet (an editor, git pull).
+    let theirs = format!("{FIXTURE_BEN}S1,What works?,communication,theirs\n");
+    dir.write("coding/ben.csv", &theirs);
+    let (start, end) = range(&server, "S1", "Communication is good.", 1);
+    let body = format!(
+        r#"{{"document":"S1","start":{start},"end":{end},"codes":["communication"],"version":"{seen}"}}"#
+    );
+    let r = server.call("POST", "/api/codings", &body);
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(json(&r)["error"]
+        .as_str()
+        .unwrap()
+        .contains("has changed since the page read it"));
+    assert_eq!(
+        dir.read("coding/ben.csv"),
+        theirs,
+        "their change is kept, nothing added"
+    );
+    // With the version read again, the write goes through.
+    let now = json(&server.call("GET", "/api/documents/S1", ""))["versions"]["ben"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = body.replace(&seen, &now);
+    assert_eq!(server.call("POST", "/api/codings", &body).status, 200);
+}
+
+#[test]
+fn the_version_changes_when_a_file_changes_on_disk() {
+    let dir = Dir::project();
+    let server = serve(&dir);
+    let version = |s: &Server| json(&s.call("GET", "/api/version", ""))["version"].clone();
+    let v1 = version(&server);
+    assert_eq!(version(&server), v1, "nothing changed");
+    // Same size, same second: the sheet's bytes still tell.
+    dir.write(
+        "coding/ben.csv",
+        FIXTURE_BEN.replace("trust;communication", "communication;trust"),
+    );
+    let v2 = version(&server);
+    assert_ne!(v2, v1);
+    dir.write(
+        "codebook.md",
+        format!("{}- `kindness` — being kind.\n", crate::util::FIXTURE_CODEBOOK),
+    );
+    assert_ne!(version(&server), v2);
+}
+
+#[test]
+fn changing_a_coding_rewrites_only_its_row() {
+    let dir = Dir::project();
+    let server = serve(&dir);
+    let body = r#"{"document":"S1","coder":"ben","line":3,"quote":"Trust takes time.","codes":["trust","communication"],
+        "new_codes":["trust"],"memo":"slow, but real","exemplar":true,"quotable":false}"#;
+    let r = server.call("PATCH", "/api/codings", body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        dir.read("coding/ben.csv"),
+        "document,quote,codes,memo,exemplar,quotable\nS1,We share values.,shared-values,,,\nS1,Trust takes time.,trust,\"slow, but real\",yes,no\n"
+    );
+    let doc = json(&server.call("GET", "/api/documents/S1", ""));
+    let row = doc["codings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["coder"] == "ben" && c["line"] == 3)
+        .unwrap()
+        .clone();
+    assert_eq!(row["memo"], "slow, but real");
+    assert_eq!(
+        (row["exemplar"].clone(), row["quotable"].clone()),
+        (true.into(), false.into())
+    );
+    // The same request again: the row is no longer as the page saw it.
+    assert_eq!(server.call("PATCH", "/api/codings", body).status, 409);
+    // A code not in the codebook is refused as `thematic code` refuses it.
+    let r = server.call(
+        "PATCH",
+        "/api/codings",
+        r#"{"document":"S1","coder":"ben","line":2,"quote":"We share values.","codes":"shared-values","new_codes":"sharedvalues"}"#,
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        json(&r)["error"].as_str().unwrap().contains("did you mean"),
+        "{}",
+        r.body
+    );
+    assert!(dir
+        .run(&["check"])
+        .problems()
+        .iter()
+        .all(|p| !p.contains("ben.csv")));
+}
+
+#[test]
+fn a_new_code_goes_into_its_category_or_before_the_first_heading() {
+    let dir = Dir::project();
+    let server = serve(&dir);
+    let r = server.call(
+        "POST",
+        "/api/codes",
+        r#"{"id":"openness","definition":"people speak\nfreely.","category":"Talk"}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = server.call(
+        "POST",
+        "/api/codes",
+        r#"{"id":"kindness","definition":"being kind."}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = server.call("POST", "/api/codes", r#"{"id":"norms","category":"Values"}"#);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        dir.read("codebook.md"),
+        crate::util::FIXTURE_CODEBOOK
+            .replace(
+                "# Relationships\n",
+                "- `kindness` — being kind.\n\n# Relationships\n"
+            )
+            .replace(
+                "- `trust` — trust between partners.\n",
+                "- `trust` — trust between partners.\n- `norms`\n"
+            )
+            .replace(
+                "- `communication` — keeping in touch.\n",
+                "- `communication` — keeping in touch.\n- `openness` — people speak freely.\n"
+            )
+    );
+    let r = server.call("POST", "/api/codes", r#"{"id":"trust"}"#);
+    assert_eq!(r.status, 400);
+    assert!(json(&r)["error"].as_str().unwrap().contains("already"));
+    let r = server.call("POST", "/api/codes", r#"{"id":"x","category":"Tak"}"#);
+    assert_eq!(r.status, 400);
+    let book = json(&server.call("GET", "/api/codebook", ""));
+    assert!(book["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == "kindness"));
+    // amira's kindness rows are no longer unsorted.
+    let check = dir.run(&["check"]);
+    assert!(check.stdout.contains("(0 unsorted)"), "{}", check.stdout);
+}
+
+#[test]
+fn extracts_and_memos_list_every_coder() {
+    let dir = Dir::project();
+    dir.write(
+        "coding/ben.csv",
+        FIXTURE_BEN.replace("trust;communication,", "trust;communication,takes years"),
+    );
+    let server = serve(&dir);
+    let x = json(&server.call("GET", "/api/extracts?code=trust", ""));
+    let list = x["extracts"].as_array().unwrap();
+    assert!(list
+        .iter()
+        .any(|e| e["document"] == "S1" && e["text"] == "Trust takes time."));
+    assert!(list
+        .iter()
+        .any(|e| e["coders"].as_array().unwrap().iter().any(|c| c == "ben")));
+    assert_eq!(server.call("GET", "/api/extracts?code=nope", "").status, 404);
+    let m = json(&server.call("GET", "/api/memos", ""));
+    assert_eq!(m["memos"].as_array().unwrap().len(), 1);
+    assert_eq!(m["memos"][0]["memo"], "takes years");
+    assert_eq!(m["memos"][0]["coder"], "ben");
+}
+
+#[test]
+fn a_transcript_edited_on_disk_shows_and_its_text_is_sent_again() {
+    let dir = Dir::project();
+    let server = serve(&dir);
+    let doc = json(&server.call("GET", "/api/documents/S1", ""));
+    let known = doc["text_version"].as_str().unwrap().to_string();
+    // The page holds the text: it is left out while the file is the same.
+    let again = json(&server.call("GET", &format!("/api/documents/S1?known={known}"), ""));
+    assert!(again["text"].is_null());
+    assert_eq!(again["codings"], doc["codings"]);
+    dir.write(
+        "transcripts/S1.txt",
+        "Interviewer: What works now?\nR: We share values. Communication is good.\n\nInterviewer: And trust?\nR: Trust takes time.\n",
+    );
+    let edited = json(&server.call("GET", &format!("/api/documents/S1?known={known}"), ""));
+    assert!(edited["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Interviewer: What works now?"));
 }

@@ -1,9 +1,18 @@
-// The coding workspace. Everything shown comes from the JSON API, and every change is a
-// request that writes the analysis folder; after each one the page reads the files again.
+// The coding workspace. Everything shown comes from the JSON API and every change is a request
+// that writes the analysis folder; after each one the page reads the files again. The page
+// asks /api/version every 1.5 s and reads everything again when a file changed on disk.
+// It keeps only what is not analysis: the open document, the coders hidden, recent codes and
+// the session's undo and redo lists (each undo is itself a write through the same API).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { codes: [], palette: new Map(), doc: null, selection: null, pick: 0, chosen: new Set() };
+const state = {
+  codes: [], categories: [], palette: new Map(), doc: null, text: null, selection: null,
+  pick: 0, chosen: new Set(), picking: null, sigs: [], hidden: new Set(), recent: [], undo: [], redo: [],
+  version: null, busy: false, writes: 0, documents: [], queue: Promise.resolve(),
+};
+const timings = { render: null, fetch: null, applied: null, listed: null };
+window.thematic = { timings, state };
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -13,7 +22,10 @@ function el(tag, attrs = {}, ...children) {
     else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? "" : String(v));
   }
-  for (const c of children.flat()) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false || c === "") continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
   return e;
 }
 
@@ -25,7 +37,11 @@ async function api(method, path, body) {
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await res.json().catch(() => ({ error: res.statusText }));
-  if (!res.ok) throw new Error(data.error || res.statusText);
+  if (!res.ok) {
+    const e = new Error(data.error || res.statusText);
+    e.status = res.status;
+    throw e;
+  }
   return data;
 }
 
@@ -39,176 +55,731 @@ function colour(code) {
   return "c" + state.palette.get(code);
 }
 
+const docPath = (id) => "/api/documents/" + id.split("/").map(encodeURIComponent).join("/");
+
+// A document's text counted in Unicode scalar values, as the API counts positions.
+class Text {
+  constructor(s) {
+    this.s = s;
+    this.cps = /[\uD800-\uDFFF]/.test(s) ? Array.from(s) : null;
+    this.length = this.cps ? this.cps.length : s.length;
+  }
+  slice(a, b) { return this.cps ? this.cps.slice(a, b).join("") : this.s.slice(a, b); }
+  at(i) { return this.cps ? this.cps[i] : this.s[i]; }
+}
+const cpLength = (s) => (/[\uD800-\uDFFF]/.test(s) ? Array.from(s).length : s.length);
+
+// ---------------------------------------------------------------- documents
+
 async function loadDocuments() {
   const data = await api("GET", "/api/documents");
   if (!$("coder").value) $("coder").value = data.coder || (data.coders.length === 1 ? data.coders[0] : "");
-  const list = $("document-list");
-  list.replaceChildren(...data.documents.map((d) => {
+  state.documents = data.documents;
+  state.coders = data.coders;
+  renderDocumentList();
+  // Milliseconds from the page's start to its first list of documents, for bench/serve.sh.
+  if (timings.listed === null) timings.listed = performance.now();
+}
+
+function renderDocumentList() {
+  const f = $("document-filter").value.trim().toLowerCase();
+  const open = state.doc && state.doc.id;
+  const items = [];
+  for (const d of state.documents) {
+    const who = [d.participant, d.group, d.source, d.format].filter(Boolean).join(" · ");
+    if (f && !(d.id.toLowerCase().includes(f) || who.toLowerCase().includes(f))) continue;
     const progress = Object.entries(d.codings).map(([c, n]) => `${c}: ${n}`).join(", ");
-    const who = [d.participant, d.group, d.format].filter(Boolean).join(" · ");
-    return el("li", {}, el("button", {
-      type: "button", "data-open": d.id, "aria-current": state.doc && state.doc.id === d.id ? "true" : null,
-      onclick: () => openDocument(d.id),
-    }, d.id, el("small", {}, who), el("small", {}, progress || "not coded yet")));
-  }));
+    items.push(el("li", {}, el("button", {
+      type: "button", "data-open": d.id, "aria-current": open === d.id ? "true" : "false",
+    }, d.id, el("small", {}, who), el("small", {}, progress ? "coded " + progress : "not coded yet"))));
+  }
+  $("document-list").replaceChildren(...items);
 }
+$("document-list").addEventListener("click", (e) => {
+  const b = e.target.closest("[data-open]");
+  if (b) openDocument(b.dataset.open, undefined, true);
+});
+$("document-filter").addEventListener("input", renderDocumentList);
 
-async function loadCodebook() {
-  const book = await api("GET", "/api/codebook");
-  state.codes = [];
-  const code = (c) => {
-    state.codes.push(c);
-    const tip = [c.definition, ...c.include.map((i) => "include: " + i), ...c.exclude.map((x) => "exclude: " + x)].join("\n");
-    return el("li", { class: "codebook-code", "data-code": c.id, title: tip, tabindex: 0 },
-      el("span", {}, el("span", { class: "bar-key " + colour(c.id), "aria-hidden": "true" }, " "), " ", c.id),
-      el("span", { class: "count", "aria-label": `${c.count} codings` }, c.count));
-  };
-  const category = (k) => el("details", { open: true }, el("summary", { title: k.description }, k.name), el("ul", {}, k.codes.map(code)));
-  const tree = [
-    ...book.themes.map((t) => el("details", { open: true }, el("summary", { title: t.description }, el("strong", {}, t.name)),
-      t.categories.map(category), el("ul", {}, t.codes.map(code)))),
-    ...book.categories.map(category),
-  ];
-  if (book.codes.length) tree.push(el("details", { open: true }, el("summary", {}, "Unsorted"), el("ul", {}, book.codes.map(code))));
-  $("codebook-tree").replaceChildren(...tree);
-}
-
-async function openDocument(id, at) {
+async function openDocument(id, at, focus) {
+  const t0 = performance.now();
   let doc;
+  // The text is sent again only when its file changed.
+  const known = state.doc && state.doc.id === id ? state.doc.text_version : null;
   try {
-    doc = await api("GET", "/api/documents/" + id.split("/").map(encodeURIComponent).join("/"));
+    doc = await api("GET", docPath(id) + (known ? "?known=" + encodeURIComponent(known) : ""));
   } catch (e) {
     return status(e.message, true);
   }
+  if (doc.text === null) doc.text = state.doc.text;
+  const t1 = performance.now();
+  const same = state.doc && state.doc.id === doc.id;
+  const scroll = $("view").scrollTop;
+  // Drawn again (after a write, or a change on disk), the document keeps the coder's selection.
+  const keep = same && !at ? currentSelection() || state.selection : null;
+  const sameText = same && doc.text === state.doc.text;
   state.doc = doc;
-  const chars = Array.from(doc.text);
-  const slice = (s, e) => chars.slice(s, e).join("");
-  const turns = doc.turns.length ? doc.turns : [{ label: "", speaker: "", start: 0, end: chars.length, time: null }];
-  const view = el("div", { "data-document": doc.id });
-  turns.forEach((t, i) => {
+  if (!sameText) state.text = new Text(doc.text);
+  renderDocument(sameText);
+  // Going somewhere closes the search results or extracts; reading the files again does not.
+  if (!same || at || focus) $("results").hidden = true;
+  if (keep && keep.end <= state.text.length) select(keep.start, keep.end);
+  timings.fetch = t1 - t0;
+  timings.render = performance.now() - t1;
+  document.querySelectorAll("#document-list [data-open]").forEach((b) => b.setAttribute("aria-current", b.dataset.open === doc.id ? "true" : "false"));
+  if (at) showPlace(at.start, at.end);
+  else if (same) $("view").scrollTop = scroll;
+  else { $("view").scrollTop = 0; if (focus) $("view").focus(); }
+}
+
+function visibleCodings() {
+  return state.doc.codings.filter((c) => !state.hidden.has(c.coder));
+}
+
+const keyOf = (c) => `${c.coder}:${c.line}`;
+
+// Draws the open document. With `reuse` (the same text drawn already) only the turns whose
+// codings changed are drawn again: a long transcript is not laid out anew after each coding.
+function renderDocument(reuse) {
+  const doc = state.doc;
+  const text = state.text;
+  const codings = visibleCodings();
+  const turns = doc.turns.length ? doc.turns : [{ label: "", speaker: "", start: 0, end: text.length, time: null }];
+  const old = reuse ? document.querySelector("#document-view [data-document]") : null;
+  const keep = old && old.dataset.document === doc.id && old.children.length === turns.length ? old : null;
+  // Codings sorted by start, so each turn only looks at those that can reach it.
+  const sorted = [...codings].sort((a, b) => a.start - b.start);
+  let first = 0;
+  const view = keep || el("div", { "data-document": doc.id });
+  const frag = document.createDocumentFragment();
+  const sigs = [];
+  turns.forEach((t, n) => {
+    while (first < sorted.length && sorted[first].end <= t.start && sorted[first].start < t.start) first++;
+    const here = [];
+    for (let k = first; k < sorted.length && sorted[k].start < t.end; k++) {
+      if (sorted[k].end > t.start) here.push(sorted[k]);
+    }
+    const sig = here.map((c) => `${keyOf(c)}:${c.start}:${c.end}:${c.codes.join(";")}`).join("|");
+    sigs.push(sig);
+    if (keep && state.sigs[n] === sig) return;
     const bars = el("div", { class: "margin" });
-    for (const c of doc.codings.filter((c) => c.start < t.end && c.end > t.start)) {
+    for (const c of here) {
       for (const code of c.codes) {
-        bars.append(el("span", { class: "bar " + colour(code), title: `${code} (${c.coder}): ${c.quote || ""}` }, code));
+        bars.append(el("button", {
+          type: "button", class: `bar ${colour(code)}${c.start < t.start ? " from-before" : ""}${c.end > t.end ? " goes-on" : ""}`,
+          "data-bar": keyOf(c), "data-code": code, "data-coder": c.coder,
+          title: `${code} · ${c.coder} · line ${c.line}`, "aria-label": `${code}, coded by ${c.coder}: edit`,
+        }, code));
       }
     }
-    view.append(el("div", { class: "turn " + t.speaker, "data-turn": i, "data-start": t.start, "data-end": t.end },
-      el("div", { class: "who" }, t.label, t.time ? el("div", {}, t.time) : "", t.speaker === "interviewer" ? el("div", {}, "(interviewer)") : ""),
-      el("div", { class: "words", "data-start": t.start }, slice(t.start, t.end)),
-      bars));
+    const who = el("div", { class: "who" }, t.label, t.time ? el("div", {}, t.time) : "",
+      t.speaker === "interviewer" ? el("div", {}, el("span", { class: "tag" }, "interviewer")) : "");
+    const turn = el("div", {
+      class: "turn " + (t.speaker || ""), "data-turn": n, "data-start": t.start, "data-end": t.end, tabindex: -1,
+    }, who, words(t, here), bars);
+    if (keep) keep.children[n].replaceWith(turn); else frag.append(turn);
   });
-  const codings = el("ul", { class: "codings", "aria-label": "Codings in this document" },
-    doc.codings.map((c) => el("li", {
-      "data-coding": `${c.coder}:${c.line}`, "data-codes": c.codes.join(";"), "data-coder": c.coder,
+  state.sigs = sigs;
+  if (!keep) view.append(frag);
+  const coders = el("div", { class: "coders", role: "group", "aria-label": "Show the coding of" }, "Show coding of:",
+    (state.coders || []).map((c) => el("label", {}, el("input", {
+      type: "checkbox", "data-coder-toggle": c, checked: !state.hidden.has(c),
+    }), " " + c)));
+  const list = el("ul", { class: "codings", "aria-label": "Codings in this document" },
+    [...codings].sort((a, b) => a.start - b.start || a.end - b.end).map((c) => el("li", {
+      "data-coding": keyOf(c), "data-codes": c.codes.join(";"), "data-coder": c.coder,
       "data-start": c.start, "data-end": c.end,
-    }, `${c.codes.join("; ")} · ${c.coder} · line ${c.line}: “${slice(c.start, c.end)}” `, c.memo ? el("em", {}, c.memo, " ") : "",
-    el("button", { type: "button", onclick: () => removeCoding(c) }, "Remove"))));
-  $("results").hidden = true;
-  $("document-view").replaceChildren(el("h2", {}, doc.id), view, el("h3", {}, "Codings"), codings);
-  document.querySelectorAll("#document-list button").forEach((b) => b.setAttribute("aria-current", b.dataset.open === doc.id ? "true" : "false"));
-  if (at !== undefined) {
-    const turn = [...view.querySelectorAll("[data-turn]")].find((t) => +t.dataset.start <= at && at < +t.dataset.end);
-    if (turn) { turn.scrollIntoView({ block: "center" }); turn.tabIndex = -1; turn.focus(); }
+    },
+    c.codes.map((code) => el("span", {}, el("span", { class: "swatch " + colour(code), "aria-hidden": "true" }), " ", code, " ")),
+    `· ${c.coder} · line ${c.line}: `,
+    el("button", { type: "button", class: "link", "data-goto": `${c.start}:${c.end}` }, "“" + excerpt(text.slice(c.start, c.end), 140) + "”"),
+    c.exemplar ? el("span", { class: "mark-label" }, "exemplar") : "",
+    c.quotable === false ? el("span", { class: "mark-label" }, "not quotable") : "",
+    c.memo ? el("em", {}, " memo: " + c.memo) : "",
+    el("button", { type: "button", "data-edit": keyOf(c) }, "Edit"),
+    el("button", { type: "button", "data-remove": keyOf(c) }, "Remove"))));
+  const title = el("h2", {}, doc.id, " ", el("small", {}, `(${doc.format}, ${doc.chars} characters)`));
+  const count = el("h3", {}, `Codings (${codings.length})`);
+  if (keep) {
+    // The header, the toggles and the list are small: drawn again around the kept text.
+    keep.previousElementSibling.replaceWith(coders);
+    keep.nextElementSibling.replaceWith(count);
+    count.nextElementSibling.replaceWith(list);
+  } else {
+    $("document-view").replaceChildren(title, coders, view, count, list);
   }
+}
+
+function excerpt(s, n) {
+  s = s.replace(/\s+/g, " ").trim();
+  return s.length > n ? s.slice(0, n - 1) + "…" : s;
+}
+
+// A turn's words, split where visible codings start and end: each coded stretch is a <mark>
+// whose underline doubles where codings overlap.
+function words(t, here) {
+  const w = el("div", { class: "words", "data-start": t.start });
+  const cuts = new Set([t.start, t.end]);
+  for (const c of here) {
+    if (c.start > t.start) cuts.add(c.start);
+    if (c.end < t.end) cuts.add(c.end);
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  for (let k = 0; k + 1 < points.length; k++) {
+    const [a, b] = [points[k], points[k + 1]];
+    const on = here.filter((c) => c.start < b && c.end > a);
+    const s = state.text.slice(a, b);
+    if (!on.length) { w.append(s); continue; }
+    const codes = [...new Set(on.flatMap((c) => c.codes))];
+    w.append(el("mark", {
+      class: `coded n${Math.min(on.length, 3)}`, "data-codings": on.map(keyOf).join("|"),
+      title: codes.join("; "),
+    }, s));
+  }
+  return w;
+}
+
+document.addEventListener("change", (e) => {
+  const c = e.target.dataset && e.target.dataset.coderToggle;
+  if (c === undefined) return;
+  if (e.target.checked) state.hidden.delete(c); else state.hidden.add(c);
+  renderDocument(true);
+  const again = document.querySelector(`[data-coder-toggle="${CSS.escape(c)}"]`);
+  if (again) again.focus();
+});
+
+// Lighting a coding's words while its bar or list entry has the pointer or the focus.
+function light(i, on) {
+  document.querySelectorAll("mark.coded").forEach((m) => {
+    if (m.dataset.codings.split("|").includes(i)) m.classList.toggle("lit", on);
+  });
+}
+for (const ev of ["mouseover", "focusin"]) document.addEventListener(ev, (e) => { const b = e.target.closest && e.target.closest("[data-bar]"); if (b) light(b.dataset.bar, true); });
+for (const ev of ["mouseout", "focusout"]) document.addEventListener(ev, (e) => { const b = e.target.closest && e.target.closest("[data-bar]"); if (b) light(b.dataset.bar, false); });
+
+function codingByKey(key) {
+  return state.doc && state.doc.codings.find((c) => `${c.coder}:${c.line}` === key);
+}
+
+$("document-view").addEventListener("click", (e) => {
+  const t = e.target.closest("button");
+  if (!t) return;
+  if (t.dataset.bar) return openPicker(codingByKey(t.dataset.bar));
+  if (t.dataset.edit) return openPicker(codingByKey(t.dataset.edit));
+  if (t.dataset.remove) return removeCoding(codingByKey(t.dataset.remove));
+  if (t.dataset.goto) { const [a, b] = t.dataset.goto.split(":").map(Number); showPlace(a, b); }
+});
+
+// ---------------------------------------------------------------- positions and selection
+
+// The DOM point of character `pos` of the open document.
+function domPoint(pos) {
+  const turn = [...document.querySelectorAll("[data-document] .words")].find((w) => {
+    const t = w.parentElement;
+    return +t.dataset.start <= pos && pos <= +t.dataset.end;
+  });
+  if (!turn) return null;
+  let left = pos - +turn.dataset.start;
+  const walker = document.createTreeWalker(turn, NodeFilter.SHOW_TEXT);
+  let node = null;
+  while ((node = walker.nextNode())) {
+    const n = cpLength(node.data);
+    if (left <= n) {
+      const units = Array.from(node.data).slice(0, left).join("").length;
+      return { node, offset: units };
+    }
+    left -= n;
+  }
+  return { node: turn, offset: turn.childNodes.length };
+}
+
+function select(start, end) {
+  const a = domPoint(start);
+  const b = domPoint(end);
+  if (!a || !b) return;
+  const sel = window.getSelection();
+  sel.removeAllRanges();
+  const r = document.createRange();
+  r.setStart(a.node, a.offset);
+  r.setEnd(b.node, b.offset);
+  sel.addRange(r);
+  state.selection = { start, end };
+  $("code-button").hidden = false;
+}
+
+// Scrolls to a place and selects it, so it can be coded at once.
+function showPlace(start, end) {
+  select(start, end);
+  const p = domPoint(start);
+  const turn = p && p.node.parentElement.closest(".turn");
+  if (turn) { turn.scrollIntoView({ block: "center" }); turn.focus({ preventScroll: true }); select(start, end); }
 }
 
 // The selection as characters of the document's text (Unicode scalar values).
 function currentSelection() {
   const sel = window.getSelection();
-  if (!sel || sel.isCollapsed || !state.doc) return null;
+  if (!sel || sel.isCollapsed || !state.doc || !sel.rangeCount) return null;
   const r = sel.getRangeAt(0);
   const offset = (node, off) => {
-    const words = (node.nodeType === 1 ? node : node.parentElement).closest(".words");
-    if (!words) return null;
+    const base = node.nodeType === 1 ? node : node.parentElement;
+    let words = base.closest(".words");
+    if (!words) {
+      const turn = base.closest(".turn");
+      if (!turn) return null;
+      words = turn.querySelector(".words");
+      return node.compareDocumentPosition(words) & Node.DOCUMENT_POSITION_FOLLOWING ? +turn.dataset.start : +turn.dataset.end;
+    }
     const pre = document.createRange();
     pre.setStart(words, 0);
     pre.setEnd(node, off);
-    return +words.dataset.start + Array.from(pre.toString()).length;
+    return +words.dataset.start + cpLength(pre.toString());
   };
+  const root = document.querySelector("[data-document]");
+  if (!root || !root.contains(r.startContainer) || !root.contains(r.endContainer)) return null;
   const start = offset(r.startContainer, r.startOffset);
   const end = offset(r.endContainer, r.endOffset);
   if (start === null || end === null || end <= start) return null;
-  return { start, end, text: sel.toString() };
+  return { start, end };
 }
 
+const isWord = (ch) => ch !== undefined && /[\p{L}\p{N}\p{M}_'’-]/u.test(ch);
+const isSpace = (ch) => ch !== undefined && /\s/u.test(ch);
+
+// Snaps a range to whole words: a start or end inside a word moves out to the word's edge,
+// and white space at either end is left out.
+function snap(start, end) {
+  const t = state.text;
+  while (start < end && isSpace(t.at(start))) start++;
+  while (end > start && isSpace(t.at(end - 1))) end--;
+  while (start > 0 && isWord(t.at(start - 1)) && isWord(t.at(start))) start--;
+  while (end < t.length && isWord(t.at(end - 1)) && isWord(t.at(end))) end++;
+  return end > start ? { start, end } : null;
+}
+
+// The edge of the next (or previous) word from `pos`.
+function wordStep(pos, forward) {
+  const t = state.text;
+  if (forward) {
+    while (pos < t.length && !isWord(t.at(pos))) pos++;
+    while (pos < t.length && isWord(t.at(pos))) pos++;
+  } else {
+    while (pos > 0 && !isWord(t.at(pos - 1))) pos--;
+    while (pos > 0 && isWord(t.at(pos - 1))) pos--;
+  }
+  return pos;
+}
+
+function takeSelection() {
+  const s = currentSelection();
+  if (!s) return state.selection;
+  const snapped = snap(s.start, s.end);
+  if (snapped && (snapped.start !== s.start || snapped.end !== s.end)) select(snapped.start, snapped.end);
+  state.selection = snapped;
+  return snapped;
+}
+
+document.addEventListener("mouseup", (e) => {
+  if (e.target.closest && e.target.closest("[data-document]")) setTimeout(takeSelection, 0);
+});
 document.addEventListener("selectionchange", () => {
-  state.selection = currentSelection();
-  $("code-button").hidden = !state.selection;
+  const sel = window.getSelection();
+  const inDoc = sel && !sel.isCollapsed && sel.rangeCount && document.querySelector("[data-document]") &&
+    document.querySelector("[data-document]").contains(sel.getRangeAt(0).startContainer);
+  $("code-button").hidden = !inDoc;
+  if (!inDoc && !$("picker").open) state.selection = null;
 });
 
-function openPicker() {
-  const s = state.selection || currentSelection();
-  if (!s) return status("Select a passage first.", true);
+// ---------------------------------------------------------------- codebook
+
+async function loadCodebook() {
+  const book = await api("GET", "/api/codebook");
+  state.codes = [];
+  state.categories = [];
+  const code = (c, where) => {
+    state.codes.push({ ...c, where });
+    const def = el("div", { class: "def", id: "def-" + c.id },
+      c.definition ? el("p", {}, c.definition) : el("p", {}, el("em", {}, c.unsorted ? "not in codebook.md yet" : "no definition")),
+      c.include.map((i) => el("p", {}, el("strong", {}, "include: "), i)),
+      c.exclude.map((x) => el("p", {}, el("strong", {}, "exclude: "), x)));
+    return el("li", { class: "codebook-code", "data-code": c.id },
+      el("button", { type: "button", "data-extracts": c.id, "aria-describedby": "def-" + c.id },
+        el("span", {}, el("span", { class: "swatch " + colour(c.id), "aria-hidden": "true" }), " ", c.id),
+        el("span", { class: "count", "aria-label": `${c.count} codings` }, c.count)),
+      def);
+  };
+  const category = (k, theme) => {
+    state.categories.push(k.name);
+    const where = theme ? `${theme} › ${k.name}` : k.name;
+    return el("details", { open: true, "data-category": k.name }, el("summary", { title: k.description }, k.name), el("ul", {}, k.codes.map((c) => code(c, where))));
+  };
+  const tree = [
+    ...book.themes.map((t) => el("details", { open: true, "data-theme": t.name }, el("summary", { title: t.description }, el("strong", {}, t.name)),
+      t.categories.map((k) => category(k, t.name)), el("ul", {}, t.codes.map((c) => code(c, t.name))))),
+    ...book.categories.map((k) => category(k, null)),
+  ];
+  if (book.codes.length) tree.push(el("details", { open: true }, el("summary", {}, "In no theme or category"), el("ul", {}, book.codes.map((c) => code(c, "")))));
+  $("codebook-tree").replaceChildren(...tree);
+  filterCodebook();
+}
+
+function filterCodebook() {
+  const f = $("code-filter").value.trim().toLowerCase();
+  document.querySelectorAll("#codebook-tree .codebook-code").forEach((li) => {
+    const c = state.codes.find((x) => x.id === li.dataset.code);
+    li.hidden = !!f && !(c.id.toLowerCase().includes(f) || (c.definition || "").toLowerCase().includes(f));
+  });
+  document.querySelectorAll("#codebook-tree details").forEach((d) => {
+    d.hidden = !!f && !d.querySelector(".codebook-code:not([hidden])");
+  });
+}
+$("code-filter").addEventListener("input", filterCodebook);
+
+$("codebook-tree").addEventListener("click", (e) => {
+  const b = e.target.closest("[data-extracts]");
+  if (b) showExtracts(b.dataset.extracts);
+});
+
+async function showExtracts(code) {
+  try {
+    const r = await api("GET", "/api/extracts?code=" + encodeURIComponent(code));
+    const list = el("ul", {}, r.extracts.map((x) => el("li", { class: "extract" },
+      el("button", { type: "button", "data-place": `${x.document}:${x.start}:${x.end}` },
+        el("strong", {}, x.document), ` (${[...x.participants, "coded by " + x.coders.join(", ")].join("; ")}): `,
+        "“" + excerpt(x.text, 300) + "”"), x.memo ? el("em", {}, " memo: " + x.memo) : "")));
+    showResults(el("h2", {}, `${r.extracts.length} extracts coded `, el("code", {}, code)), list);
+  } catch (e) {
+    status(e.message, true);
+  }
+}
+
+function showResults(...children) {
+  $("results").replaceChildren(...children, el("button", { type: "button", id: "results-close" }, "Close"));
+  $("results").hidden = false;
+  $("view").scrollTop = 0;
+  const first = $("results").querySelector("button");
+  if (first) first.focus();
+}
+$("results").addEventListener("click", (e) => {
+  const b = e.target.closest("button");
+  if (!b) return;
+  if (b.id === "results-close") { $("results").hidden = true; return; }
+  if (b.dataset.place) goTo(b.dataset.place);
+});
+
+async function goTo(place) {
+  const parts = place.split(":");
+  const end = +parts.pop();
+  const start = +parts.pop();
+  await openDocument(parts.join(":"), { start, end });
+}
+
+// ---------------------------------------------------------------- memos
+
+async function loadMemos() {
+  const r = await api("GET", "/api/memos");
+  $("memo-list").replaceChildren(...(r.memos.length ? r.memos.map((m) => el("li", {},
+    el("button", { type: "button", "data-place": `${m.document}:${m.start}:${m.end}` },
+      el("strong", {}, m.memo), el("br"), `${m.document} · ${m.codes.join("; ")} · ${m.coder}: “${m.text}”`))) : [el("li", {}, el("em", {}, "No memos yet."))]));
+}
+$("memo-list").addEventListener("click", (e) => {
+  const b = e.target.closest("[data-place]");
+  if (b) goTo(b.dataset.place);
+});
+
+// ---------------------------------------------------------------- the code picker
+
+// Fuzzy matching: the letters typed, in order, in the code's id; whole words and starts
+// score higher; a match in the definition counts a little.
+function score(code, q) {
+  if (!q) return 1;
+  const id = code.id.toLowerCase();
+  if (id === q) return 1000;
+  if (id.startsWith(q)) return 500 - id.length;
+  const at = id.indexOf(q);
+  if (at >= 0) return 300 - at;
+  let k = 0; let gaps = 0; let last = -1;
+  for (let i = 0; i < id.length && k < q.length; i++) {
+    if (id[i] === q[k]) { if (last >= 0) gaps += i - last - 1; last = i; k++; }
+  }
+  if (k === q.length) return 200 - gaps;
+  return (code.definition || "").toLowerCase().includes(q) ? 50 : 0;
+}
+
+// The codes matching the filter, best first, then the offer to make the filter a new code.
+function pickerMatches() {
+  const q = $("picker-filter").value.trim().toLowerCase();
+  const found = state.codes.map((c) => [score(c, q), c]).filter(([s]) => s > 0).sort((a, b) => b[0] - a[0]).map(([, c]) => c);
+  const wanted = newCodeWanted();
+  return wanted ? [...found, { id: wanted, isNew: true, definition: "" }] : found;
+}
+
+const validId = (s) => /^[\p{L}\p{N}_\/-]+$/u.test(s);
+
+function openPicker(coding) {
+  if (!state.doc) return status("Open a document first.", true);
+  const s = coding ? { start: coding.start, end: coding.end } : takeSelection();
+  if (!s) return status("Select a passage first (with the mouse, or j/k and s).", true);
   state.selection = s;
-  state.chosen = new Set();
+  state.picking = coding || null;
+  state.chosen = new Set(coding ? coding.codes : []);
   state.pick = 0;
+  $("picker-title").textContent = coding ? `Change ${coding.coder}'s coding (line ${coding.line})` : "Code the passage";
   $("picker-filter").value = "";
-  $("picker-memo").value = "";
-  $("picker-quote").textContent = "“" + s.text + "”";
+  $("picker-memo").value = coding ? coding.memo || "" : "";
+  $("picker-exemplar").checked = !!(coding && coding.exemplar);
+  $("picker-unquotable").checked = !!(coding && coding.quotable === false);
+  $("picker-quote").textContent = "“" + excerpt(state.text.slice(s.start, s.end), 400) + "”";
+  $("new-code-category").replaceChildren(el("option", { value: "" }, "(no category: top of codebook.md)"),
+    ...state.categories.map((k) => el("option", { value: k }, k)));
+  $("new-code-definition").value = "";
   renderPicker();
   $("picker").showModal();
   $("picker-filter").focus();
 }
 
-function pickerMatches() {
-  const f = $("picker-filter").value.trim().toLowerCase();
-  return state.codes.filter((c) => !f || c.id.toLowerCase().includes(f) || c.definition.toLowerCase().includes(f));
+function newCodeWanted() {
+  const q = $("picker-filter").value.trim();
+  return q && validId(q) && !state.codes.some((c) => c.id === q) ? q : null;
 }
 
 function renderPicker() {
   const matches = pickerMatches();
   state.pick = Math.max(0, Math.min(state.pick, matches.length - 1));
   $("picker-list").replaceChildren(...matches.map((c, i) => el("li", {
-    role: "option", id: "pick-" + i, "data-code": c.id, "aria-selected": i === state.pick ? "true" : "false",
-    class: state.chosen.has(c.id) ? "chosen" : "", title: c.definition,
-    onclick: () => { state.chosen.has(c.id) ? state.chosen.delete(c.id) : state.chosen.add(c.id); renderPicker(); },
-  }, c.id)));
+    role: "option", id: "pick-" + i, "data-code": c.isNew ? null : c.id, "data-new": c.isNew ? c.id : null,
+    "aria-selected": i === state.pick ? "true" : "false", class: state.chosen.has(c.id) ? "chosen" : "", title: c.definition,
+  }, c.isNew ? ["+ New code ", el("code", {}, c.id), el("small", {}, "into codebook.md")]
+    : [el("span", { class: "swatch " + colour(c.id), "aria-hidden": "true" }), " ", c.id, c.where ? el("small", {}, c.where) : ""])));
   $("picker-filter").setAttribute("aria-activedescendant", matches.length ? "pick-" + state.pick : "");
+  const current = $("pick-" + state.pick);
+  if (current) current.scrollIntoView({ block: "nearest" });
+  const creating = matches[state.pick] && matches[state.pick].isNew;
+  $("new-code").hidden = !creating;
+  $("new-code-id").textContent = creating ? matches[state.pick].id : "";
+  $("picker-chosen").textContent = state.chosen.size ? "Chosen: " + [...state.chosen].join("; ") : "";
 }
 
+function toggleChosen(id) {
+  if (state.chosen.has(id)) state.chosen.delete(id); else state.chosen.add(id);
+  renderPicker();
+}
+
+$("picker-list").addEventListener("click", (e) => {
+  const li = e.target.closest("[data-code], [data-new]");
+  if (!li) return;
+  if (li.dataset.new) { state.pick = pickerMatches().length - 1; renderPicker(); $("new-code-definition").focus(); }
+  else toggleChosen(li.dataset.code);
+});
 $("picker-filter").addEventListener("input", () => { state.pick = 0; renderPicker(); });
 $("picker-filter").addEventListener("keydown", (e) => {
-  if (e.key === "ArrowDown") { state.pick++; renderPicker(); e.preventDefault(); }
+  const matches = pickerMatches();
+  if (e.key === "ArrowDown") { state.pick = Math.min(state.pick + 1, matches.length - 1); renderPicker(); e.preventDefault(); }
   else if (e.key === "ArrowUp") { state.pick = Math.max(0, state.pick - 1); renderPicker(); e.preventDefault(); }
-  else if (e.key === "Enter") { e.preventDefault(); applyCodes(true); }
+  else if (e.key === ";") { e.preventDefault(); if (matches[state.pick] && !matches[state.pick].isNew) toggleChosen(matches[state.pick].id); $("picker-filter").value = ""; renderPicker(); }
+  else if (e.key === "Enter") { e.preventDefault(); applyPicker(true); }
 });
-$("picker-form").addEventListener("submit", (e) => { e.preventDefault(); applyCodes(false); });
+$("picker-form").addEventListener("submit", (e) => { e.preventDefault(); applyPicker(false); });
 $("picker-cancel").addEventListener("click", () => $("picker").close());
-$("code-button").addEventListener("click", openPicker);
 
-async function applyCodes(withHighlighted) {
+async function applyPicker(withHighlighted) {
   const codes = new Set(state.chosen);
   const top = pickerMatches()[state.pick];
-  if ((withHighlighted || codes.size === 0) && top) codes.add(top.id);
+  const wanted = top && top.isNew ? top.id : null;
+  if (wanted) {
+    try {
+      await api("POST", "/api/codes", { id: wanted, definition: $("new-code-definition").value, category: $("new-code-category").value || null });
+      codes.add(wanted);
+      status(`codebook.md: new code ${wanted}`);
+    } catch (e) {
+      return status(e.message, true);
+    }
+  } else if ((withHighlighted && $("picker-filter").value.trim()) || codes.size === 0) {
+    if (top) codes.add(top.id);
+  }
   if (!codes.size) return;
   $("picker").close();
-  const s = state.selection;
+  const marks = { memo: $("picker-memo").value.trim(), exemplar: $("picker-exemplar").checked, quotable: !$("picker-unquotable").checked };
+  if (state.picking) await run(changeAction(state.picking, { codes: [...codes], ...marks }));
+  else await codeSelection([...codes], marks);
+}
+
+function remember(codes) {
+  for (const c of codes) state.recent = [c, ...state.recent.filter((x) => x !== c)].slice(0, 9);
+  renderRecent();
+}
+
+function renderRecent() {
+  $("recent").replaceChildren(...state.recent.map((c, i) => el("button", {
+    type: "button", class: colour(c), "data-recent": i, title: `Code the selection with ${c} (${i + 1})`,
+  }, el("kbd", {}, i + 1), " ", c)));
+}
+$("recent").addEventListener("click", (e) => {
+  const b = e.target.closest("[data-recent]");
+  if (b) codeSelection([state.recent[+b.dataset.recent]], {});
+});
+
+async function codeSelection(codes, marks) {
+  const s = state.selection || takeSelection();
+  if (!s) return status("Select a passage first.", true);
+  await run(addAction({ document: state.doc.id, start: s.start, end: s.end, codes, coder: $("coder").value.trim(), memo: marks.memo || "", exemplar: !!marks.exemplar, quotable: marks.quotable !== false }));
+}
+
+// ---------------------------------------------------------------- actions, undo and redo
+
+// An action knows how to do itself and how to undo itself; both are writes through the API,
+// each checked against the files as they are now.
+function addAction(row) {
+  return {
+    label: `code ${row.codes.join("; ")}`,
+    async do() {
+      const version = (state.doc && state.doc.id === row.document && state.doc.versions[row.coder]) || undefined;
+      const r = await api("POST", "/api/codings", { ...row, version });
+      remember(row.codes);
+      return `${r.file}:${r.line}: coded with ${row.codes.join("; ")}${r.occurrence ? ` (occurrence ${r.occurrence})` : ""}`;
+    },
+    async undo() {
+      const c = await findRow(row);
+      await api("DELETE", "/api/codings", seenOf(c));
+      return `${c.coder}: removed line ${c.line} again`;
+    },
+  };
+}
+
+function removeAction(c) {
+  const row = { document: state.doc.id, start: c.start, end: c.end, codes: c.codes, coder: c.coder, memo: c.memo || "", exemplar: !!c.exemplar, quotable: c.quotable !== false };
+  const add = addAction(row);
+  return { label: `remove ${c.codes.join("; ")}`, do: add.undo, undo: add.do };
+}
+
+function changeAction(c, after) {
+  const before = { codes: c.codes, memo: c.memo || "", exemplar: !!c.exemplar, quotable: c.quotable !== false };
+  const base = { document: state.doc.id, start: c.start, end: c.end, coder: c.coder };
+  const patch = (from, to) => async () => {
+    const now = await findRow({ ...base, codes: from.codes });
+    const r = await api("PATCH", "/api/codings", { ...seenOf(now), new_codes: to.codes, memo: to.memo, exemplar: to.exemplar, quotable: to.quotable, version: state.doc.versions[c.coder] });
+    remember(to.codes);
+    return `${r.file}:${r.line}: now ${to.codes.join("; ")}`;
+  };
+  return { label: `change to ${after.codes.join("; ")}`, do: patch(before, after), undo: patch(after, before) };
+}
+
+const seenOf = (c) => ({ document: c.document || state.doc.id, coder: c.coder, line: c.line, quote: c.quote, codes: c.codes });
+
+// The row as it is on disk now: the same coder, passage and codes (lines move as rows go).
+async function findRow(row) {
+  const doc = await api("GET", docPath(row.document));
+  const c = doc.codings.find((x) => x.coder === row.coder && x.start === row.start && x.end === row.end &&
+    x.codes.join(";") === row.codes.join(";"));
+  if (!c) {
+    const e = new Error(`${row.coder}'s coding of this passage with ${row.codes.join("; ")} is no longer in the sheet; nothing was changed`);
+    e.status = 409;
+    throw e;
+  }
+  return { ...c, document: doc.id };
+}
+
+function removeCoding(c) {
+  if (c) run(removeAction(c));
+}
+
+// Runs one write and then reads the files again. `after` files the action on the undo or redo
+// list when the write went through; an action whose write is refused is dropped.
+// Writes run one after another, in the order they were asked for.
+function enqueue(task) {
+  const p = state.queue.then(task).catch((e) => status(e.message, true));
+  state.queue = p;
+  return p;
+}
+
+function run(action, how, after) {
+  return enqueue(() => runNow(action, how, after));
+}
+
+async function runNow(action, how = "do", after = () => { state.undo.push(action); state.redo = []; }) {
+  state.busy = true;
+  state.writes++;
+  const t0 = performance.now();
   try {
-    const r = await api("POST", "/api/codings", {
-      document: state.doc.id, start: s.start, end: s.end, codes: [...codes],
-      memo: $("picker-memo").value, coder: $("coder").value,
-    });
-    status(`${r.file}:${r.line}: coded with ${[...codes].join("; ")}`);
+    status(await action[how]());
+    after();
+    // The passage is coded: the selection has done its work.
+    window.getSelection().removeAllRanges();
+    state.selection = null;
+  } catch (e) {
+    status(e.message + (e.status === 409 ? " — the page now shows the files as they are." : ""), true);
+  }
+  try {
+    await refresh(true);
+  } finally {
+    state.busy = false;
+  }
+  timings.applied = performance.now() - t0;
+  renderUndo();
+}
+
+function undo() {
+  return enqueue(async () => {
+    const a = state.undo.pop();
+    if (a) await runNow(a, "undo", () => state.redo.push(a));
+    renderUndo();
+  });
+}
+
+function redo() {
+  return enqueue(async () => {
+    const a = state.redo.pop();
+    if (a) await runNow(a, "do", () => state.undo.push(a));
+    renderUndo();
+  });
+}
+
+function renderUndo() {
+  const u = state.undo[state.undo.length - 1];
+  const r = state.redo[state.redo.length - 1];
+  $("undo").disabled = !u;
+  $("redo").disabled = !r;
+  $("undo").textContent = u ? `Undo ${u.label}` : "Undo";
+  $("redo").textContent = r ? `Redo ${r.label}` : "Redo";
+}
+$("undo").addEventListener("click", undo);
+$("redo").addEventListener("click", redo);
+
+// ---------------------------------------------------------------- reading the files again
+
+// Reads the folder again: the open document first (what the coder is looking at), then the
+// list, the codebook and the memos.
+async function refresh(docFirst) {
+  try {
+    const v = await api("GET", "/api/version");
+    state.version = v.version;
+    if (docFirst && state.doc) await openDocument(state.doc.id);
+    await Promise.all([loadDocuments(), loadCodebook(), loadMemos()]);
+    if (!docFirst && state.doc) await openDocument(state.doc.id);
   } catch (e) {
     status(e.message, true);
   }
-  await refresh(s.start);
 }
 
-async function removeCoding(c) {
+async function poll() {
   try {
-    const r = await api("DELETE", "/api/codings", { document: state.doc.id, coder: c.coder, line: c.line, quote: c.quote, codes: c.codes });
-    status(`${r.file}:${c.line}: removed`);
+    if (!state.busy && !$("picker").open) {
+      const writes = state.writes;
+      const v = await api("GET", "/api/version");
+      // A write of this page's own that started meanwhile reads the files itself.
+      if (!state.busy && writes === state.writes && state.version !== null && v.version !== state.version) {
+        await enqueue(async () => {
+          await refresh(true);
+          status("The files changed on disk: the page shows them as they are now.");
+        });
+      }
+    }
   } catch (e) {
-    status(e.message, true);
+    status("The server does not answer: " + e.message, true);
   }
-  await refresh();
+  setTimeout(poll, 1500);
 }
 
-async function refresh(at) {
-  await Promise.all([loadDocuments(), loadCodebook()]);
-  if (state.doc) await openDocument(state.doc.id, at);
-}
+// ---------------------------------------------------------------- search
 
 $("search").addEventListener("submit", async (e) => {
   e.preventDefault();
@@ -216,21 +787,60 @@ $("search").addEventListener("submit", async (e) => {
   if (!q) return;
   try {
     const r = await api("GET", "/api/search?q=" + encodeURIComponent(q));
-    $("results").replaceChildren(el("h2", {}, `${r.hits.length} hits for “${q}”`), el("ul", {}, r.hits.map((h) =>
-      el("li", { class: "hit" }, el("button", { type: "button", onclick: () => openDocument(h.document, h.start) },
-        `${h.document} (${h.label}): …${h.left}`, el("b", {}, h.matched), `${h.right}…`)))));
-    $("results").hidden = false;
+    showResults(el("h2", {}, `${r.hits.length} hits for “${q}”`), el("ul", {}, r.hits.map((h) =>
+      el("li", { class: "hit" }, el("button", { type: "button", "data-place": `${h.document}:${h.start}:${h.end}` },
+        el("strong", {}, h.document), ` (${h.label}): …${h.left} `, el("b", {}, h.matched), ` ${h.right}…`)))));
   } catch (err) {
     status(err.message, true);
   }
 });
 
+// ---------------------------------------------------------------- the keyboard
+
+function focusTurn(step) {
+  const turns = [...document.querySelectorAll("[data-document] .turn")];
+  if (!turns.length) return;
+  const at = turns.indexOf(document.activeElement.closest && document.activeElement.closest(".turn"));
+  const next = turns[Math.max(0, Math.min(turns.length - 1, at < 0 ? 0 : at + step))];
+  next.focus();
+}
+
 document.addEventListener("keydown", (e) => {
-  const typing = e.target.closest && e.target.closest("input, textarea, dialog");
-  if (!typing && e.key === "c" && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); openPicker(); }
+  const typing = e.target.closest && e.target.closest("input, textarea, select, dialog");
+  if (typing) return;
+  const ctrl = e.ctrlKey || e.metaKey;
+  if (ctrl && e.key.toLowerCase() === "z") { e.preventDefault(); return e.shiftKey ? redo() : undo(); }
+  if (ctrl && e.key.toLowerCase() === "y") { e.preventDefault(); return redo(); }
+  if (ctrl || e.altKey && !e.shiftKey) return;
+  if (e.shiftKey && (e.key === "ArrowRight" || e.key === "ArrowLeft") && state.doc) {
+    const s = state.selection || takeSelection();
+    if (!s) return;
+    e.preventDefault();
+    const forward = e.key === "ArrowRight";
+    let { start, end } = s;
+    if (e.altKey) start = wordStep(start, forward); else end = wordStep(end, forward);
+    const snapped = snap(Math.min(start, end - 1), end);
+    if (snapped) select(snapped.start, snapped.end);
+    return;
+  }
+  if (e.key === "c") { e.preventDefault(); openPicker(); }
+  else if (/^[1-9]$/.test(e.key) && state.recent[+e.key - 1]) { e.preventDefault(); codeSelection([state.recent[+e.key - 1]], {}); }
+  else if (e.key === "j" || e.key === "k") { e.preventDefault(); focusTurn(e.key === "j" ? 1 : -1); }
+  else if (e.key === "s") {
+    const turn = document.activeElement.closest && document.activeElement.closest(".turn");
+    if (turn) {
+      e.preventDefault();
+      const w = turn.querySelector(".words");
+      const start = +w.dataset.start;
+      const s = snap(start, start + cpLength(w.textContent));
+      if (s) select(s.start, s.end);
+    }
+  }
+  else if (e.key === "/") { e.preventDefault(); $("q").focus(); }
+  else if (e.key === "f") { e.preventDefault(); $("code-filter").focus(); }
+  else if (e.key === "?") { e.preventDefault(); $("help").showModal(); }
 });
+$("code-button").addEventListener("click", () => openPicker());
+$("help-button").addEventListener("click", () => $("help").showModal());
 
-// The page follows the files: read them again when it is looked at again.
-document.addEventListener("visibilitychange", () => { if (!document.hidden) refresh(); });
-
-refresh().catch((e) => status(e.message, true));
+refresh().then(() => setTimeout(poll, 1500));

@@ -1,0 +1,83 @@
+//! `thematic serve` end to end in headless Chromium: `tests/e2e/serve.js` (Node and
+//! playwright-core, `npm ci --prefix tests/e2e`) codes a copy of the bundled example as a coder
+//! would, and this test checks the files it leaves. Skipped, saying why, when Node, Chromium or
+//! playwright-core is missing; with `CI=true` a missing one fails the test.
+
+use crate::serve::serve_at;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/partnership-evaluation");
+const E2E: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/e2e");
+
+/// Node, Chromium and playwright-core, or why not.
+fn browser() -> Result<PathBuf, String> {
+    let node = Command::new("node").arg("--version").output();
+    if !node.is_ok_and(|o| o.status.success()) {
+        return Err("no node on this machine (apt-get install nodejs npm)".into());
+    }
+    let chromium =
+        std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    if !chromium.exists() {
+        return Err(format!("no {} (apt-get install chromium)", chromium.display()));
+    }
+    if !Path::new(E2E).join("node_modules/playwright-core").is_dir() {
+        return Err("no playwright-core in tests/e2e (npm ci --prefix tests/e2e)".into());
+    }
+    Ok(chromium)
+}
+
+#[test]
+fn a_coder_codes_undoes_and_sees_outside_edits_in_chromium() {
+    let chromium = match browser() {
+        Ok(c) => c,
+        Err(why) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI must run the browser test: {why} (see .ci/run)"
+            );
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("partnership-evaluation");
+    crate::util::copy_dir(Path::new(EXAMPLE), &project);
+    let server = serve_at(&project);
+    let url = format!("http://127.0.0.1:{}/?token={}", server.port, server.token);
+    let screenshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/serve-screenshot.png");
+    let out = Command::new("node")
+        .arg(Path::new(E2E).join("serve.js"))
+        .env("THEMATIC_URL", &url)
+        .env("THEMATIC_PROJECT", &project)
+        .env("THEMATIC_BIN", env!("CARGO_BIN_EXE_thematic"))
+        .env("CHROMIUM", &chromium)
+        .env("SCREENSHOT", &screenshot)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the browser script failed:\n{stdout}\n{stderr}"
+    );
+    // What the page did is in the files, as plain rows.
+    let sheet = std::fs::read_to_string(project.join("coding/ben.csv")).unwrap();
+    let original = std::fs::read_to_string(Path::new(EXAMPLE).join("coding/ben.csv")).unwrap();
+    let added: Vec<&str> = sheet.lines().skip(original.lines().count()).collect();
+    assert!(
+        added.iter().any(|l| l.starts_with(
+            r#"HS02,"wellbeing coordinator, based at Eastgate",co-location;warm-handover,"role first, place second",yes"#
+        )),
+        "{added:#?}"
+    );
+    assert!(
+        added
+            .iter()
+            .any(|l| l.starts_with("HS02,lot of chasing,workload-pressure,,") && l.ends_with(",2")),
+        "{added:#?}"
+    );
+    let codebook = std::fs::read_to_string(project.join("codebook.md")).unwrap();
+    assert!(codebook.contains("- `named-services` — Services named as places people are sent."));
+    assert!(screenshot.exists());
+}
