@@ -2,14 +2,17 @@
 //!
 //! The units are the turns people speak (an interviewer's turns aside): a survey answer is one
 //! such turn. A unit is coded with a code when one of the analysis coders' passages with that
-//! code overlaps it. Per code, a multinomial naive Bayes classifier over word unigrams and
+//! code overlaps it. The examples are the units the analysts have read: those of documents
+//! they coded something in (a turn of a coded interview left uncoded is an example of "not C";
+//! a survey answer nobody has coded yet is no example either way, only a candidate). Per code,
+//! trained on those examples, a multinomial naive Bayes classifier over word unigrams and
 //! bigrams (lower-cased words of two or more letters or digits, as scikit-learn's
 //! `CountVectorizer(ngram_range=(1, 2))` reads them; Laplace smoothing, `alpha = 1`, class
 //! priors from the data, as `MultinomialNB()`) scores each unit with the probability that the
 //! code applies. The same model is checked against scikit-learn in the tests.
 //!
 //! Before anything is suggested, each code's model is judged by k-fold cross-validation on the
-//! human coding: every unit is scored by a model trained without its fold, and a score at or
+//! human coding: every example is scored by a model trained without its fold, and a score at or
 //! above the threshold counts as a suggestion. Precision, recall and F1 of those out-of-fold
 //! suggestions are what the analyst sees, and a code is suggested only when its precision
 //! reaches the minimum asked for. The folds come from a seeded shuffle, so a run is the same
@@ -75,7 +78,7 @@ pub struct Validation {
     pub true_positives: usize,
     pub false_positives: usize,
     pub false_negatives: usize,
-    /// Each unit's out-of-fold score.
+    /// Each reviewed unit's out-of-fold score (0 for the others).
     pub scores: Vec<f64>,
 }
 
@@ -108,6 +111,8 @@ fn ratio(a: usize, b: usize) -> Option<f64> {
 #[derive(Debug)]
 pub struct Suggestions {
     pub units: Vec<Unit>,
+    /// Each unit's fold; `usize::MAX` for a unit of a document no analyst has coded in, which
+    /// is no example either way and is only scored.
     pub fold: Vec<usize>,
     /// Per unit, the codes it is coded with (sorted).
     pub labels: Vec<Vec<CodeIdx>>,
@@ -336,10 +341,25 @@ pub fn suggest(project: &Project, params: &Params) -> Suggestions {
         l.sort_unstable();
         l.dedup();
     }
+    // What the analysts have read: the units of documents they coded something in. Only
+    // those are evidence either way; an answer nobody has coded yet is no example of "not C".
+    let mut coded_documents = vec![false; project.documents.len()];
+    for s in project.findings() {
+        coded_documents[s.document] = true;
+    }
+    let reviewed: Vec<bool> = units.iter().map(|u| coded_documents[u.document]).collect();
     let texts: Vec<&str> = units.iter().map(|&u| unit_text(project, u)).collect();
     let counts = count(&texts);
     let k = params.folds.max(2);
-    let fold = folds(units.len(), k, params.seed);
+    // The folds deal out the reviewed units; the others are in no fold (`usize::MAX`).
+    let reviewed_units: Vec<usize> = (0..units.len()).filter(|&u| reviewed[u]).collect();
+    let mut fold = vec![usize::MAX; units.len()];
+    for (i, f) in folds(reviewed_units.len(), k, params.seed)
+        .into_iter()
+        .enumerate()
+    {
+        fold[reviewed_units[i]] = f;
+    }
     let mut delta = Delta {
         positive: vec![0; counts.terms],
         d1: vec![0.0; counts.terms],
@@ -347,9 +367,9 @@ pub fn suggest(project: &Project, params: &Params) -> Suggestions {
         touched: Vec::new(),
     };
     let trainings: Vec<Training> = (0..k)
-        .map(|f| Training::new(&counts, fold.iter().map(|&g| g != f).collect()))
+        .map(|f| Training::new(&counts, fold.iter().map(|&g| g != f && g != usize::MAX).collect()))
         .collect();
-    let everything = Training::new(&counts, vec![true; units.len()]);
+    let everything = Training::new(&counts, reviewed.clone());
     let mut codes = Vec::new();
     for code in 0..project.codebook.codes.len() {
         let positive: Vec<bool> = labels.iter().map(|l| l.binary_search(&code).is_ok()).collect();
@@ -374,7 +394,7 @@ pub fn suggest(project: &Project, params: &Params) -> Suggestions {
             }
         }
         let (mut tp, mut fp, mut fneg) = (0, 0, 0);
-        for (u, &p) in scores.iter().enumerate() {
+        for (u, &p) in scores.iter().enumerate().filter(|&(u, _)| reviewed[u]) {
             match (p >= params.threshold, positive[u]) {
                 (true, true) => tp += 1,
                 (true, false) => fp += 1,

@@ -237,6 +237,9 @@ fn scores_csv(project: &Project, learnt: &Suggestions) -> String {
         let Some(cv) = &r.cv else { continue };
         let code = &project.codebook.codes[r.code].id;
         for (u, unit) in learnt.units.iter().enumerate() {
+            if learnt.fold[u] == usize::MAX {
+                continue;
+            }
             let coded = learnt.labels[u].binary_search(&r.code).is_ok();
             let _ = w.write_record([
                 code.as_str(),

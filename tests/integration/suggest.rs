@@ -143,6 +143,8 @@ fn cross_validated_scores_match_scikit_learn() {
     }
     // The scores span the range: the comparison is not of numbers near zero.
     let text = std::fs::read_to_string(&scores).unwrap();
+    // Only the units of coded documents are examples: 69 of the 80 (eleven left uncoded).
+    assert_eq!(text.lines().count(), 1 + 3 * 69, "three codes × 69 examples");
     let high = text
         .lines()
         .skip(1)
