@@ -11,8 +11,9 @@ Writes, under OUTDIR, an analysis folder of one survey with about ANSWERS non-em
                        of answers left empty, a few with commas, quotes and line breaks
   codebook.md          4 themes x 5 codes = 20 codes, each with a `search:` rule (autocode's 20
                        rules)
-  coding/analyst.csv   about 2% of answers coded by hand: half whole answers (empty quote),
-                       half a sentence inside the answer
+  coding/analyst.csv   about 2% of answers coded by hand with the code of what they are about
+                       (a random code when they are about nothing): half whole answers (empty
+                       quote), half a sentence inside the answer
 
 Only the Python 3 standard library is used. The same ANSWERS, seed and Python 3 give the same
 bytes; respondent i does not depend on ANSWERS.
@@ -79,13 +80,16 @@ def sentence(rng, words):
 
 
 def answer(rng):
-    """About 30 words: two or three sentences, one to three code triggers among them."""
+    """About 30 words: two or three sentences, one to three code triggers among them; also the
+    codes whose triggers it holds, in order."""
     n = rng.randint(15, 45)
     triggers = []
+    codes = []
     for _ in range(rng.choice([0, 1, 1, 2, 3])):
         theme = rng.choice(CODES)[1]
         code = rng.choice(theme)
         triggers.append(rng.choice(code[2]))
+        codes.append(code[0])
     words = [rng.choice(FILLER) for _ in range(n - len(triggers))]
     for t in triggers:
         words.insert(rng.randrange(len(words) + 1), t)
@@ -103,7 +107,7 @@ def answer(rng):
         text = text + ' As one person said, "it changed things".'
     elif r < 0.06:
         text = text.replace(". ", ".\n", 1)
-    return text
+    return text, codes
 
 
 def main():
@@ -145,12 +149,17 @@ def main():
             answers = []
             for q, _ in QUESTIONS:
                 if written < args.answers and rng.random() >= 0.1:
-                    text = answer(rng)
+                    text, about = answer(rng)
                     answers.append(text)
                     written += 1
                     if rng.random() < 0.02:
                         theme = rng.choice(CODES)[1]
                         code = rng.choice(theme)[0]
+                        # The analyst codes what the answer is about (its first trigger's code)
+                        # when it is about something, so `suggest` has something to learn; the
+                        # draws above are kept so the answers' text stays as it was.
+                        if about:
+                            code = about[0]
                         first = text.split(". ")[0]
                         if rng.random() < 0.5 or "\n" in first or '"' in first:
                             coding.append((f"national/{respondent + 100000}/{q}", "", code))
