@@ -207,7 +207,21 @@ impl Survey<'_> {
                 );
                 return None;
             }
-            // A person of participants.csv keeps their values; the survey fills the others.
+            // A person of participants.csv keeps their group and values; the survey fills the
+            // values they lack, and says where the two disagree.
+            if let Some(c) = group_col {
+                let group = row.fields[c].trim();
+                let have = &participants.get(p).group;
+                if !group.is_empty() && group != have {
+                    diags.error(
+                        file,
+                        Some(row.line),
+                        format!(
+                            "the group of `{raw}` is `{group}` here but `{have}` in participants.csv: keep one"
+                        ),
+                    );
+                }
+            }
             for &(c, a) in attributes {
                 let value = row.fields[c].trim();
                 let have = &participants.get(p).attributes[a];

@@ -274,6 +274,16 @@ fn surveys_respondents_in_participants_csv_are_those_people() {
         "{}",
         out.stdout
     );
+    // The survey and participants.csv disagree on the person's group: said, with the row.
+    d.write("participants.csv", "id,group,label\n1043,partner,Partner 1043\n");
+    let out = d.run(&["check"]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(
+        out.stdout
+            .contains("error: surveys/pulse.csv:2: the group of `1043` is `staff` here but `partner` in participants.csv: keep one"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
