@@ -472,12 +472,34 @@ impl Project {
 
     /// A document by id, or an error naming the nearest one: what a command line gives.
     pub fn document_named(&self, id: &str) -> Result<usize> {
-        self.document(id).ok_or_else(|| {
-            anyhow::anyhow!(
-                "unknown document `{id}`{}",
-                crate::diagnostics::did_you_mean(id, self.documents.iter().map(|d| d.id.as_str()))
-            )
-        })
+        if let Some(d) = self.document(id) {
+            return Ok(d);
+        }
+        // A survey answer's id (`NAME/<respondent>/<question>`) that names no document: the
+        // answer is blank, or the respondent is not in the survey.
+        let mut parts = id.splitn(3, '/');
+        if let (Some(name), Some(respondent), Some(question)) = (parts.next(), parts.next(), parts.next()) {
+            if let Some(survey) = self.config.surveys.get(name) {
+                if survey.questions.iter().any(|q| q == question) {
+                    let known = self.participants.by_id(&format!("{name}/{respondent}")).is_some()
+                        || self.participants.by_id(respondent).is_some();
+                    if known {
+                        bail!(
+                            "the answer `{id}` is blank in {}: there is nothing to code",
+                            survey.path
+                        );
+                    }
+                    bail!(
+                        "there is no respondent `{respondent}` in {} (survey `{name}`)",
+                        survey.path
+                    );
+                }
+            }
+        }
+        bail!(
+            "unknown document `{id}`{}",
+            crate::diagnostics::did_you_mean(id, self.documents.iter().map(|d| d.id.as_str()))
+        )
     }
 
     /// A coder (sheet) by name, or an error listing the sheets there are.

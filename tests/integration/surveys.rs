@@ -274,6 +274,24 @@ fn surveys_respondents_in_participants_csv_are_those_people() {
         "{}",
         out.stdout
     );
+    // A blank answer, or a respondent the survey does not have, said as such.
+    let blank = d.run(&["code", "pulse/1046/worked", "", "trust", "--coder", "amira"]);
+    assert_eq!(blank.code, 2, "{blank:#?}");
+    assert!(
+        blank
+            .stderr
+            .contains("the answer `pulse/1046/worked` is blank in surveys/pulse.csv"),
+        "{}",
+        blank.stderr
+    );
+    let nobody = d.run(&["code", "pulse/9999/worked", "", "trust", "--coder", "amira"]);
+    assert!(
+        nobody
+            .stderr
+            .contains("there is no respondent `9999` in surveys/pulse.csv"),
+        "{}",
+        nobody.stderr
+    );
     // The survey and participants.csv disagree on the person's group: said, with the row.
     d.write("participants.csv", "id,group,label\n1043,partner,Partner 1043\n");
     let out = d.run(&["check"]);
