@@ -185,17 +185,13 @@ impl Container {
                         }
                         // A link further up (a linked folder under sources/) must not lead
                         // out of the project's folder either.
-                        let base = std::fs::canonicalize(dir.join(sub));
-                        let real = std::fs::canonicalize(&candidate);
-                        if let (Ok(base), Ok(real)) = (base, real) {
-                            if !real.starts_with(&base) {
-                                bail!(
-                                    "{}: refusing to follow a symbolic link out of {}: {}",
-                                    self.file,
-                                    dir.join(sub).display(),
-                                    candidate.display()
-                                );
-                            }
+                        if crate::fsutil::link_outside(&dir.join(sub), &rel).is_some() {
+                            bail!(
+                                "{}: refusing to follow a symbolic link out of {}: {}",
+                                self.file,
+                                dir.join(sub).display(),
+                                candidate.display()
+                            );
                         }
                         if meta.is_file() {
                             return self.read_file(&candidate).map(Some);
