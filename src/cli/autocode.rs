@@ -1,7 +1,7 @@
 //! `thematic autocode`: the codebook's rules as suggestions in a sheet of their own.
 
 use super::{emit, Global, Outcome};
-use crate::coding::anchor::{is_nfc, Pattern as Quote};
+use crate::coding::anchor::{is_nfc, occurrence_of};
 use crate::diagnostics::Diagnostics;
 use crate::edit::write_record;
 use crate::fsutil::write_atomic;
@@ -314,19 +314,12 @@ fn write_sheet(
         let doc = &project.documents[d];
         let quote = &doc.text[start..end];
         let text_is_nfc = *nfc.entry(d).or_insert_with(|| is_nfc(&doc.text));
-        let found = Quote::new(quote)
-            .map(|p| p.find_in(&doc.text, text_is_nfc))
-            .unwrap_or_default();
         // A passage whose words cannot be quoted so that they anchor back here is left out.
-        let Some(k) = found.iter().position(|r| *r == (start..end)) else {
+        let Some(occurrence) = occurrence_of(&doc.text, text_is_nfc, start..end) else {
             skipped += codes.len();
             continue;
         };
-        let occurrence = if found.len() > 1 {
-            (k + 1).to_string()
-        } else {
-            String::new()
-        };
+        let occurrence = occurrence.map(|n| n.to_string()).unwrap_or_default();
         let mut codes = codes;
         codes.sort_by_key(|(c, _)| project.codebook.code(c));
         let mut row = Row {

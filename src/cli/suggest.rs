@@ -3,7 +3,7 @@
 
 use super::{emit, Findings, Global, OnErrors, Outcome};
 use crate::analysis::suggest::{suggest, unit_text, Params, Suggestions};
-use crate::coding::anchor::{is_nfc, Pattern};
+use crate::coding::anchor::{is_nfc, occurrence_of};
 use crate::output::{Cell, Format as TableFormat, Table};
 use crate::project::Project;
 use anyhow::{bail, Result};
@@ -196,16 +196,9 @@ fn write_sheet(project: &Project, learnt: &Suggestions) -> Result<usize> {
             let bytes = doc.turns[unit.turn].bytes.clone();
             let quote = unit_text(project, unit);
             // Where the quote occurs more than once, which occurrence this turn is.
-            let occurrence = Pattern::new(quote)
-                .map(|p| p.find_in(&doc.text, is_nfc(&doc.text)))
-                .ok()
-                .filter(|found| found.len() > 1)
-                .and_then(|found| {
-                    found
-                        .iter()
-                        .position(|r| *r == bytes)
-                        .map(|k| (k + 1).to_string())
-                })
+            let occurrence = occurrence_of(&doc.text, is_nfc(&doc.text), bytes)
+                .flatten()
+                .map(|n| n.to_string())
                 .unwrap_or_default();
             w.write_record([
                 doc.id.as_str(),

@@ -287,6 +287,18 @@ impl Pattern {
     }
 }
 
+/// How the passage at `range` of `text` is quoted so that the quote anchors back to it: `None`
+/// when its words, quoted, find their way to another place (or none); else the `occurrence` a
+/// sheet row needs, `Some(n)` (1-based) when the words occur more than once, `None` when once.
+/// `text_is_nfc` is [`is_nfc`] of `text`, known once per document.
+pub fn occurrence_of(text: &str, text_is_nfc: bool, range: Range<usize>) -> Option<Option<usize>> {
+    let found = Pattern::new(&text[range.clone()])
+        .map(|p| p.find_in(text, text_is_nfc))
+        .unwrap_or_default();
+    let k = found.iter().position(|r| *r == range)?;
+    Some((found.len() > 1).then_some(k + 1))
+}
+
 /// The first match of a span's end at or after a position, for positions that only grow
 /// (each start of the span in turn). The last answer is kept: while the position has not
 /// passed the match found, it is still the first; and once no match is found, there is none
@@ -637,6 +649,16 @@ mod tests {
     fn multibyte_text_maps_back_to_character_boundaries() {
         let doc = "😀 Café — naïve “quote”";
         assert_eq!(find(doc, "Café - naïve \"quote\""), ["Café — naïve “quote”"]);
+    }
+
+    #[test]
+    fn a_passage_is_quoted_with_its_occurrence_when_its_words_recur() {
+        let text = "We share values. Trust. We share values.";
+        assert_eq!(occurrence_of(text, true, 0..16), Some(Some(1)));
+        assert_eq!(occurrence_of(text, true, 24..40), Some(Some(2)));
+        assert_eq!(occurrence_of(text, true, 17..23), Some(None));
+        // Words and the space after them: quoted, they find the words alone, not this range.
+        assert_eq!(occurrence_of(text, true, 0..17), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::api::{blocking, find_document, folder_lock, load_for_change, Answer, ApiError, Shared};
 use super::State;
-use crate::coding::anchor::{is_nfc, Pattern};
+use crate::coding::anchor::{is_nfc, occurrence_of};
 use crate::edit::{
     add_code, add_coding, change_row, remove_row, NewCode, NewCoding, RemoveError, RowChange, SeenRow,
 };
@@ -134,10 +134,7 @@ pub(super) async fn add(axum::extract::State(state): Shared, Json(body): Json<Ad
             )
         })?;
         let quote = &text[bytes.clone()];
-        let found = Pattern::new(quote)
-            .map(|pat| pat.find_in(text, is_nfc(text)))
-            .unwrap_or_default();
-        let Some(k) = found.iter().position(|r| *r == bytes) else {
+        let Some(occurrence) = occurrence_of(text, is_nfc(text), bytes.clone()) else {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "this selection cannot be quoted so that it finds its way back here: select whole words",
@@ -150,7 +147,7 @@ pub(super) async fn add(axum::extract::State(state): Shared, Json(body): Json<Ad
             memo: body.memo.filter(|m| !m.is_empty()),
             new_coder: state.coder.as_deref() == Some(coder.as_str()),
             coder,
-            occurrence: (found.len() > 1).then_some(k + 1),
+            occurrence,
             exemplar: body.exemplar,
             not_quotable: !body.quotable,
             new_code: false,
