@@ -107,13 +107,18 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         ));
     }
     if !args.dry_run {
-        let rows = write_sheet(&project, &learnt)?;
+        let (rows, skipped) = write_sheet(&project, &learnt)?;
         if args.format == TableFormat::Table {
             out.push_str(&format!(
                 "wrote {rows} suggestion{} to {}/{SUGGESTED}.csv (they count for nothing until accepted)\n",
                 if rows == 1 { "" } else { "s" },
                 project.config.coding.sheets
             ));
+            if skipped > 0 {
+                out.push_str(&format!(
+                    "left out {skipped}: the turn's words, quoted, would anchor somewhere else\n"
+                ));
+            }
         }
     }
     emit(&out)?;
@@ -174,7 +179,9 @@ fn figures(project: &Project, learnt: &Suggestions, params: &Params) -> Table {
 }
 
 /// The suggestions' sheet: one row per suggested unit and code, best score first per code.
-fn write_sheet(project: &Project, learnt: &Suggestions) -> Result<usize> {
+/// Returns the rows written and the suggestions left out because the turn's words, quoted,
+/// would anchor somewhere else (as autocode leaves such passages out).
+fn write_sheet(project: &Project, learnt: &Suggestions) -> Result<(usize, usize)> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -187,7 +194,8 @@ fn write_sheet(project: &Project, learnt: &Suggestions) -> Result<usize> {
         crate::coding::RULE,
         "score",
     ])?;
-    let mut rows = 0;
+    let (mut rows, mut skipped) = (0, 0);
+    let mut nfc: std::collections::HashMap<usize, bool> = std::collections::HashMap::new();
     for r in &learnt.codes {
         let code = &project.codebook.codes[r.code].id;
         for &(u, score) in &r.suggestions {
@@ -195,11 +203,14 @@ fn write_sheet(project: &Project, learnt: &Suggestions) -> Result<usize> {
             let doc = &project.documents[unit.document];
             let bytes = doc.turns[unit.turn].bytes.clone();
             let quote = unit_text(project, unit);
-            // Where the quote occurs more than once, which occurrence this turn is.
-            let occurrence = occurrence_of(&doc.text, is_nfc(&doc.text), bytes)
-                .flatten()
-                .map(|n| n.to_string())
-                .unwrap_or_default();
+            let text_is_nfc = *nfc.entry(unit.document).or_insert_with(|| is_nfc(&doc.text));
+            // Where the quote occurs more than once, which occurrence this turn is; a turn
+            // whose words would anchor elsewhere is left out rather than written wrong.
+            let Some(occurrence) = occurrence_of(&doc.text, text_is_nfc, bytes) else {
+                skipped += 1;
+                continue;
+            };
+            let occurrence = occurrence.map(|n| n.to_string()).unwrap_or_default();
             w.write_record([
                 doc.id.as_str(),
                 &crate::output::spreadsheet_text(quote),
@@ -216,7 +227,7 @@ fn write_sheet(project: &Project, learnt: &Suggestions) -> Result<usize> {
     let dir = project.root.join(&project.config.coding.sheets);
     std::fs::create_dir_all(&dir)?;
     crate::fsutil::write_atomic(&dir.join(format!("{SUGGESTED}.csv")), &bytes)?;
-    Ok(rows)
+    Ok((rows, skipped))
 }
 
 /// Every unit's out-of-fold score per learnt code, with its words, for checking the model with
