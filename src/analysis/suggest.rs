@@ -111,9 +111,9 @@ fn ratio(a: usize, b: usize) -> Option<f64> {
 #[derive(Debug)]
 pub struct Suggestions {
     pub units: Vec<Unit>,
-    /// Each unit's fold; `usize::MAX` for a unit of a document no analyst has coded in, which
-    /// is no example either way and is only scored.
-    pub fold: Vec<usize>,
+    /// Each unit's fold; `None` for a unit of a document no analyst has coded in, which is no
+    /// example either way and is only scored.
+    pub fold: Vec<Option<usize>>,
     /// Per unit, the codes it is coded with (sorted).
     pub labels: Vec<Vec<CodeIdx>>,
     pub codes: Vec<CodeResult>,
@@ -330,7 +330,11 @@ pub fn suggest(project: &Project, params: &Params) -> Suggestions {
         .map(|(i, u)| ((u.document, u.turn), i))
         .collect();
     let mut labels: Vec<Vec<CodeIdx>> = vec![Vec::new(); units.len()];
+    // What the analysts have read: the units of documents they coded something in. Only
+    // those are evidence either way; an answer nobody has coded yet is no example of "not C".
+    let mut coded_documents = vec![false; project.documents.len()];
     for s in project.findings() {
+        coded_documents[s.document] = true;
         for turn in s.turns.clone() {
             if let Some(&u) = index.get(&(s.document, turn)) {
                 labels[u].extend(s.codes.iter().copied());
@@ -341,24 +345,19 @@ pub fn suggest(project: &Project, params: &Params) -> Suggestions {
         l.sort_unstable();
         l.dedup();
     }
-    // What the analysts have read: the units of documents they coded something in. Only
-    // those are evidence either way; an answer nobody has coded yet is no example of "not C".
-    let mut coded_documents = vec![false; project.documents.len()];
-    for s in project.findings() {
-        coded_documents[s.document] = true;
-    }
-    let reviewed: Vec<bool> = units.iter().map(|u| coded_documents[u.document]).collect();
     let texts: Vec<&str> = units.iter().map(|&u| unit_text(project, u)).collect();
     let counts = count(&texts);
     let k = params.folds.max(2);
-    // The folds deal out the reviewed units; the others are in no fold (`usize::MAX`).
-    let reviewed_units: Vec<usize> = (0..units.len()).filter(|&u| reviewed[u]).collect();
-    let mut fold = vec![usize::MAX; units.len()];
-    for (i, f) in folds(reviewed_units.len(), k, params.seed)
-        .into_iter()
-        .enumerate()
+    // The folds deal out the examples; the other units are in no fold.
+    let reviewed_units: Vec<usize> = (0..units.len())
+        .filter(|&u| coded_documents[units[u].document])
+        .collect();
+    let mut fold: Vec<Option<usize>> = vec![None; units.len()];
+    for (&u, f) in reviewed_units
+        .iter()
+        .zip(folds(reviewed_units.len(), k, params.seed))
     {
-        fold[reviewed_units[i]] = f;
+        fold[u] = Some(f);
     }
     let mut delta = Delta {
         positive: vec![0; counts.terms],
@@ -367,9 +366,9 @@ pub fn suggest(project: &Project, params: &Params) -> Suggestions {
         touched: Vec::new(),
     };
     let trainings: Vec<Training> = (0..k)
-        .map(|f| Training::new(&counts, fold.iter().map(|&g| g != f && g != usize::MAX).collect()))
+        .map(|f| Training::new(&counts, fold.iter().map(|&g| g.is_some_and(|g| g != f)).collect()))
         .collect();
-    let everything = Training::new(&counts, reviewed.clone());
+    let everything = Training::new(&counts, fold.iter().map(Option::is_some).collect());
     let mut codes = Vec::new();
     for code in 0..project.codebook.codes.len() {
         let positive: Vec<bool> = labels.iter().map(|l| l.binary_search(&code).is_ok()).collect();
@@ -388,13 +387,13 @@ pub fn suggest(project: &Project, params: &Params) -> Suggestions {
         }
         let mut scores = vec![0.0; units.len()];
         for (f, training) in trainings.iter().enumerate() {
-            let held_out = (0..units.len()).filter(|&u| fold[u] == f);
+            let held_out = (0..units.len()).filter(|&u| fold[u] == Some(f));
             for (u, p) in training.score(&counts, &positive, held_out, &mut delta) {
                 scores[u] = p;
             }
         }
         let (mut tp, mut fp, mut fneg) = (0, 0, 0);
-        for (u, &p) in scores.iter().enumerate().filter(|&(u, _)| reviewed[u]) {
+        for (u, &p) in scores.iter().enumerate().filter(|&(u, _)| fold[u].is_some()) {
             match (p >= params.threshold, positive[u]) {
                 (true, true) => tp += 1,
                 (true, false) => fp += 1,

@@ -241,15 +241,15 @@ fn scores_csv(project: &Project, learnt: &Suggestions) -> String {
         let Some(cv) = &r.cv else { continue };
         let code = &project.codebook.codes[r.code].id;
         for (u, unit) in learnt.units.iter().enumerate() {
-            if learnt.fold[u] == usize::MAX {
+            let Some(fold) = learnt.fold[u] else {
                 continue;
-            }
+            };
             let coded = learnt.labels[u].binary_search(&r.code).is_ok();
             let _ = w.write_record([
                 code.as_str(),
                 &project.documents[unit.document].id,
                 &unit.turn.to_string(),
-                &learnt.fold[u].to_string(),
+                &fold.to_string(),
                 if coded { "1" } else { "0" },
                 &format!("{:e}", cv.scores[u]),
                 unit_text(project, *unit),
