@@ -92,7 +92,14 @@ impl WriteLock {
         if let Some(done) = finish_locked(root)? {
             eprintln!("{done}");
         }
-        sweep(root);
+        // Leftovers come only from processes that died, so once per folder per process is
+        // enough: `serve` takes the lock for every change and need not walk the folder each time.
+        static SWEPT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+        let mut swept = SWEPT.lock().unwrap_or_else(|e| e.into_inner());
+        if !swept.iter().any(|r| r == root) {
+            swept.push(root.to_path_buf());
+            sweep(root);
+        }
         Ok(lock)
     }
 }
