@@ -53,6 +53,8 @@ pub struct Over {
     pub attribute: String,
     /// The values in order (numbers by value, else text), `(none)` left out.
     pub values: Vec<String>,
+    /// The same values as people read them (`[labels.wave]`), for tables and charts.
+    pub labels: Vec<String>,
     /// The participants present at every value.
     pub panel: usize,
     pub rows: Vec<OverRow>,
@@ -159,10 +161,15 @@ pub fn over(project: &Project, level: Level, attribute: &Key, filters: &[Where])
         left_out.sort();
         left_out.dedup();
     }
+    let labels = values
+        .iter()
+        .map(|v| super::breakdown::label(project, &by, v))
+        .collect();
     Over {
         level,
         attribute: attribute.name().to_string(),
         values,
+        labels,
         panel: panel.len(),
         rows,
         left_out,
@@ -184,15 +191,11 @@ impl Over {
             .then(|| format!("left out, no {}: {}", self.attribute, self.left_out.join(", ")))
     }
 
-    /// The wide table people read: `n/N (p%)` per value, the trend, the panel's coding.
+    /// The wide table people read: `n/N (p%)` per value (named by its label), the trend, the
+    /// panel's coding.
     pub fn wide(&self) -> Table {
-        self.wide_labelled(&self.values)
-    }
-
-    /// [`Over::wide`] with the values as people read them (`[labels.wave]`), in `values`' order.
-    pub fn wide_labelled(&self, values: &[String]) -> Table {
         let mut columns: Vec<String> = vec![self.level.as_str().to_string()];
-        columns.extend(values.iter().map(|v| format!("{} {v}", self.attribute)));
+        columns.extend(self.labels.iter().map(|v| format!("{} {v}", self.attribute)));
         columns.push("trend".into());
         columns.push(format!("panel (n = {})", self.panel));
         let mut t = Table {

@@ -89,16 +89,12 @@ fn change_over_time(
 ) -> String {
     let over = crate::analysis::over::over(project, level, key, filters);
     // For people, values read with their labels; csv and json keep the values as they are.
-    let by = By {
-        keys: vec![key.clone()],
-    };
-    let labelled: Vec<String> = over.values.iter().map(|v| label(project, &by, v)).collect();
     let text = match format {
         FigureFormat::Csv | FigureFormat::Json => over.tidy().render(format.table().expect("a table format")),
         FigureFormat::Svg => crate::report::svg::over::small_multiples(
             &format!("Participants coded per {} ({})", over.attribute, level.as_str()),
             &over.rows.iter().map(|r| r.node.clone()).collect::<Vec<_>>(),
-            &labelled,
+            &over.labels,
             &over
                 .rows
                 .iter()
@@ -106,9 +102,7 @@ fn change_over_time(
                 .collect::<Vec<_>>(),
         ),
         f => {
-            let mut text = over
-                .wide_labelled(&labelled)
-                .render(f.table().expect("a table format"));
+            let mut text = over.wide().render(f.table().expect("a table format"));
             if let Some(note) = over.note() {
                 let lead = if f == FigureFormat::Md { "Note: " } else { "note: " };
                 text.push_str(&format!("\n{lead}{note}\n"));

@@ -313,15 +313,7 @@ impl Evidence {
             md::text(&over.attribute)
         );
         // Values as people read them (`[labels.wave]`), as `stats --over` shows them.
-        let by = By {
-            keys: vec![key.clone()],
-        };
-        let labelled: Vec<String> = over
-            .values
-            .iter()
-            .map(|v| breakdown::label(project, &by, v))
-            .collect();
-        let mut table = over.wide_labelled(&labelled);
+        let mut table = over.wide();
         redact_table(&mut table, &|s| self.redact(s));
         out.push_str(&table.render(crate::output::Format::Md));
         out.push('\n');
@@ -332,7 +324,7 @@ impl Evidence {
         let svg = svg::over::small_multiples(
             &format!("Participants coded per {}, by theme", over.attribute),
             &over.rows.iter().map(|r| self.redact(&r.node)).collect::<Vec<_>>(),
-            &labelled,
+            &over.labels,
             &over
                 .rows
                 .iter()
