@@ -6,7 +6,7 @@ use crate::diagnostics::{did_you_mean, Diagnostics};
 use crate::text::{label_key, CsvTable};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Participant {
     pub id: String,
     pub group: String,
@@ -26,7 +26,8 @@ pub struct Participant {
 /// Index of a participant in [`Participants::list`].
 pub type ParticipantIdx = usize;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(into = "Stored", from = "Stored")]
 pub struct Participants {
     pub list: Vec<Participant>,
     /// Names of the attribute columns (every column but id, group, label, aliases).
@@ -35,6 +36,50 @@ pub struct Participants {
     pub groups: Vec<String>,
     by_id: HashMap<String, ParticipantIdx>,
     by_name: HashMap<String, ParticipantIdx>,
+}
+
+/// Participants as the cache keeps them: without the indexes, which are made again on reading
+/// (a hash map's order would make the cache's bytes differ from run to run).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    list: Vec<Participant>,
+    attributes: Vec<String>,
+    groups: Vec<String>,
+}
+
+impl From<Participants> for Stored {
+    fn from(p: Participants) -> Stored {
+        Stored {
+            list: p.list,
+            attributes: p.attributes,
+            groups: p.groups,
+        }
+    }
+}
+
+impl From<Stored> for Participants {
+    fn from(s: Stored) -> Participants {
+        let mut p = Participants {
+            list: s.list,
+            attributes: s.attributes,
+            groups: s.groups,
+            ..Participants::default()
+        };
+        for (idx, person) in p.list.iter().enumerate() {
+            p.by_id.entry(person.id.clone()).or_insert(idx);
+            // Respondents are no speaker labels (see `add_respondent`); of two people with one
+            // name, the first keeps it, as when the file was read.
+            if person.survey.is_none() {
+                let names = std::iter::once(&person.id)
+                    .chain(std::iter::once(&person.label))
+                    .chain(&person.aliases);
+                for name in names {
+                    p.by_name.entry(label_key(name)).or_insert(idx);
+                }
+            }
+        }
+        p
+    }
 }
 
 const FIXED: [&str; 5] = ["id", "group", "label", "aliases", "quotable"];

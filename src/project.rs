@@ -145,7 +145,7 @@ impl Project {
         let participants_file = config.corpus.participants.clone();
         // A folder of surveys alone needs no participants.csv: its respondents are its people.
         let required = config.surveys.is_empty() || root.join(&participants_file).exists();
-        let mut participants = match read_text(root, &participants_file, required, &mut diags) {
+        let participants = match read_text(root, &participants_file, required, &mut diags) {
             Some(text) => Participants::parse(&text, &participants_file, &group_ids, &mut diags),
             None => Participants::parse("id,group\n", &participants_file, &group_ids, &mut diags),
         };
@@ -161,57 +161,70 @@ impl Project {
         let documents_table = read_text(root, &documents_file, false, &mut diags)
             .and_then(|text| crate::documents::read_table(&text, &documents_file, &mut diags));
         let turns = crate::documents::Turns::read(documents_table.as_ref(), &documents_file, &mut diags);
-        let key = use_cache.then(|| read_key(root, &config, &turns));
-        let cached = key.and_then(|(k, _)| crate::cache::read_value::<Read>(root, READ_CACHE, k));
-        // Respondents are participants, read at every load; their answers are documents, which
-        // the cache keeps with the transcripts.
-        let answers = corpus::survey::read_surveys(
-            root,
-            &config.surveys,
-            &group_ids,
-            &mut participants,
-            cached.is_none(),
-            &mut diags,
-        );
-        let read = match (cached, key) {
-            (Some(mut read), Some((k, _))) => {
+        // Two layers, each kept in `.thematic/` under a key of the files it reads: the corpus
+        // (transcripts, survey answers and respondents), then the coding (codebook, sheets and
+        // their anchored segments), whose key includes the corpus's. A changed sheet reads the
+        // sheets again, not every transcript.
+        let corpus_key = use_cache.then(|| corpus_key(root, &config, &turns));
+        let corpus = match corpus_key
+            .and_then(|(k, _)| crate::cache::read_value::<CorpusRead>(root, CORPUS_CACHE, k).map(|c| (k, c)))
+        {
+            Some((k, mut corpus)) => {
                 // The texts stay on disk until something reads one.
                 let store = corpus::text::TextStore::new(Box::new(CachedTexts {
                     root: root.to_path_buf(),
                     key: k,
-                    corpus: config.corpus.clone(),
-                    participants: participants.clone(),
+                    config: config.clone(),
+                    group_ids: group_ids.clone(),
                     turns: turns.clone(),
-                    surveys: config.surveys.clone(),
-                    files: read
+                    files: corpus
                         .documents
                         .iter()
                         .map(|d| (d.id.clone(), d.path.clone(), d.format))
                         .collect(),
                 }));
-                for (i, d) in read.documents.iter_mut().enumerate() {
+                for (i, d) in corpus.documents.iter_mut().enumerate() {
                     d.text = corpus::text::Text::stored(store.clone(), i);
                 }
-                read
+                corpus
             }
-            _ => {
-                let read = Read::from_files(root, &config, &participants, &turns, answers);
+            None => {
+                let corpus = CorpusRead::from_files(root, &config, &group_ids, participants, &turns);
                 // Only inputs that have settled are worth a cache entry (see `Stamp::settled`).
-                if let Some((k, true)) = key {
-                    let texts: Vec<&str> = read.documents.iter().map(|d| &*d.text).collect();
+                if let Some((k, true)) = corpus_key {
+                    let texts: Vec<&str> = corpus.documents.iter().map(|d| &*d.text).collect();
                     crate::cache::write_value(root, TEXTS_CACHE, k, &texts);
-                    crate::cache::write_value(root, READ_CACHE, k, &read);
+                    crate::cache::write_value(root, CORPUS_CACHE, k, &corpus);
                 }
-                read
+                corpus
             }
         };
-        let Read {
+        let coding_key = corpus_key.map(|k| coding_key(root, &config, k));
+        let coding = match coding_key
+            .and_then(|(k, _)| crate::cache::read_value::<CodingRead>(root, CODING_CACHE, k))
+        {
+            Some(coding) => coding,
+            None => {
+                let coding = CodingRead::from_files(root, &config, &corpus);
+                if let Some((k, true)) = coding_key {
+                    crate::cache::write_value(root, CODING_CACHE, k, &coding);
+                }
+                coding
+            }
+        };
+        let CorpusRead {
+            participants,
             documents,
+            unreadable: _,
+            problems,
+        } = corpus;
+        diags.extend(problems);
+        let CodingRead {
             codebook,
             sheets,
             segments,
             problems,
-        } = read;
+        } = coding;
         diags.extend(problems);
         let coders: Vec<String> = sheets.iter().map(|s| s.coder.clone()).collect();
         let analysis = match &config.coding.analysis {
@@ -590,34 +603,43 @@ fn known_names(participants: &Participants, documents: &[Document]) -> Vec<Strin
     names
 }
 
-/// What is costly to read and kept in the cache: the transcripts read into documents, the
-/// codebook (with the unsorted codes the sheets added), the sheets, their anchored segments,
-/// and the problems found on the way.
+/// The corpus as the cache keeps it: the people (participants.csv's and the surveys'
+/// respondents), the documents read from the transcripts and survey answers (their texts kept
+/// apart, in [`TEXTS_CACHE`]), the transcripts that could not be read, and the problems found.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct Read {
+struct CorpusRead {
+    participants: Participants,
     documents: Vec<Document>,
+    unreadable: Vec<String>,
+    problems: Diagnostics,
+}
+
+/// The coding as the cache keeps it: the codebook (with the unsorted codes the sheets added),
+/// the sheets, their anchored segments, and the problems found on the way.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CodingRead {
     codebook: Codebook,
     sheets: Vec<Sheet>,
     segments: Vec<CodedSegment>,
     problems: Diagnostics,
 }
 
-const READ_CACHE: &str = "project.bin";
-
-/// The layout of [`Read`] in the cache. Bump it whenever a type kept there changes (a test
-/// fails until it is: `the_cached_layout_is_what_cache_format_says`).
-const CACHE_FORMAT: u64 = 4;
+const CORPUS_CACHE: &str = "corpus.bin";
+const CODING_CACHE: &str = "coding.bin";
 const TEXTS_CACHE: &str = "texts.bin";
 
+/// The layout of [`CorpusRead`] and [`CodingRead`] in the cache. Bump it whenever a type kept
+/// there changes (a test fails until it is: `the_cached_layout_is_what_cache_format_says`).
+const CACHE_FORMAT: u64 = 5;
+
 /// The documents' texts from the cache, or, should that file have gone or been damaged since
-/// the load, from the transcripts again (they have not changed: the key says so).
+/// the load, from the transcripts and surveys again (they have not changed: the key says so).
 struct CachedTexts {
     root: std::path::PathBuf,
     key: u64,
-    corpus: crate::config::CorpusSettings,
-    participants: Participants,
+    config: Config,
+    group_ids: Vec<String>,
     turns: crate::documents::Turns,
-    surveys: std::collections::BTreeMap<String, crate::config::SurveySettings>,
     files: Vec<(String, String, corpus::Format)>,
 }
 
@@ -628,69 +650,75 @@ impl corpus::text::TextSource for CachedTexts {
                 return texts;
             }
         }
-        let speakers = Speakers::new(&self.participants, &self.corpus);
-        let mut answers: std::collections::HashMap<String, String> = Default::default();
-        if self.files.iter().any(|(_, _, f)| *f == corpus::Format::Survey) {
-            // Respondents' texts do not depend on who they are: new people will do.
-            let mut people = Participants::default();
-            let mut ignored = Diagnostics::default();
-            let docs =
-                corpus::survey::read_surveys(&self.root, &self.surveys, &[], &mut people, true, &mut ignored);
-            answers = docs
-                .into_iter()
-                .map(|d| (d.id.clone(), d.text.to_string()))
-                .collect();
-        }
+        // Read again as the load read them; the problems were reported then.
+        let mut ignored = Diagnostics::default();
+        let file = &self.config.corpus.participants;
+        let people = read_text(&self.root, file, false, &mut ignored).unwrap_or_else(|| "id,group\n".into());
+        let people = Participants::parse(&people, file, &self.group_ids, &mut ignored);
+        let corpus = CorpusRead::from_files(&self.root, &self.config, &self.group_ids, people, &self.turns);
+        let mut texts: std::collections::HashMap<String, String> = corpus
+            .documents
+            .into_iter()
+            .map(|d| (d.id.clone(), d.text.to_string()))
+            .collect();
         let texts: Vec<String> = self
             .files
-            .par_iter()
-            .map(|(id, path, format)| {
-                if *format == corpus::Format::Survey {
-                    return answers.get(id).cloned().unwrap_or_default();
-                }
-                let bytes = std::fs::read(self.root.join(path)).unwrap_or_default();
-                let mut ignored = Diagnostics::default();
-                let turns = self.turns.get(id);
-                corpus::read_document(
-                    id.clone(),
-                    path.clone(),
-                    *format,
-                    bytes,
-                    &speakers,
-                    turns,
-                    &mut ignored,
-                )
-                .map(|d| d.text.to_string())
-                .unwrap_or_default()
-            })
+            .iter()
+            .map(|(id, _, _)| texts.remove(id).unwrap_or_default())
             .collect();
         crate::cache::write_value(&self.root, TEXTS_CACHE, self.key, &texts);
         texts
     }
 }
 
-impl Read {
+impl CorpusRead {
+    /// Reads the surveys (adding their respondents to `participants`) and the transcripts.
     fn from_files(
         root: &Path,
         config: &Config,
-        participants: &Participants,
+        group_ids: &[String],
+        mut participants: Participants,
         turns: &crate::documents::Turns,
-        answers: Vec<Document>,
-    ) -> Read {
+    ) -> CorpusRead {
+        let mut diags = Diagnostics::default();
+        let answers = corpus::survey::read_surveys(
+            root,
+            &config.surveys,
+            group_ids,
+            &mut participants,
+            true,
+            &mut diags,
+        );
+        let (mut documents, unreadable) = load_documents(root, config, &participants, turns, &mut diags);
+        if !answers.is_empty() {
+            with_answers(&mut documents, answers, &mut diags);
+        }
+        CorpusRead {
+            participants,
+            documents,
+            unreadable,
+            problems: diags,
+        }
+    }
+}
+
+impl CodingRead {
+    fn from_files(root: &Path, config: &Config, corpus: &CorpusRead) -> CodingRead {
         let mut diags = Diagnostics::default();
         let codebook_file = config.codebook.path.clone();
         let mut codebook = match read_text(root, &codebook_file, true, &mut diags) {
             Some(text) => Codebook::parse(&text, &codebook_file, &mut diags),
             None => Codebook::default(),
         };
-        let (mut documents, unreadable) = load_documents(root, config, participants, turns, &mut diags);
-        if !answers.is_empty() {
-            with_answers(&mut documents, answers, &mut diags);
-        }
         let sheets = coding::read_sheets(root, &config.coding.sheets, &mut diags);
-        let segments = coding::anchor_sheets(&sheets, &documents, &unreadable, &mut codebook, &mut diags);
-        Read {
-            documents,
+        let segments = coding::anchor_sheets(
+            &sheets,
+            &corpus.documents,
+            &corpus.unreadable,
+            &mut codebook,
+            &mut diags,
+        );
+        CodingRead {
             codebook,
             sheets,
             segments,
@@ -720,36 +748,51 @@ fn with_answers(documents: &mut Vec<Document>, answers: Vec<Document>, diags: &m
     documents.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
-/// The cache key of what [`Read`] reads, from every input file's path, size and modification
-/// time, and `documents.csv`'s `turns` (not the whole file: its attributes are read after); and
-/// whether every one of those stamps has settled.
-fn read_key(root: &Path, config: &Config, turns: &crate::documents::Turns) -> (u64, bool) {
-    use crate::cache::{stamps_under, Hasher, Stamp};
+/// Hashes the stamps (path, size, modification time) of `files` and of every file under
+/// `dirs`; and says whether every one of them has settled.
+fn stamps_key(root: &Path, h: &mut crate::cache::Hasher, files: &[&str], dirs: &[&str]) -> bool {
+    use crate::cache::{stamps_under, Stamp};
     let mut stamps = std::collections::BTreeMap::new();
-    for file in [CONFIG_FILE, &config.corpus.participants, &config.codebook.path] {
+    for file in files {
         if let Some(s) = Stamp::of(&root.join(file)) {
             stamps.insert(file.to_string(), s);
         }
     }
-    stamps_under(root, &config.corpus.transcripts, &mut stamps);
-    stamps_under(root, &config.coding.sheets, &mut stamps);
-    for survey in config.surveys.values() {
-        if let Some(s) = Stamp::of(&root.join(&survey.path)) {
-            stamps.insert(survey.path.clone(), s);
-        }
+    for dir in dirs {
+        stamps_under(root, dir, &mut stamps);
     }
-    let mut h = Hasher::default();
-    h.str("project")
-        .number(CACHE_FORMAT)
-        .str(&config.corpus.transcripts)
-        .str(&config.coding.sheets);
     for (path, s) in &stamps {
         h.str(path).number(s.size).bytes(&s.modified.to_le_bytes());
     }
+    stamps.values().all(Stamp::settled)
+}
+
+/// The cache key of [`CorpusRead`]: the settings, participants, transcripts and surveys, and
+/// `documents.csv`'s `turns` (not the whole file: its attributes are read after); and whether
+/// every file it stands for has settled.
+fn corpus_key(root: &Path, config: &Config, turns: &crate::documents::Turns) -> (u64, bool) {
+    let mut h = crate::cache::Hasher::default();
+    h.str("corpus")
+        .number(CACHE_FORMAT)
+        .str(&config.corpus.transcripts);
+    let mut files = vec![CONFIG_FILE, config.corpus.participants.as_str()];
+    files.extend(config.surveys.values().map(|s| s.path.as_str()));
+    let settled = stamps_key(root, &mut h, &files, &[&config.corpus.transcripts]);
     for (id, split) in turns.iter() {
         h.str(id).number(split as u64);
     }
-    (h.finish(), stamps.values().all(Stamp::settled))
+    (h.finish(), settled)
+}
+
+/// The cache key of [`CodingRead`]: the corpus's key, the codebook and the sheets.
+fn coding_key(root: &Path, config: &Config, (corpus, corpus_settled): (u64, bool)) -> (u64, bool) {
+    let mut h = crate::cache::Hasher::default();
+    h.str("coding")
+        .number(CACHE_FORMAT)
+        .number(corpus)
+        .str(&config.coding.sheets);
+    let settled = stamps_key(root, &mut h, &[&config.codebook.path], &[&config.coding.sheets]);
+    (h.finish(), settled && corpus_settled)
 }
 
 /// A number that changes when a file of the analysis folder changes, cheap enough to ask for
@@ -956,12 +999,31 @@ mod tests {
 
     /// One of each type the cache keeps, built field by field: a new field does not compile
     /// until it is added here, and a changed type changes the bytes below.
-    fn sample() -> Read {
+    fn sample() -> (CorpusRead, CodingRead) {
         let mut problems = Diagnostics::default();
         problems.warning("a.csv", Some(2), "w");
         let mut d = Diagnostics::default();
         let codebook = Codebook::parse("# T\n## C\n- `a` — A.\n  - polarity: positive\n", "c.md", &mut d);
-        Read {
+        let mut participants = Participants::parse(
+            "id,group,label,aliases,site\nP1,partner,Partner 1,Jo,north\n",
+            "participants.csv",
+            &[],
+            &mut d,
+        );
+        participants.add_respondent(crate::participants::Participant {
+            id: "staff/7".into(),
+            group: "nurse".into(),
+            label: "Respondent 7".into(),
+            aliases: Vec::new(),
+            quotable: false,
+            attributes: vec!["south".into()],
+            line: 3,
+            survey: Some(0),
+        });
+        let corpus = CorpusRead {
+            participants,
+            unreadable: vec!["gone".into()],
+            problems: problems.clone(),
             documents: vec![Document {
                 id: "D".into(),
                 path: "transcripts/D.txt".into(),
@@ -982,6 +1044,8 @@ mod tests {
                     chars: 3..5,
                 }],
             }],
+        };
+        let coding = CodingRead {
             codebook,
             sheets: vec![Sheet {
                 coder: "x".into(),
@@ -1015,22 +1079,43 @@ mod tests {
                 line: 2,
             }],
             problems,
-        }
+        };
+        (corpus, coding)
     }
 
     #[test]
     fn the_cached_layout_is_what_cache_format_says() {
-        let bytes = postcard::to_stdvec(&sample()).unwrap();
-        let layout = crate::cache::Hasher::default().bytes(&bytes).finish();
+        let (corpus, coding) = sample();
+        let (a, b) = (
+            postcard::to_stdvec(&corpus).unwrap(),
+            postcard::to_stdvec(&coding).unwrap(),
+        );
+        let layout = crate::cache::Hasher::default().bytes(&a).bytes(&b).finish();
         // When this fails, a type the cache keeps has changed: bump CACHE_FORMAT, then put the
         // new layout here, so that no cache written by an older build is read as this one.
         assert_eq!(
             (CACHE_FORMAT, layout),
-            (4, 0x79acffad5a813573),
+            (5, 0xe14d18e1ad20815e),
             "layout {layout:#x}"
         );
-        let back: Read = postcard::from_bytes(&bytes).unwrap();
+        let back: CorpusRead = postcard::from_bytes(&a).unwrap();
         assert_eq!(&*back.documents[0].text, "", "texts are kept apart");
+        let people = &back.participants;
+        assert_eq!(
+            (
+                people.by_id("P1"),
+                people.by_speaker("jo"),
+                people.by_id("staff/7")
+            ),
+            (Some(0), Some(0), Some(1)),
+            "the people's indexes are made again"
+        );
+        assert_eq!(
+            people.by_speaker("Respondent 7"),
+            None,
+            "respondents are no speaker labels"
+        );
+        let back: CodingRead = postcard::from_bytes(&b).unwrap();
         assert_eq!(
             back.codebook.code("a"),
             Some(0),

@@ -1,4 +1,4 @@
-//! The cache of the loaded folder (`.thematic/project.bin`): every command gives the same
+//! The cache of the loaded folder (`.thematic/corpus.bin`, `coding.bin`, `texts.bin`): every command gives the same
 //! bytes with no cache, a cold one, a warm one and one made before a file changed; a damaged
 //! or foreign cache is ignored and rebuilt; commands at once do not corrupt it; a file changed
 //! within a clock tick of the cache is read again.
@@ -34,7 +34,15 @@ fn outputs(d: &Dir, env: &[(&str, &str)]) -> Vec<String> {
 }
 
 fn cache_file(d: &Dir) -> std::path::PathBuf {
-    d.join(".thematic/project.bin")
+    d.join(".thematic/coding.bin")
+}
+
+fn corpus_file(d: &Dir) -> std::path::PathBuf {
+    d.join(".thematic/corpus.bin")
+}
+
+fn modified(path: &std::path::Path) -> std::time::SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
 }
 
 #[test]
@@ -77,7 +85,21 @@ fn a_damaged_or_foreign_cache_is_ignored_and_rebuilt() {
     d.settle(60);
     let reference = outputs(&d, OFF);
     outputs(&d, &[]);
-    let good = std::fs::read(cache_file(&d)).unwrap();
+    for file in [cache_file(&d), corpus_file(&d)] {
+        damage_and_rebuild(&d, &file, &reference);
+    }
+    // The texts are kept apart and read only when wanted: damaged or gone, they are read from
+    // the transcripts again.
+    let texts = d.join(".thematic/texts.bin");
+    let intact = std::fs::read(&texts).unwrap();
+    std::fs::write(&texts, &intact[..intact.len() - 7]).unwrap();
+    assert_eq!(outputs(&d, &[]), reference);
+    std::fs::remove_file(&texts).unwrap();
+    assert_eq!(outputs(&d, &[]), reference);
+}
+
+fn damage_and_rebuild(d: &Dir, file: &std::path::Path, reference: &[String]) {
+    let good = std::fs::read(file).unwrap();
     let mut flipped = good.clone();
     let at = flipped.len() / 2;
     flipped[at] ^= 0x55;
@@ -90,18 +112,54 @@ fn a_damaged_or_foreign_cache_is_ignored_and_rebuilt() {
         b"not a cache".to_vec(),
         Vec::new(),
     ] {
-        std::fs::write(cache_file(&d), &bad).unwrap();
-        assert_eq!(outputs(&d, &[]), reference);
-        assert_eq!(std::fs::read(cache_file(&d)).unwrap(), good, "rebuilt as it was");
+        std::fs::write(file, &bad).unwrap();
+        assert_eq!(outputs(d, &[]), reference);
+        assert_eq!(
+            std::fs::read(file).unwrap(),
+            good,
+            "{} rebuilt as it was",
+            file.display()
+        );
     }
-    // The texts are kept apart and read only when wanted: damaged or gone, they are read from
-    // the transcripts again.
-    let texts = d.join(".thematic/texts.bin");
-    let intact = std::fs::read(&texts).unwrap();
-    std::fs::write(&texts, &intact[..intact.len() - 7]).unwrap();
-    assert_eq!(outputs(&d, &[]), reference);
-    std::fs::remove_file(&texts).unwrap();
-    assert_eq!(outputs(&d, &[]), reference);
+}
+
+#[test]
+fn a_changed_sheet_reads_the_sheets_again_not_the_transcripts() {
+    let d = Dir::project();
+    d.settle(60);
+    outputs(&d, &[]);
+    let (corpus, coding) = (modified(&corpus_file(&d)), modified(&cache_file(&d)));
+    d.write(
+        "coding/ben.csv",
+        "document,quote,codes,memo\nS1,Trust takes time.,communication,\n",
+    );
+    // Only the sheet is new: the transcripts keep their stamps.
+    let sheet = std::fs::OpenOptions::new()
+        .write(true)
+        .open(d.join("coding/ben.csv"))
+        .unwrap();
+    sheet
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(30))
+        .unwrap();
+    let changed = outputs(&d, OFF);
+    assert_eq!(outputs(&d, &[]), changed);
+    assert_eq!(
+        modified(&corpus_file(&d)),
+        corpus,
+        "the corpus was read from the cache"
+    );
+    assert_ne!(modified(&cache_file(&d)), coding, "the coding was read again");
+    // The people are the corpus's: a new label is read again, and shows.
+    let before = d.read("participants.csv");
+    d.write(
+        "participants.csv",
+        &before.replacen(",Partner", ",Partner organisation", 1),
+    );
+    d.settle(30);
+    let relabelled = outputs(&d, OFF);
+    assert_ne!(relabelled, changed, "the new label shows");
+    assert_eq!(outputs(&d, &[]), relabelled);
+    assert_ne!(modified(&corpus_file(&d)), corpus, "the corpus was read again");
 }
 
 #[test]
