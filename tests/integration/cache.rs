@@ -153,7 +153,7 @@ fn a_changed_sheet_reads_the_sheets_again_not_the_transcripts() {
     let before = d.read("participants.csv");
     d.write(
         "participants.csv",
-        &before.replacen(",Partner", ",Partner organisation", 1),
+        before.replacen(",Partner", ",Partner organisation", 1),
     );
     d.settle(30);
     let relabelled = outputs(&d, OFF);
