@@ -80,9 +80,14 @@ def row(step, xs, target=""):
 o = big["open"]
 print("| step | median | runs (ms) | target |")
 print("|---|---:|---|---:|")
-row("open the 300,000-character transcript: drawing it", [r["render"] for r in o], "300 ms")
+row("open the 300,000-character transcript: click to the text laid out in the page", [r["wall"] for r in o], "300 ms")
+row("the same: building its DOM (JS)", [r["render"] for r in o])
 row("the same: fetching it from the server (%s build)" % build, [r["fetch"] for r in o])
-row("the same: click to text in the page", [r["wall"] for r in o])
-row("apply a code in it: Enter to the coding drawn back from the file", big["apply"], "50 ms")
+a = big["apply"]
+row("apply a code in it: Enter to the coding drawn back from the file", [r["total"] for r in a], "50 ms")
+row("the same: the write's request", [r["write"] for r in a])
+row("the same: the version's request", [r["version"] for r in a])
+row("the same: the document's request (codings only)", [r["fetch"] for r in a])
+row("the same: drawing the changed turns", [r["render"] for r in a])
 row("list %s documents: page start to list drawn" % docs, lst["list"], "500 ms")
 PY

@@ -308,7 +308,10 @@ async function bench() {
         });
       });
       await page.keyboard.press("Enter");
-      applied.push(await page.evaluate(() => window.__applied));
+      const total = await page.evaluate(() => window.__applied);
+      // The parts: the write's request, the version's, the document's, and drawing it.
+      const t = await page.evaluate(() => window.thematic.timings);
+      applied.push({ total, write: t.write, version: t.version, fetch: t.fetch, render: t.render });
     }
     out.apply = applied;
   }

@@ -11,7 +11,7 @@ const state = {
   pick: 0, chosen: new Set(), picking: null, sigs: [], hidden: new Set(), recent: [], undo: [], redo: [],
   version: null, busy: false, writes: 0, documents: [], queue: Promise.resolve(),
 };
-const timings = { render: null, fetch: null, applied: null, listed: null };
+const timings = { render: null, fetch: null, write: null, version: null, applied: null, listed: null };
 window.thematic = { timings, state };
 
 function el(tag, attrs = {}, ...children) {
@@ -701,6 +701,7 @@ async function runNow(action, how = "do", after = () => { state.undo.push(action
   const t0 = performance.now();
   try {
     status(await action[how]());
+    timings.write = performance.now() - t0;
     after();
     // The passage is coded: the selection has done its work.
     window.getSelection().removeAllRanges();
@@ -750,7 +751,9 @@ $("redo").addEventListener("click", redo);
 // list, the codebook and the memos.
 async function refresh(docFirst) {
   try {
+    const t0 = performance.now();
     const v = await api("GET", "/api/version");
+    timings.version = performance.now() - t0;
     state.version = v.version;
     if (docFirst && state.doc) await openDocument(state.doc.id);
     await Promise.all([loadDocuments(), loadCodebook(), loadMemos()]);
