@@ -41,6 +41,8 @@ pub struct Project {
     pub attribution: Attribution,
     /// Each survey's `attribution` (in `[surveys]` name order), resolved; `None`: the report's.
     pub survey_attributions: Vec<Option<Attribution>>,
+    /// Each survey's columns and respondents (in `[surveys]` name order).
+    pub surveys: Vec<corpus::survey::SurveyTable>,
     /// The documents' attributes (`documents.csv` and front matter), `source` among them.
     pub document_attributes: DocumentAttributes,
     /// `[report] attribution_document`, resolved.
@@ -165,7 +167,7 @@ impl Project {
         let cached = key.and_then(|(k, _)| crate::cache::read_value::<Read>(root, READ_CACHE, k));
         // Respondents are participants, read at every load; their answers are documents, which
         // the cache keeps with the transcripts.
-        let answers = corpus::survey::read_surveys(
+        let (answers, surveys) = corpus::survey::read_surveys(
             root,
             &config.surveys,
             &group_ids,
@@ -360,6 +362,7 @@ impl Project {
             analysis,
             attribution,
             survey_attributions,
+            surveys,
             document_attributes,
             document_attribution,
             ratings,
@@ -635,7 +638,8 @@ impl corpus::text::TextSource for CachedTexts {
             let mut people = Participants::default();
             let mut ignored = Diagnostics::default();
             let docs =
-                corpus::survey::read_surveys(&self.root, &self.surveys, &[], &mut people, true, &mut ignored);
+                corpus::survey::read_surveys(&self.root, &self.surveys, &[], &mut people, true, &mut ignored)
+                    .0;
             answers = docs
                 .into_iter()
                 .map(|d| (d.id.clone(), d.text.to_string()))
