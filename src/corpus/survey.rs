@@ -20,18 +20,33 @@ use std::path::Path;
 /// What a survey's answers say about where they came from.
 pub const SOURCE: &str = "survey";
 
+/// A survey as read: its question and attribute columns and its respondents, in file order.
+/// What the browser workspace's grid shows (respondents × questions).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct SurveyTable {
+    /// The survey's name in `[surveys]`.
+    pub name: String,
+    /// The question columns found in the header, in the order of `questions`.
+    pub questions: Vec<String>,
+    /// The other columns (the id column among them, the group column not), each with its
+    /// index in [`Participants::attributes`].
+    pub attributes: Vec<(String, usize)>,
+    /// Each respondent read: the id as the file has it, and the participant.
+    pub respondents: Vec<(String, ParticipantIdx)>,
+}
+
 /// Reads every survey of `[surveys]` (in name order). Respondents join `participants`, their
-/// columns its attributes; with `documents`, every non-empty answer is returned as a
-/// document (a load that finds them in the cache needs only the respondents).
+/// columns its attributes; every non-empty answer is returned as a document. Also each
+/// survey's table (one per survey, in name order, empty for a file that could not be read).
 pub fn read_surveys(
     root: &Path,
     surveys: &BTreeMap<String, SurveySettings>,
     declared_groups: &[String],
     participants: &mut Participants,
-    documents: bool,
     diags: &mut Diagnostics,
-) -> Vec<Document> {
+) -> (Vec<Document>, Vec<SurveyTable>) {
     let mut out = Vec::new();
+    let mut tables = Vec::with_capacity(surveys.len());
     for (index, (name, survey)) in surveys.iter().enumerate() {
         let context = Survey {
             index,
@@ -39,9 +54,14 @@ pub fn read_surveys(
             settings: survey,
             declared_groups,
         };
-        context.read(root, participants, documents, &mut out, diags);
+        let mut table = SurveyTable {
+            name: name.clone(),
+            ..SurveyTable::default()
+        };
+        context.read(root, participants, &mut out, &mut table, diags);
+        tables.push(table);
     }
-    out
+    (out, tables)
 }
 
 /// The survey and question of an answer's document id (`staff/1043/q1`).
@@ -63,8 +83,8 @@ impl Survey<'_> {
         &self,
         root: &Path,
         participants: &mut Participants,
-        documents: bool,
         out: &mut Vec<Document>,
+        read: &mut SurveyTable,
         diags: &mut Diagnostics,
     ) {
         let file = self.settings.path.as_str();
@@ -139,6 +159,12 @@ impl Survey<'_> {
             .filter(|&c| !table.headers[c].is_empty())
             .map(|c| (c, participants.attribute_column(&table.headers[c])))
             .collect();
+        read.questions = questions.iter().map(|&(q, _)| q.to_string()).collect();
+        read.attributes = attributes
+            .iter()
+            .map(|&(c, a)| (table.headers[c].clone(), a))
+            .collect();
+        read.respondents.reserve(table.rows.len());
         let mut seen: HashMap<String, usize> = HashMap::with_capacity(table.rows.len());
         // Rows are consumed as they are read: an answer's text moves into its document.
         for mut row in table.rows {
@@ -168,9 +194,7 @@ impl Survey<'_> {
             else {
                 continue;
             };
-            if !documents {
-                continue;
-            }
+            read.respondents.push((raw.to_string(), p));
             for &(question, col) in &questions {
                 let cell = std::mem::take(&mut row.fields[col]);
                 if let Some(doc) = answer(self.name, raw, question, file, row.line, cell, p, encoding) {

@@ -66,8 +66,14 @@ fn unchanged_since(p: &Project, coder: &str, seen: Option<&str>) -> Result<(), A
 pub(super) struct AddCoding {
     document: String,
     /// Unicode scalar values of the document's text.
+    #[serde(default)]
     start: usize,
+    #[serde(default)]
     end: usize,
+    /// Code a survey answer whole (an empty quote, as `thematic code ID ""` writes): `start`
+    /// and `end` are not needed.
+    #[serde(default)]
+    whole: bool,
     codes: Codes,
     #[serde(default)]
     memo: Option<String>,
@@ -123,26 +129,14 @@ pub(super) async fn add(axum::extract::State(state): Shared, Json(body): Json<Ad
         inside(&p)?;
         unchanged_since(&p, &coder, body.version.as_deref())?;
         let i = find_document(&p, &body.document)?;
-        let text: &str = &p.documents[i].text;
-        let bytes = char_range(text, body.start, body.end).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                &format!(
-                    "the passage {}..{} is not within {} (it has {} characters)",
-                    body.start, body.end, body.document, p.documents[i].chars
-                ),
-            )
-        })?;
-        let quote = &text[bytes.clone()];
-        let Some(occurrence) = occurrence_of(text, is_nfc(text), bytes.clone()) else {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "this selection cannot be quoted so that it finds its way back here: select whole words",
-            ));
+        let (quote, occurrence) = if body.whole {
+            (String::new(), None)
+        } else {
+            passage(&p, i, body.start, body.end)?
         };
         let new = NewCoding {
             document: p.documents[i].id.clone(),
-            quote: quote.to_string(),
+            quote,
             codes: body.codes.ids(),
             memo: body.memo.filter(|m| !m.is_empty()),
             new_coder: state.coder.as_deref() == Some(coder.as_str()),
@@ -153,7 +147,8 @@ pub(super) async fn add(axum::extract::State(state): Shared, Json(body): Json<Ad
             new_code: false,
         };
         let coded = add_coding(&p, &new).map_err(ApiError::bad)?;
-        let start = p.documents[i].char_at(coded.bytes.start);
+        let d = &p.documents[i];
+        let start = d.char_at(coded.bytes.start);
         Ok(Json(json!({
             "file": coded.appended.file,
             "line": coded.appended.line,
@@ -162,10 +157,32 @@ pub(super) async fn add(axum::extract::State(state): Shared, Json(body): Json<Ad
             "codes": new.codes,
             "occurrence": new.occurrence,
             "start": start,
-            "end": start + new.quote.chars().count(),
+            "end": start + d.text[coded.bytes.clone()].chars().count(),
         })))
     })
     .await
+}
+
+/// The quote of characters `start..end` of document `i`, and its occurrence where it occurs
+/// more than once.
+fn passage(p: &Project, i: usize, start: usize, end: usize) -> Result<(String, Option<usize>), ApiError> {
+    let text: &str = &p.documents[i].text;
+    let bytes = char_range(text, start, end).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "the passage {start}..{end} is not within {} (it has {} characters)",
+                p.documents[i].id, p.documents[i].chars
+            ),
+        )
+    })?;
+    let Some(occurrence) = occurrence_of(text, is_nfc(text), bytes.clone()) else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "this selection cannot be quoted so that it finds its way back here: select whole words",
+        ));
+    };
+    Ok((text[bytes].to_string(), occurrence))
 }
 
 /// The byte range of characters `start..end` (trimmed of white space at either end).

@@ -1,11 +1,13 @@
 //! `thematic serve`: a local coding workspace in the browser. An HTTP server on the loopback
 //! address, guarded by a random token and by `Host` and `Origin` checks ([`guard`]), serving
-//! the page from the binary ([`assets`]) and a small JSON API ([`api`]) that loads the
-//! analysis folder on every request and changes it only through [`crate::edit`].
+//! the page from the binary ([`assets`]) and a small JSON API ([`api`], the survey grid in
+//! [`grid`]) that loads the analysis folder on every request and changes it only through
+//! [`crate::edit`].
 
 mod api;
 mod assets;
 mod changes;
+mod grid;
 mod guard;
 
 use anyhow::{Context, Result};
@@ -90,6 +92,7 @@ fn router(state: Arc<State>) -> Router {
         .route("/app.css", get(assets::css))
         .route("/app.js", get(assets::js))
         .merge(api::routes())
+        .merge(grid::routes())
         .fallback(api::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::check))

@@ -5,7 +5,9 @@
 //   THEMATIC_PROJECT  the analysis folder it serves (a copy: this script edits it)
 //   THEMATIC_BIN      the thematic binary, for `thematic check`
 //   SCREENSHOT        where to save a screenshot of the document view (optional)
-//   MODE              `test` (default) or `bench`: time rendering, coding and listing
+//   MODE              `test` (default), `grid` (the survey grid, on a folder with the survey
+//                     `pulse` of tests/integration/surveys.rs) or `bench`: time rendering,
+//                     coding and listing
 //   CHROMIUM          the browser (default /usr/bin/chromium)
 "use strict";
 
@@ -18,7 +20,9 @@ const { spawnSync } = require("child_process");
 const url = process.env.THEMATIC_URL;
 const project = process.env.THEMATIC_PROJECT;
 const mode = process.env.MODE || "test";
-const sheet = () => fs.readFileSync(path.join(project, "coding", "ben.csv"), "utf8");
+const sheet = () => {
+  try { return fs.readFileSync(path.join(project, "coding", "ben.csv"), "utf8"); } catch { return ""; }
+};
 
 function check(ok, what) {
   if (!ok) throw new Error("failed: " + what + "\nthe sheet ends:\n" + sheet().split("\n").slice(-4).join("\n"));
@@ -256,6 +260,74 @@ async function test() {
   await context.close();
 }
 
+// The survey grid: respondents × questions, sorted and filtered on the server; an answer coded
+// whole from the grid (and undone), and opened in the document view to code a passage.
+async function grid() {
+  const { context, page } = await launch();
+  await page.goto(url);
+  await page.waitForSelector("#tabs:not([hidden])");
+  await page.focus("#view");
+  await page.keyboard.press("g");
+  await page.waitForSelector('#grid[data-grid="pulse"] tbody tr');
+  check(await page.$eval("#tab-surveys", (t) => t.getAttribute("aria-selected") === "true" && document.activeElement === t), "key g opens the Surveys tab");
+  const rows = () => page.$$eval("#grid tbody tr", (trs) => trs.map((tr) => tr.dataset.row).join(","));
+  check(await rows() === "1043,1044,1045,1046", "the grid lists every respondent, by id");
+  check(await page.$eval('#grid th[data-sort-key="respondent"]', (th) => th.getAttribute("aria-sort")) === "ascending", "the respondent column is sorted ascending");
+  const cell = (r, q) => `#grid td[data-survey="pulse"][data-respondent="${r}"][data-question="${q}"]`;
+  check(await page.$eval(cell("1043", "worked"), (td) => td.querySelector('[data-cell-code="trust"]').textContent.includes("amira")), "a cell shows its codes as labels with their coders");
+  check(await page.$eval(cell("1046", "worked"), (td) => td.classList.contains("blank") && td.textContent.includes("no answer")), "a blank answer says so");
+  check(await page.$eval("#grid thead", (h) => h.textContent.includes("What has worked well?")), "questions are headed by their labels");
+
+  // Sort by region: ascending, then descending, ties by respondent id.
+  await page.click('#grid th[data-sort-key="region"] button');
+  await page.waitForSelector('#grid th[data-sort-key="region"][aria-sort="ascending"]');
+  check(await rows() === "1043,1045,1044,1046", "sorted by region, ties by respondent");
+  await page.click('#grid th[data-sort-key="region"] button');
+  await page.waitForSelector('#grid th[data-sort-key="region"][aria-sort="descending"]');
+  check(await rows() === "1044,1046,1043,1045", "sorted by region, descending");
+
+  // Filter by an attribute's value.
+  await page.selectOption('#grid-filters [data-filter="region"]', "North");
+  await page.waitForFunction(() => document.querySelectorAll("#grid tbody tr").length === 2);
+  check(await rows() === "1043,1045", "filtered to the North");
+  check((await page.textContent("#grid-count")).includes("1–2 of 2"), "the count says 1–2 of 2");
+
+  // A whole answer coded from the grid with the code picker, then undone and redone.
+  const row = "pulse/1045/change,,funding";
+  await page.focus(cell("1045", "change") + " [data-whole]");
+  await page.keyboard.press("c");
+  await page.waitForSelector("#picker[open]");
+  check((await page.textContent("#picker-quote")).includes("Funding is short."), "the picker shows the whole answer");
+  await page.keyboard.type("fund");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((sel) => (document.querySelector(sel + ' [data-cell-code="funding"]') || {}).textContent?.includes("ben"), cell("1045", "change"));
+  check(sheet().includes(row + ","), "the whole answer is coded with an empty quote in coding/ben.csv");
+  await page.keyboard.press("Control+z");
+  await page.waitForFunction((sel) => !document.querySelector(sel + ' [data-cell-code="funding"]').textContent.includes("ben"), cell("1045", "change"));
+  check(!sheet().includes(row), "undo removes the row");
+  await page.keyboard.press("Control+Shift+z");
+  await page.waitForFunction((sel) => document.querySelector(sel + ' [data-cell-code="funding"]').textContent.includes("ben"), cell("1045", "change"));
+  check(sheet().includes(row + ","), "redo writes it again");
+
+  // An answer opened from the grid is a document, coded as any other.
+  await page.click(cell("1043", "worked") + " [data-answer]");
+  await page.waitForSelector('[data-document="pulse/1043/worked"] [data-turn]');
+  check(await page.$eval("#tab-document", (t) => t.getAttribute("aria-selected") === "true") && await page.$eval("#survey-view", (v) => v.hidden), "the answer opens in the document view");
+  const p = await place(page, "pulse/1043/worked", "Trust between teams");
+  await drag(page, p.start, p.end);
+  await page.keyboard.press("c");
+  await page.waitForSelector("#picker[open]");
+  await page.keyboard.type("communication");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('[data-coding][data-codes="communication"][data-coder="ben"]');
+  check(sheet().includes("pulse/1043/worked,Trust between teams,communication,"), "a passage of the answer is coded as in a transcript");
+  await page.focus("#view");
+  await page.keyboard.press("g");
+  await page.waitForFunction((sel) => !!document.querySelector(sel + ' [data-cell-code="communication"]'), cell("1043", "worked"));
+  check(true, "back in the grid, the answer shows its new code");
+  await context.close();
+}
+
 // MODE=bench: BIG names the long transcript, LIST the project of many documents.
 async function bench() {
   const { context, page } = await launch();
@@ -328,4 +400,4 @@ async function bench() {
   await context.close();
 }
 
-(mode === "bench" ? bench() : test()).catch((e) => { console.error(e.stack || String(e)); process.exit(1); });
+({ bench, grid, test }[mode] || test)().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });

@@ -517,3 +517,225 @@ fn a_transcript_edited_on_disk_shows_and_its_text_is_sent_again() {
         .unwrap()
         .starts_with("Interviewer: What works now?"));
 }
+
+/// The respondents of a grid page, in order.
+fn respondents(grid: &serde_json::Value) -> Vec<&str> {
+    grid["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["respondent"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn surveys_are_listed_with_questions_attributes_and_counts() {
+    let dir = crate::surveys::survey_project();
+    let server = serve(&dir);
+    let r = json(&server.call("GET", "/api/surveys", ""));
+    let s = &r["surveys"][0];
+    assert_eq!(r["surveys"].as_array().unwrap().len(), 1);
+    assert_eq!(s["name"], "pulse");
+    assert_eq!(s["path"], "surveys/pulse.csv");
+    assert_eq!(
+        s["questions"],
+        serde_json::json!([
+            { "column": "worked", "label": "What has worked well?" },
+            { "column": "change", "label": "What would you change?" },
+        ])
+    );
+    // The id column and `region` are attributes, `role` gives the group.
+    assert_eq!(
+        s["attributes"],
+        serde_json::json!([
+            { "name": "respondent", "distinct": 4, "values": ["1043", "1044", "1045", "1046"] },
+            { "name": "region", "distinct": 2, "values": ["North", "South"] },
+            { "name": "group", "distinct": 2, "values": ["partner", "staff"] },
+        ])
+    );
+    assert_eq!(
+        (s["respondents"].as_u64(), s["answers"].as_u64()),
+        (Some(4), Some(6))
+    );
+}
+
+#[test]
+fn the_survey_grid_is_respondents_by_questions_with_their_codes() {
+    let dir = crate::surveys::survey_project();
+    let server = serve(&dir);
+    let g = json(&server.call("GET", "/api/surveys/pulse/grid", ""));
+    assert_eq!(g["total"], 4);
+    assert_eq!((g["offset"].as_u64(), g["limit"].as_u64()), (Some(0), Some(100)));
+    assert_eq!(respondents(&g), ["1043", "1044", "1045", "1046"]);
+    assert_eq!(g["questions"][1]["label"], "What would you change?");
+    let first = &g["rows"][0];
+    assert_eq!(first["group"], "staff");
+    assert_eq!(first["participant"], "pulse/1043");
+    assert_eq!(first["attributes"]["region"], "North");
+    assert_eq!(
+        first["cells"][0],
+        serde_json::json!({
+            "document": "pulse/1043/worked",
+            "text": "Trust between teams has grown.",
+            "chars": 30,
+            "truncated": false,
+            "codings": 1,
+            "codes": [{ "code": "trust", "coders": ["amira"] }],
+        })
+    );
+    assert_eq!(first["cells"][1]["codes"][0]["code"], "funding");
+    // A blank answer is no cell; two codings of one answer, its two codes in codebook order.
+    assert!(g["rows"][1]["cells"][1].is_null());
+    assert!(g["rows"][3]["cells"][0].is_null());
+    let both: Vec<&str> = g["rows"][2]["cells"][0]["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(both, ["trust", "communication"]);
+    assert_eq!(g["rows"][2]["cells"][0]["codings"], 2);
+    // A long answer is cut to 300 characters, with its whole length.
+    let long = format!("{} end.", "Word ".repeat(100));
+    dir.write(
+        "surveys/pulse.csv",
+        dir.read("surveys/pulse.csv").replace("Less paperwork.", &long),
+    );
+    let g = json(&server.call("GET", "/api/surveys/pulse/grid?filter=respondent=1046", ""));
+    let cell = &g["rows"][0]["cells"][1];
+    assert_eq!(cell["text"].as_str().unwrap().chars().count(), 300);
+    assert_eq!(
+        (cell["chars"].as_u64(), cell["truncated"].as_bool()),
+        (Some(505), Some(true))
+    );
+}
+
+#[test]
+fn the_survey_grid_sorts_filters_and_pages_on_the_server() {
+    let dir = crate::surveys::survey_project();
+    let server = serve(&dir);
+    let grid = |q: &str| json(&server.call("GET", &format!("/api/surveys/pulse/grid?{q}"), ""));
+    // Ties are broken by respondent id, whichever the direction.
+    assert_eq!(
+        respondents(&grid("sort=region")),
+        ["1043", "1045", "1044", "1046"]
+    );
+    assert_eq!(
+        respondents(&grid("sort=region&desc=1")),
+        ["1044", "1046", "1043", "1045"]
+    );
+    assert_eq!(
+        respondents(&grid("sort=group&desc=1")),
+        ["1043", "1044", "1045", "1046"]
+    );
+    assert_eq!(respondents(&grid("sort=group")), ["1045", "1046", "1043", "1044"]);
+    assert_eq!(
+        respondents(&grid("sort=respondent&desc=1")),
+        ["1046", "1045", "1044", "1043"]
+    );
+    // Filters: values of one attribute are alternatives, of two both must hold.
+    let north = grid("filter=region=North");
+    assert_eq!(
+        (north["total"].as_u64(), respondents(&north)),
+        (Some(2), vec!["1043", "1045"])
+    );
+    let one = grid("filter=region=North&filter=group=partner");
+    assert_eq!(respondents(&one), ["1045"]);
+    assert_eq!(grid("filter=region=North&filter=region=South")["total"], 4);
+    assert_eq!(grid("filter=region=East")["total"], 0);
+    // Pages: the total is every row after filtering; a page past the end is empty.
+    let page = grid("sort=region&desc=1&offset=1&limit=2");
+    assert_eq!(
+        (page["total"].as_u64(), respondents(&page)),
+        (Some(4), vec!["1046", "1043"])
+    );
+    let past = grid("offset=10");
+    assert_eq!((past["total"].as_u64(), respondents(&past).len()), (Some(4), 0));
+    assert_eq!(grid("limit=5000")["limit"], 1000);
+    assert_eq!(
+        respondents(&grid("filter=group=staff&sort=region&desc=1&limit=1")),
+        ["1044"]
+    );
+}
+
+#[test]
+fn an_unknown_survey_attribute_or_parameter_is_refused_with_its_reason() {
+    let dir = crate::surveys::survey_project();
+    let server = serve(&dir);
+    let r = server.call("GET", "/api/surveys/puls/grid", "");
+    assert_eq!(r.status, 404);
+    assert_eq!(
+        json(&r)["error"],
+        "no survey `puls` in thematic.toml [surveys] (surveys: pulse) (did you mean `pulse`?)"
+    );
+    for (q, says) in [
+        ("sort=regoin", "survey `pulse` has no attribute `regoin` (use one of respondent, group, region) (did you mean `region`?)"),
+        ("filter=site=North", "survey `pulse` has no attribute `site`"),
+        ("filter=region", "filter=region: write filter=<attribute>=<value>"),
+        ("limit=ten", "limit=ten: give a whole number"),
+        ("order=region", "unknown parameter `order`"),
+    ] {
+        let r = server.call("GET", &format!("/api/surveys/pulse/grid?{q}"), "");
+        assert_eq!(r.status, 400, "{q}: {}", r.body);
+        assert!(json(&r)["error"].as_str().unwrap().starts_with(says), "{q}: {}", r.body);
+    }
+}
+
+#[test]
+fn a_whole_answer_is_coded_with_an_empty_quote_and_shows_in_the_grid() {
+    let dir = crate::surveys::survey_project();
+    let server = serve(&dir);
+    let body = r#"{"document":"pulse/1046/change","whole":true,"codes":"funding"}"#;
+    let r = server.call("POST", "/api/codings", body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let coded = json(&r);
+    assert_eq!(
+        (coded["start"].as_u64(), coded["end"].as_u64()),
+        (Some(0), Some(15))
+    );
+    assert_eq!(
+        dir.read("coding/ben.csv"),
+        "document,quote,codes,memo\npulse/1046/change,,funding,\n"
+    );
+    // The same again is the row that codes it already; a blank answer has nothing to code.
+    let again = server.call("POST", "/api/codings", body);
+    assert_eq!(again.status, 400);
+    assert!(
+        again.body.contains("already codes this passage"),
+        "{}",
+        again.body
+    );
+    let blank = server.call(
+        "POST",
+        "/api/codings",
+        &body.replace("1046/change", "1046/worked"),
+    );
+    assert_eq!(blank.status, 404);
+    assert!(
+        blank.body.contains("is blank in surveys/pulse.csv"),
+        "{}",
+        blank.body
+    );
+    let g = json(&server.call("GET", "/api/surveys/pulse/grid?filter=respondent=1046", ""));
+    assert_eq!(
+        g["rows"][0]["cells"][1]["codes"],
+        serde_json::json!([{ "code": "funding", "coders": ["ben"] }])
+    );
+}
+
+#[test]
+fn a_respondent_of_participants_csv_is_in_the_grid_as_that_person() {
+    let dir = crate::surveys::survey_project();
+    dir.write(
+        "participants.csv",
+        "id,group,label,region\n1043,staff,Staff 1043,\n",
+    );
+    let server = serve(&dir);
+    let g = json(&server.call("GET", "/api/surveys/pulse/grid?filter=region=North", ""));
+    assert_eq!(respondents(&g), ["1043", "1045"]);
+    assert_eq!(g["rows"][0]["participant"], "1043");
+    assert_eq!(g["rows"][0]["label"], "Staff 1043");
+    assert_eq!(g["rows"][0]["cells"][0]["document"], "pulse/1043/worked");
+    let s = json(&server.call("GET", "/api/surveys", ""));
+    assert_eq!(s["surveys"][0]["respondents"], 4);
+}

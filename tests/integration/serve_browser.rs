@@ -1,7 +1,8 @@
 //! `thematic serve` end to end in headless Chromium: `tests/e2e/serve.js` (Node and
 //! playwright-core, `npm ci --prefix tests/e2e`) codes a copy of the bundled example as a coder
-//! would, and this test checks the files it leaves. Skipped, saying why, when Node, Chromium or
-//! playwright-core is missing; with `CI=true` a missing one fails the test.
+//! would, and sorts, filters and codes the survey grid of the survey fixture
+//! (tests/integration/surveys.rs); these tests check the files it leaves. Skipped, saying why,
+//! when Node, Chromium or playwright-core is missing; with `CI=true` a missing one fails.
 
 use crate::serve::serve_at;
 use std::path::{Path, PathBuf};
@@ -27,24 +28,54 @@ fn browser() -> Result<PathBuf, String> {
     Ok(chromium)
 }
 
-#[test]
-fn a_coder_codes_undoes_and_sees_outside_edits_in_chromium() {
-    let chromium = match browser() {
-        Ok(c) => c,
+/// Chromium, or `None` when this machine has none (a skip, said; a failure under `CI=true`).
+fn browser_or_skip() -> Option<PathBuf> {
+    match browser() {
+        Ok(c) => Some(c),
         Err(why) => {
             assert!(
                 std::env::var("CI").as_deref() != Ok("true"),
                 "CI must run the browser test: {why} (see .ci/run)"
             );
             eprintln!("skipped: {why}");
-            return;
+            None
         }
+    }
+}
+
+/// Runs `tests/e2e/serve.js` in `mode` on a folder served with `--coder ben`; fails with what
+/// the script printed.
+fn run_script(chromium: &Path, project: &Path, mode: &str, screenshot: Option<&Path>) {
+    let server = serve_at(project);
+    let url = format!("http://127.0.0.1:{}/?token={}", server.port, server.token);
+    let mut command = Command::new("node");
+    command
+        .arg(Path::new(E2E).join("serve.js"))
+        .env("THEMATIC_URL", &url)
+        .env("THEMATIC_PROJECT", project)
+        .env("THEMATIC_BIN", env!("CARGO_BIN_EXE_thematic"))
+        .env("CHROMIUM", chromium)
+        .env("MODE", mode);
+    if let Some(png) = screenshot {
+        command.env("SCREENSHOT", png);
+    }
+    let out = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the browser script failed:\n{stdout}\n{stderr}"
+    );
+}
+
+#[test]
+fn a_coder_codes_undoes_and_sees_outside_edits_in_chromium() {
+    let Some(chromium) = browser_or_skip() else {
+        return;
     };
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join("partnership-evaluation");
     crate::util::copy_dir(Path::new(EXAMPLE), &project);
-    let server = serve_at(&project);
-    let url = format!("http://127.0.0.1:{}/?token={}", server.port, server.token);
     // The test run takes the screenshot; it replaces the one in docs/ (which the README shows)
     // only when asked, `THEMATIC_UPDATE_SCREENSHOT=1`, so an ordinary run leaves the clone as
     // it found it (Chromium's pixels differ a little from run to run).
@@ -53,21 +84,7 @@ fn a_coder_codes_undoes_and_sees_outside_edits_in_chromium() {
     } else {
         tmp.path().join("serve-screenshot.png")
     };
-    let out = Command::new("node")
-        .arg(Path::new(E2E).join("serve.js"))
-        .env("THEMATIC_URL", &url)
-        .env("THEMATIC_PROJECT", &project)
-        .env("THEMATIC_BIN", env!("CARGO_BIN_EXE_thematic"))
-        .env("CHROMIUM", &chromium)
-        .env("SCREENSHOT", &screenshot)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "the browser script failed:\n{stdout}\n{stderr}"
-    );
+    run_script(&chromium, &project, "test", Some(&screenshot));
     // What the page did is in the files, as plain rows.
     let sheet = std::fs::read_to_string(project.join("coding/ben.csv")).unwrap();
     let original = std::fs::read_to_string(Path::new(EXAMPLE).join("coding/ben.csv")).unwrap();
@@ -91,4 +108,20 @@ fn a_coder_codes_undoes_and_sees_outside_edits_in_chromium() {
         png.starts_with(b"\x89PNG") && png.len() > 10_000,
         "a real screenshot"
     );
+}
+
+#[test]
+fn a_coder_sorts_filters_and_codes_the_survey_grid_in_chromium() {
+    let Some(chromium) = browser_or_skip() else {
+        return;
+    };
+    let dir = crate::surveys::survey_project();
+    run_script(&chromium, dir.path(), "grid", None);
+    // The whole answer (coded, undone, redone) and the passage coded in the document view.
+    assert_eq!(
+        dir.read("coding/ben.csv"),
+        "document,quote,codes,memo\npulse/1045/change,,funding,\npulse/1043/worked,Trust between teams,communication,\n"
+    );
+    let check = dir.run(&["check"]).ok();
+    assert!(check.stdout.contains("0 errors, 0 warnings"), "{}", check.stdout);
 }

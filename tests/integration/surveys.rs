@@ -39,7 +39,9 @@ pulse/1045/worked,Communication is open.,communication
 pulse/1045/change,,funding
 ";
 
-fn survey_project() -> Dir {
+/// A folder with the survey `pulse` (four respondents, six answers) coded by amira; also the
+/// survey grid's fixture in serve.rs and serve_browser.rs.
+pub fn survey_project() -> Dir {
     let d = Dir::empty();
     d.write("thematic.toml", TOML);
     d.write("codebook.md", CODEBOOK);

@@ -10,8 +10,10 @@ const state = {
   codes: [], categories: [], palette: new Map(), doc: null, text: null, selection: null,
   pick: 0, chosen: new Set(), picking: null, sigs: [], hidden: new Set(), recent: [], undo: [], redo: [],
   version: null, busy: false, writes: 0, documents: [], queue: Promise.resolve(),
+  whole: null, surveys: [], tab: "document",
+  grid: { survey: null, sort: "respondent", desc: false, filters: new Map(), offset: 0, limit: 100, data: null },
 };
-const timings = { render: null, fetch: null, write: null, version: null, applied: null, listed: null };
+const timings = { render: null, fetch: null, write: null, version: null, applied: null, listed: null, grid: null };
 window.thematic = { timings, state };
 
 function el(tag, attrs = {}, ...children) {
@@ -123,6 +125,7 @@ async function openDocument(id, at, focus) {
   renderDocument(sameText);
   // Going somewhere closes the search results or extracts; reading the files again does not.
   if (!same || at || focus) $("results").hidden = true;
+  if (at || focus) showTab("document");
   if (keep && keep.end <= state.text.length) select(keep.start, keep.end);
   timings.fetch = t1 - t0;
   timings.render = performance.now() - t1;
@@ -453,6 +456,7 @@ async function showExtracts(code) {
 }
 
 function showResults(...children) {
+  showTab("document");
   $("results").replaceChildren(...children, el("button", { type: "button", id: "results-close" }, "Close"));
   $("results").hidden = false;
   $("view").scrollTop = 0;
@@ -515,20 +519,23 @@ function pickerMatches() {
 
 const validId = (s) => /^[\p{L}\p{N}_\/-]+$/u.test(s);
 
-function openPicker(coding) {
-  if (!state.doc) return status("Open a document first.", true);
-  const s = coding ? { start: coding.start, end: coding.end } : takeSelection();
-  if (!s) return status("Select a passage first (with the mouse, or j/k and s).", true);
+// The code picker for a coding to change, for the selection, or (`whole`: an answer's
+// `document` and `text`, from the survey grid) for a whole survey answer.
+function openPicker(coding, whole) {
+  if (!whole && !state.doc) return status("Open a document first.", true);
+  const s = whole ? null : coding ? { start: coding.start, end: coding.end } : takeSelection();
+  if (!s && !whole) return status("Select a passage first (with the mouse, or j/k and s).", true);
   state.selection = s;
+  state.whole = whole || null;
   state.picking = coding || null;
   state.chosen = new Set(coding ? coding.codes : []);
   state.pick = 0;
-  $("picker-title").textContent = coding ? `Change ${coding.coder}'s coding (line ${coding.line})` : "Code the passage";
+  $("picker-title").textContent = coding ? `Change ${coding.coder}'s coding (line ${coding.line})` : whole ? `Code the whole answer ${whole.document}` : "Code the passage";
   $("picker-filter").value = "";
   $("picker-memo").value = coding ? coding.memo || "" : "";
   $("picker-exemplar").checked = !!(coding && coding.exemplar);
   $("picker-unquotable").checked = !!(coding && coding.quotable === false);
-  $("picker-quote").textContent = "“" + excerpt(state.text.slice(s.start, s.end), 400) + "”";
+  $("picker-quote").textContent = "“" + excerpt(whole ? whole.text : state.text.slice(s.start, s.end), 400) + "”";
   $("new-code-category").replaceChildren(el("option", { value: "" }, "(no category: top of codebook.md)"),
     ...state.categories.map((k) => el("option", { value: k }, k)));
   $("new-code-definition").value = "";
@@ -600,6 +607,7 @@ async function applyPicker(withHighlighted) {
   $("picker").close();
   const marks = { memo: $("picker-memo").value.trim(), exemplar: $("picker-exemplar").checked, quotable: !$("picker-unquotable").checked };
   if (state.picking) await run(changeAction(state.picking, { codes: [...codes], ...marks }));
+  else if (state.whole) await codeWhole(state.whole.document, [...codes], marks);
   else await codeSelection([...codes], marks);
 }
 
@@ -618,6 +626,11 @@ $("recent").addEventListener("click", (e) => {
   if (b) codeSelection([state.recent[+b.dataset.recent]], {});
 });
 
+// Codes a survey answer whole: an empty quote, as `thematic code ID ""` writes it.
+async function codeWhole(id, codes, marks) {
+  await run(addAction({ document: id, whole: true, codes, coder: $("coder").value.trim(), memo: marks.memo || "", exemplar: !!marks.exemplar, quotable: marks.quotable !== false }));
+}
+
 async function codeSelection(codes, marks) {
   const s = state.selection || takeSelection();
   if (!s) return status("Select a passage first.", true);
@@ -634,6 +647,8 @@ function addAction(row) {
     async do() {
       const version = (state.doc && state.doc.id === row.document && state.doc.versions[row.coder]) || undefined;
       const r = await api("POST", "/api/codings", { ...row, version });
+      // A whole answer's place is known once it is coded: undo finds the row by it.
+      if (row.whole) { row.start = r.start; row.end = r.end; }
       remember(row.codes);
       return `${r.file}:${r.line}: coded with ${row.codes.join("; ")}${r.occurrence ? ` (occurrence ${r.occurrence})` : ""}`;
     },
@@ -756,7 +771,7 @@ async function refresh(docFirst) {
     timings.version = performance.now() - t0;
     state.version = v.version;
     if (docFirst && state.doc) await openDocument(state.doc.id);
-    await Promise.all([loadDocuments(), loadCodebook(), loadMemos()]);
+    await Promise.all([loadDocuments(), loadCodebook(), loadMemos(), loadSurveys()]);
     if (!docFirst && state.doc) await openDocument(state.doc.id);
   } catch (e) {
     status(e.message, true);
@@ -798,6 +813,214 @@ $("search").addEventListener("submit", async (e) => {
   }
 });
 
+// ---------------------------------------------------------------- the survey grid
+
+// The view shown in the middle: the open document (with search results and extracts) or the
+// survey grid. Tabs, as a tablist: arrows move between them.
+function showTab(tab, focus) {
+  if (tab === "surveys" && !state.surveys.length) return;
+  state.tab = tab;
+  for (const [name, panel] of [["document", "document-panel"], ["surveys", "survey-view"]]) {
+    const on = name === tab;
+    $("tab-" + name).setAttribute("aria-selected", on ? "true" : "false");
+    $("tab-" + name).tabIndex = on ? 0 : -1;
+    $(panel).hidden = !on;
+  }
+  if (tab === "surveys" && !state.grid.data) loadGrid();
+  if (focus) $("tab-" + tab).focus();
+}
+$("tabs").addEventListener("click", (e) => {
+  const t = e.target.closest("[role=tab]");
+  if (t) showTab(t.id.replace("tab-", ""), true);
+});
+$("tabs").addEventListener("keydown", (e) => {
+  if (!["ArrowLeft", "ArrowRight", "Home", "End"].includes(e.key)) return;
+  e.preventDefault();
+  const tabs = ["document", "surveys"];
+  const at = tabs.indexOf(state.tab);
+  const next = e.key === "Home" ? 0 : e.key === "End" ? tabs.length - 1 : (at + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length;
+  showTab(tabs[next], true);
+});
+
+async function loadSurveys() {
+  const r = await api("GET", "/api/surveys");
+  state.surveys = r.surveys;
+  $("tabs").hidden = !r.surveys.length;
+  if (!r.surveys.length) {
+    if (state.tab === "surveys") showTab("document");
+    return;
+  }
+  const g = state.grid;
+  if (!r.surveys.some((s) => s.name === g.survey)) {
+    g.survey = r.surveys[0].name;
+    g.filters = new Map();
+    g.offset = 0;
+    g.sort = "respondent";
+    g.desc = false;
+  }
+  renderSurveyHead();
+  if (state.tab === "surveys" || g.data) await loadGrid();
+}
+
+const survey = () => state.surveys.find((s) => s.name === state.grid.survey);
+
+// The survey's name (a choice where there are several), its counts and a filter per attribute:
+// a list of the values, or a box for one typed exactly where there are too many to list.
+function renderSurveyHead() {
+  const s = survey();
+  const g = state.grid;
+  const name = state.surveys.length > 1
+    ? [el("label", { for: "survey-select" }, "Survey "), el("select", { id: "survey-select" }, state.surveys.map((x) => el("option", { value: x.name, selected: x.name === s.name }, x.name)))]
+    : [`Survey ${s.name}`];
+  $("survey-head").replaceChildren(el("h2", {}, ...name),
+    el("p", { class: "small" }, `${s.path}: ${s.respondents} respondents, ${s.answers} answers to ${s.questions.length} questions`));
+  const filters = s.attributes.map((a) => {
+    const id = "grid-filter-" + a.name.replace(/[^\w-]/g, "_");
+    const now = g.filters.get(a.name) || "";
+    const input = a.values
+      ? el("select", { id, "data-filter": a.name }, el("option", { value: "" }, "(any)"),
+        a.values.map((v) => el("option", { value: v, "data-value": v, selected: v === now }, v === "" ? "(empty)" : v)))
+      : el("input", { id, "data-filter": a.name, type: "search", value: now, placeholder: `${a.distinct} values`, autocomplete: "off" });
+    return el("span", { class: "filter" }, el("label", { for: id }, a.name === "group" ? "Group" : a.name), input);
+  });
+  $("grid-filters").replaceChildren(...filters, el("button", { type: "button", id: "grid-clear", disabled: !g.filters.size }, "Clear filters"));
+}
+
+$("survey-head").addEventListener("change", (e) => {
+  if (e.target.id !== "survey-select") return;
+  Object.assign(state.grid, { survey: e.target.value, filters: new Map(), offset: 0, sort: "respondent", desc: false, data: null });
+  renderSurveyHead();
+  loadGrid();
+});
+$("grid-filters").addEventListener("change", (e) => {
+  const a = e.target.dataset.filter;
+  if (a === undefined) return;
+  const v = e.target.value.trim();
+  // An attribute's empty value is a choice of its own; "(any)" is no filter.
+  const chosen = e.target.tagName === "SELECT" ? e.target.selectedOptions[0].dataset.value : v || undefined;
+  if (chosen === undefined) state.grid.filters.delete(a); else state.grid.filters.set(a, chosen);
+  state.grid.offset = 0;
+  $("grid-clear").disabled = !state.grid.filters.size;
+  loadGrid();
+});
+$("grid-filters").addEventListener("submit", (e) => e.preventDefault());
+$("grid-filters").addEventListener("click", (e) => {
+  if (e.target.id !== "grid-clear") return;
+  state.grid.filters = new Map();
+  state.grid.offset = 0;
+  renderSurveyHead();
+  loadGrid();
+});
+$("grid-prev").addEventListener("click", () => { const g = state.grid; g.offset = Math.max(0, g.offset - g.limit); loadGrid(true); });
+$("grid-next").addEventListener("click", () => { const g = state.grid; g.offset += g.limit; loadGrid(true); });
+$("grid-limit").addEventListener("change", (e) => { state.grid.limit = +e.target.value; state.grid.offset = 0; loadGrid(); });
+
+function gridPath() {
+  const g = state.grid;
+  const q = new URLSearchParams({ sort: g.sort, offset: g.offset, limit: g.limit });
+  if (g.desc) q.set("desc", "1");
+  for (const [a, v] of g.filters) q.append("filter", `${a}=${v}`);
+  return `/api/surveys/${encodeURIComponent(g.survey)}/grid?${q}`;
+}
+
+// Reads the grid's page again. The focused cell (or sort button) keeps the focus; `toTop`
+// scrolls to the table's first row (a new page).
+async function loadGrid(toTop) {
+  const g = state.grid;
+  if (!g.survey) return;
+  const path = gridPath();
+  const t0 = performance.now();
+  let data;
+  try {
+    data = await api("GET", path);
+  } catch (e) {
+    status(e.message, true);
+    // An attribute sorted or filtered by that the survey no longer has (its file changed):
+    // the grid starts again from the respondents in order.
+    if (e.status === 400 && (g.filters.size || g.sort !== "respondent")) {
+      Object.assign(g, { filters: new Map(), sort: "respondent", desc: false, offset: 0 });
+      renderSurveyHead();
+      await loadGrid();
+    }
+    return;
+  }
+  // An answer to an older request (the coder clicked on meanwhile) is not drawn.
+  if (path !== gridPath()) return;
+  const t1 = performance.now();
+  g.data = data;
+  const active = document.activeElement;
+  const cell = active && active.closest && active.closest("#grid-scroll td[data-document], #grid-scroll th[data-sort-key]");
+  const again = cell && (cell.dataset.document ? `td[data-document="${CSS.escape(cell.dataset.document)}"]` : `th[data-sort-key="${CSS.escape(cell.dataset.sortKey)}"]`);
+  const part = active && (active.dataset.answer ? "[data-answer]" : active.dataset.whole ? "[data-whole]" : active.dataset.sort ? "[data-sort]" : null);
+  renderGrid();
+  if (again) {
+    const target = document.querySelector(`#grid-scroll ${again}`);
+    const inner = target && part && target.querySelector(part);
+    if (inner || target) (inner || target).focus({ preventScroll: true });
+  }
+  if (toTop) { $("grid-scroll").scrollTop = 0; $("view").scrollTop = 0; }
+  timings.grid = { fetch: t1 - t0, render: performance.now() - t1 };
+}
+
+function renderGrid() {
+  const d = state.grid.data;
+  const s = survey();
+  if (!d || !s) return;
+  const g = state.grid;
+  // Respondent and group first, then the survey's other columns (its id column is the first).
+  const columns = [["respondent", "Respondent"], ["group", "Group"], ...d.attributes.filter((a) => a !== s.id).map((a) => [a, a])];
+  const sortHead = ([key, label]) => {
+    const sorted = g.sort === key;
+    return el("th", { scope: "col", "data-sort-key": key, "aria-sort": sorted ? (g.desc ? "descending" : "ascending") : null },
+      el("button", { type: "button", "data-sort": key, title: `Sort by ${label}` }, label,
+        el("span", { "aria-hidden": "true", class: "arrow" }, sorted ? (g.desc ? " ▼" : " ▲") : "")));
+  };
+  const head = el("tr", {}, columns.map(sortHead),
+    d.questions.map((q) => el("th", { scope: "col", "data-question": q.column }, q.label, q.label !== q.column ? el("small", {}, q.column) : "")));
+  const body = d.rows.map((r) => el("tr", { "data-row": r.respondent },
+    el("th", { scope: "row" }, r.respondent, r.label !== `${d.survey}/${r.respondent}` ? el("small", {}, r.label) : ""),
+    el("td", {}, r.group),
+    columns.slice(2).map(([a]) => el("td", {}, r.attributes[a])),
+    d.questions.map((q, k) => answerCell(d.survey, r.respondent, q, r.cells[k]))));
+  const sorting = columns.find(([k]) => k === g.sort);
+  const caption = el("caption", {}, `${d.survey}: respondents × questions, sorted by ${sorting ? sorting[1] : g.sort}${g.desc ? " (descending)" : ""}`);
+  $("grid-scroll").replaceChildren(el("table", { id: "grid", "data-grid": d.survey }, caption, el("thead", {}, head), el("tbody", {}, body)));
+  const first = d.total ? d.offset + 1 : 0;
+  const last = Math.min(d.offset + d.rows.length, d.total);
+  $("grid-count").textContent = d.total
+    ? `Respondents ${first}–${last} of ${d.total}${g.filters.size ? " (filtered)" : ""}`
+    : "No respondent has these values.";
+  $("grid-prev").disabled = d.offset === 0;
+  $("grid-next").disabled = d.offset + d.rows.length >= d.total;
+}
+
+// One answer: a button that opens it in the document view, the codes on it (each a label with
+// its coders, not a colour alone) and a button that codes it whole.
+function answerCell(name, respondent, q, cell) {
+  const at = { "data-survey": name, "data-respondent": respondent, "data-question": q.column };
+  if (!cell) return el("td", { ...at, class: "blank" }, el("span", { "aria-hidden": "true" }, "—"), el("span", { class: "sr" }, "no answer"));
+  return el("td", { ...at, "data-document": cell.document, "data-text": cell.text, "data-codes": cell.codes.map((c) => c.code).join(";") },
+    el("button", { type: "button", class: "answer", "data-answer": cell.document, title: `Open ${cell.document}` },
+      excerpt(cell.text, 160), cell.truncated || cell.text.length > 160 ? el("small", {}, ` (${cell.chars} characters)`) : ""),
+    cell.codes.length ? el("ul", { class: "cell-codes", "aria-label": "Codes" }, cell.codes.map((c) => el("li", { "data-cell-code": c.code },
+      el("span", { class: "swatch " + colour(c.code), "aria-hidden": "true" }), " ", c.code, el("small", {}, " " + c.coders.join(", "))))) : "",
+    el("button", { type: "button", class: "whole", "data-whole": cell.document, "aria-label": `Code the whole answer ${cell.document}`, title: "Code the whole answer (c)" }, "Code…"));
+}
+
+$("grid-scroll").addEventListener("click", (e) => {
+  const b = e.target.closest("button");
+  if (!b) return;
+  if (b.dataset.sort) {
+    const g = state.grid;
+    if (g.sort === b.dataset.sort) g.desc = !g.desc; else { g.sort = b.dataset.sort; g.desc = false; }
+    g.offset = 0;
+    return loadGrid();
+  }
+  if (b.dataset.answer) return openDocument(b.dataset.answer, undefined, true);
+  const td = b.closest("td[data-document]");
+  if (b.dataset.whole && td) openPicker(null, { document: td.dataset.document, text: td.dataset.text });
+});
+
 // ---------------------------------------------------------------- the keyboard
 
 function focusTurn(step) {
@@ -811,6 +1034,17 @@ function focusTurn(step) {
 document.addEventListener("keydown", (e) => {
   const typing = e.target.closest && e.target.closest("input, textarea, select, dialog");
   if (typing) return;
+  if (e.key === "g" && !e.ctrlKey && !e.metaKey && !e.altKey && state.surveys.length) {
+    e.preventDefault();
+    return showTab(state.tab === "surveys" ? "document" : "surveys", true);
+  }
+  // In the survey grid, `c` and the number keys code the focused answer whole.
+  const cell = e.target.closest && e.target.closest("td[data-document]");
+  if (cell && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    const whole = { document: cell.dataset.document, text: cell.dataset.text || "" };
+    if (e.key === "c") { e.preventDefault(); return openPicker(null, whole); }
+    if (/^[1-9]$/.test(e.key) && state.recent[+e.key - 1]) { e.preventDefault(); return codeWhole(whole.document, [state.recent[+e.key - 1]], {}); }
+  }
   const ctrl = e.ctrlKey || e.metaKey;
   if (ctrl && e.key.toLowerCase() === "z") { e.preventDefault(); return e.shiftKey ? redo() : undo(); }
   if (ctrl && e.key.toLowerCase() === "y") { e.preventDefault(); return redo(); }
