@@ -75,6 +75,9 @@ big = json.load(open(sys.argv[1]))
 lst = json.load(open(sys.argv[2]))
 build, docs = sys.argv[3], sys.argv[4]
 def row(step, xs, target=""):
+    xs = [x for x in xs if x is not None]
+    if not xs:
+        return
     runs = ", ".join("%.0f" % x for x in xs)
     print("| %s | %.0f ms | %s | %s |" % (step, st.median(xs), runs, target))
 o = big["open"]
@@ -85,9 +88,7 @@ row("the same: building its DOM (JS)", [r["render"] for r in o])
 row("the same: fetching it from the server (%s build)" % build, [r["fetch"] for r in o])
 a = big["apply"]
 row("apply a code in it: Enter to the coding drawn back from the file", [r["total"] for r in a], "50 ms")
-row("the same: the write's request", [r["write"] for r in a])
-row("the same: the version's request", [r["version"] for r in a])
-row("the same: the document's request (codings only)", [r["fetch"] for r in a])
+row("the same: the write's request, answered with the document read back from the file", [r["write"] for r in a])
 row("the same: drawing the changed turns", [r["render"] for r in a])
 row("list %s documents: page start to list drawn" % docs, lst["list"], "500 ms")
 PY

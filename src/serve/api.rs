@@ -103,10 +103,15 @@ pub(super) fn load(state: &State) -> Result<Arc<Project>, ApiError> {
 /// change (the document, the list, the codebook, the memos) load the folder once, not four
 /// times; a version that has not settled is never kept.
 pub(super) fn load_with_problems(state: &State) -> Result<(Arc<Project>, Arc<Diagnostics>), ApiError> {
+    load_versioned(state).map(|(p, d, _)| (p, d))
+}
+
+/// [`load_with_problems`], with the version of the files it was loaded from.
+pub(super) fn load_versioned(state: &State) -> Result<(Arc<Project>, Arc<Diagnostics>, u64), ApiError> {
     let (version, settled) = crate::project::inputs_version(&state.root);
     let mut kept = state.loaded.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(l) = kept.as_ref().filter(|l| settled && l.version == version) {
-        return Ok((l.project.clone(), l.problems.clone()));
+        return Ok((l.project.clone(), l.problems.clone(), version));
     }
     let (project, problems) = Project::load_cached(&state.root).map_err(ApiError::internal)?;
     let (project, problems) = (Arc::new(project), Arc::new(problems));
@@ -115,7 +120,12 @@ pub(super) fn load_with_problems(state: &State) -> Result<(Arc<Project>, Arc<Dia
         project: project.clone(),
         problems: problems.clone(),
     });
-    Ok((project, problems))
+    Ok((project, problems, version))
+}
+
+/// The folder's version as the page sees it.
+pub(super) fn version_name(version: u64) -> String {
+    format!("{version:016x}")
 }
 
 /// The analysis folder's write lock, as every writing command takes it: a `thematic` command
@@ -207,67 +217,80 @@ async fn document(
     blocking(move || {
         let p = load(&state)?;
         let i = find_document(&p, &id)?;
-        let d = &p.documents[i];
-        // The text changes only with its file: its stamp (and the document's length) stands for it.
-        let stamp = crate::cache::Stamp::of(&p.root.join(&d.path));
-        let text_version = format!(
-            "{}-{}-{}",
-            d.chars,
-            stamp.map_or(0, |s| s.size),
-            stamp.map_or(0, |s| s.modified)
-        );
-        let turns: Vec<Value> = d
-            .turns
-            .iter()
-            .map(|t| {
-                json!({
-                    "label": t.label,
-                    "speaker": speaker_kind(t.speaker),
-                    "participant": t.participant().map(|x| p.participants.get(x).id.clone()),
-                    "time": t.time,
-                    "line": t.line,
-                    "start": t.chars.start,
-                    "end": t.chars.end,
-                })
-            })
-            .collect();
-        let codings: Vec<Value> = p
-            .segments
-            .iter()
-            .filter(|s| s.document == i)
-            .map(|s| {
-                let coder = &p.coders[s.coder];
-                let row = p
-                    .sheets
-                    .iter()
-                    .find(|sh| &sh.coder == coder)
-                    .and_then(|sh| sh.rows.iter().find(|r| r.line == s.line));
-                json!({
-                    "coder": coder,
-                    "codes": code_ids(&p, &s.codes),
-                    "memo": s.memo,
-                    "exemplar": s.exemplar,
-                    "quotable": s.quotable,
-                    "occurrence": row.and_then(|r| r.occurrence),
-                    "start": s.chars.start,
-                    "end": s.chars.end,
-                    "line": s.line,
-                    "quote": row.map(|r| r.quote.as_str()),
-                })
-            })
-            .collect();
-        Ok(Json(json!({
-            "id": d.id,
-            "format": d.format.name(),
-            "text": (query.known.as_deref() != Some(text_version.as_str())).then_some(&d.text[..]),
-            "text_version": text_version,
-            "chars": d.chars,
-            "turns": turns,
-            "codings": codings,
-            "versions": p.coders.iter().map(|c| (c.clone(), Value::from(changes::sheet_version(&p, c)))).collect::<Map<String, Value>>(),
-        })))
+        Ok(Json(document_json(&p, i, query.known.as_deref())))
     })
     .await
+}
+
+/// A name for the text of document `i` as it is now. The text changes only with its file: its
+/// stamp (and the document's length) stands for it.
+pub(super) fn text_version(p: &Project, i: usize) -> String {
+    let d = &p.documents[i];
+    let stamp = crate::cache::Stamp::of(&p.root.join(&d.path));
+    format!(
+        "{}-{}-{}",
+        d.chars,
+        stamp.map_or(0, |s| s.size),
+        stamp.map_or(0, |s| s.modified)
+    )
+}
+
+/// A document as the page draws it: its turns, its codings as the sheets have them, and the
+/// versions of the sheets; its text unless the page holds it already (`known`: the
+/// `text_version` the page read).
+pub(super) fn document_json(p: &Project, i: usize, known: Option<&str>) -> Value {
+    let d = &p.documents[i];
+    let text_version = text_version(p, i);
+    let turns: Vec<Value> = d
+        .turns
+        .iter()
+        .map(|t| {
+            json!({
+                "label": t.label,
+                "speaker": speaker_kind(t.speaker),
+                "participant": t.participant().map(|x| p.participants.get(x).id.clone()),
+                "time": t.time,
+                "line": t.line,
+                "start": t.chars.start,
+                "end": t.chars.end,
+            })
+        })
+        .collect();
+    let codings: Vec<Value> = p
+        .segments
+        .iter()
+        .filter(|s| s.document == i)
+        .map(|s| {
+            let coder = &p.coders[s.coder];
+            let row = p
+                .sheets
+                .iter()
+                .find(|sh| &sh.coder == coder)
+                .and_then(|sh| sh.rows.iter().find(|r| r.line == s.line));
+            json!({
+                "coder": coder,
+                "codes": code_ids(p, &s.codes),
+                "memo": s.memo,
+                "exemplar": s.exemplar,
+                "quotable": s.quotable,
+                "occurrence": row.and_then(|r| r.occurrence),
+                "start": s.chars.start,
+                "end": s.chars.end,
+                "line": s.line,
+                "quote": row.map(|r| r.quote.as_str()),
+            })
+        })
+        .collect();
+    json!({
+        "id": d.id,
+        "format": d.format.name(),
+        "text": (known != Some(text_version.as_str())).then_some(&d.text[..]),
+        "text_version": text_version,
+        "chars": d.chars,
+        "turns": turns,
+        "codings": codings,
+        "versions": p.coders.iter().map(|c| (c.clone(), Value::from(changes::sheet_version(p, c)))).collect::<Map<String, Value>>(),
+    })
 }
 
 async fn codebook(axum::extract::State(state): Shared) -> Answer {
@@ -384,7 +407,7 @@ fn code_ids<'a>(p: &'a Project, codes: &[usize]) -> Vec<&'a str> {
 async fn version(axum::extract::State(state): Shared) -> Answer {
     blocking(move || {
         let (v, _) = crate::project::inputs_version(&state.root);
-        Ok(Json(json!({ "version": format!("{v:016x}") })))
+        Ok(Json(json!({ "version": version_name(v) })))
     })
     .await
 }

@@ -3,7 +3,10 @@
 //! [`crate::edit`], as `thematic code` does; a change to a sheet that has changed since the page
 //! read it is refused (409) and nothing is written.
 
-use super::api::{blocking, find_document, folder_lock, load_for_change, Answer, ApiError, Shared};
+use super::api::{
+    blocking, document_json, find_document, folder_lock, load_for_change, load_versioned, text_version,
+    version_name, Answer, ApiError, Shared,
+};
 use super::State;
 use crate::coding::anchor::{is_nfc, occurrence_of};
 use crate::edit::{
@@ -149,16 +152,20 @@ pub(super) async fn add(axum::extract::State(state): Shared, Json(body): Json<Ad
         let coded = add_coding(&p, &new).map_err(ApiError::bad)?;
         let d = &p.documents[i];
         let start = d.char_at(coded.bytes.start);
-        Ok(Json(json!({
-            "file": coded.appended.file,
-            "line": coded.appended.line,
-            "document": new.document,
-            "quote": new.quote,
-            "codes": new.codes,
-            "occurrence": new.occurrence,
-            "start": start,
-            "end": start + d.text[coded.bytes.clone()].chars().count(),
-        })))
+        with_read_back(
+            &state,
+            &d.id,
+            json!({
+                "file": coded.appended.file,
+                "line": coded.appended.line,
+                "document": new.document,
+                "quote": new.quote,
+                "codes": new.codes,
+                "occurrence": new.occurrence,
+                "start": start,
+                "end": start + d.text[coded.bytes.clone()].chars().count(),
+            }),
+        )
     })
     .await
 }
@@ -183,6 +190,20 @@ fn passage(p: &Project, i: usize, start: usize, end: usize) -> Result<(String, O
         ));
     };
     Ok((text[bytes].to_string(), occurrence))
+}
+
+/// A change's answer: what it did, and the document as the files have it now (read back from
+/// the sheet just written; its text left out, the page has it) with the folder's version, so
+/// the page draws the change without asking again.
+fn with_read_back(state: &State, document: &str, mut done: serde_json::Value) -> Answer {
+    let (p, _, version) = load_versioned(state)?;
+    let i = find_document(&p, document)?;
+    let known = text_version(&p, i);
+    done["after"] = json!({
+        "version": version_name(version),
+        "document": document_json(&p, i, Some(&known)),
+    });
+    Ok(Json(done))
 }
 
 /// The byte range of characters `start..end` (trimmed of white space at either end).
@@ -237,7 +258,11 @@ pub(super) async fn remove(axum::extract::State(state): Shared, Json(body): Json
         inside(&p)?;
         let seen = body.row();
         let file = remove_row(&p, &seen).map_err(refused)?;
-        Ok(Json(json!({ "file": file, "removed": seen.line })))
+        with_read_back(
+            &state,
+            &seen.document,
+            json!({ "file": file, "removed": seen.line }),
+        )
     })
     .await
 }
@@ -274,9 +299,11 @@ pub(super) async fn change(axum::extract::State(state): Shared, Json(body): Json
             new_code: false,
         };
         let file = change_row(&p, &seen, &change).map_err(refused)?;
-        Ok(Json(
+        with_read_back(
+            &state,
+            &seen.document,
             json!({ "file": file, "line": seen.line, "codes": change.codes }),
-        ))
+        )
     })
     .await
 }

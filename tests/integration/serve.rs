@@ -218,6 +218,31 @@ fn posting_a_coding_appends_the_row_as_thematic_code_would() {
         dir.read("coding/ben.csv"),
         format!("{FIXTURE_BEN}S1,Communication is good.,communication,\n")
     );
+    // The answer holds the document as the files now have it, as a new request would give it
+    // (but for the text, which the page has), and the folder's version.
+    let after = &json(&r)["after"];
+    let mut asked = json(&server.call("GET", "/api/documents/S1", ""));
+    assert!(asked["text"].is_string() && after["document"]["text"].is_null());
+    asked["text"] = serde_json::Value::Null;
+    assert_eq!(after["document"], asked);
+    assert_eq!(
+        after["version"],
+        json(&server.call("GET", "/api/version", ""))["version"]
+    );
+    let removed = server.call(
+        "DELETE",
+        "/api/codings",
+        r#"{"document":"S1","coder":"ben","line":4,"quote":"Communication is good.","codes":["communication"]}"#,
+    );
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    let gone = &json(&removed)["after"]["document"]["codings"];
+    assert!(!gone
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["coder"] == "ben" && c["line"] == 4));
+    assert_eq!(dir.read("coding/ben.csv"), FIXTURE_BEN);
+    server.call("POST", "/api/codings", &body);
     let after = dir.run(&["check"]);
     assert_eq!(after.problems(), before.problems(), "check finds nothing new");
     assert_eq!(after.code, before.code);

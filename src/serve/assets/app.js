@@ -113,6 +113,12 @@ async function openDocument(id, at, focus) {
   } catch (e) {
     return status(e.message, true);
   }
+  timings.fetch = performance.now() - t0;
+  showDocument(doc, at, focus);
+}
+
+// Draws a document as the server sent it (`text` null: the text the page holds already).
+function showDocument(doc, at, focus) {
   if (doc.text === null) doc.text = state.doc.text;
   const t1 = performance.now();
   const same = state.doc && state.doc.id === doc.id;
@@ -127,7 +133,6 @@ async function openDocument(id, at, focus) {
   if (!same || at || focus) $("results").hidden = true;
   if (at || focus) showTab("document");
   if (keep && keep.end <= state.text.length) select(keep.start, keep.end);
-  timings.fetch = t1 - t0;
   timings.render = performance.now() - t1;
   document.querySelectorAll("#document-list [data-open]").forEach((b) => b.setAttribute("aria-current", b.dataset.open === doc.id ? "true" : "false"));
   if (at) showPlace(at.start, at.end);
@@ -640,7 +645,10 @@ async function codeSelection(codes, marks) {
 // ---------------------------------------------------------------- actions, undo and redo
 
 // An action knows how to do itself and how to undo itself; both are writes through the API,
-// each checked against the files as they are now.
+// each checked against the files as they are now. Each gives what to say and the server's
+// answer, which holds the document as the files have it after the write.
+const done = (answer, message) => ({ message, answer });
+
 function addAction(row) {
   return {
     label: `code ${row.codes.join("; ")}`,
@@ -650,12 +658,12 @@ function addAction(row) {
       // A whole answer's place is known once it is coded: undo finds the row by it.
       if (row.whole) { row.start = r.start; row.end = r.end; }
       remember(row.codes);
-      return `${r.file}:${r.line}: coded with ${row.codes.join("; ")}${r.occurrence ? ` (occurrence ${r.occurrence})` : ""}`;
+      return done(r, `${r.file}:${r.line}: coded with ${row.codes.join("; ")}${r.occurrence ? ` (occurrence ${r.occurrence})` : ""}`);
     },
     async undo() {
       const c = await findRow(row);
-      await api("DELETE", "/api/codings", seenOf(c));
-      return `${c.coder}: removed line ${c.line} again`;
+      const r = await api("DELETE", "/api/codings", seenOf(c));
+      return done(r, `${c.coder}: removed line ${c.line} again`);
     },
   };
 }
@@ -673,7 +681,7 @@ function changeAction(c, after) {
     const now = await findRow({ ...base, codes: from.codes });
     const r = await api("PATCH", "/api/codings", { ...seenOf(now), new_codes: to.codes, memo: to.memo, exemplar: to.exemplar, quotable: to.quotable, version: state.doc.versions[c.coder] });
     remember(to.codes);
-    return `${r.file}:${r.line}: now ${to.codes.join("; ")}`;
+    return done(r, `${r.file}:${r.line}: now ${to.codes.join("; ")}`);
   };
   return { label: `change to ${after.codes.join("; ")}`, do: patch(before, after), undo: patch(after, before) };
 }
@@ -714,8 +722,11 @@ async function runNow(action, how = "do", after = () => { state.undo.push(action
   state.busy = true;
   state.writes++;
   const t0 = performance.now();
+  let answer = null;
   try {
-    status(await action[how]());
+    const r = await action[how]();
+    answer = r.answer;
+    status(r.message);
     timings.write = performance.now() - t0;
     after();
     // The passage is coded: the selection has done its work.
@@ -725,7 +736,7 @@ async function runNow(action, how = "do", after = () => { state.undo.push(action
     status(e.message + (e.status === 409 ? " — the page now shows the files as they are." : ""), true);
   }
   try {
-    await refresh(true);
+    await refresh(true, answer && answer.after);
   } finally {
     state.busy = false;
   }
@@ -763,14 +774,23 @@ $("redo").addEventListener("click", redo);
 // ---------------------------------------------------------------- reading the files again
 
 // Reads the folder again: the open document first (what the coder is looking at), then the
-// list, the codebook and the memos.
-async function refresh(docFirst) {
+// list, the codebook and the memos. `after` (a write's answer: the folder's version and the
+// written document as the file has it now) saves asking for the open document again.
+async function refresh(docFirst, after) {
   try {
     const t0 = performance.now();
-    const v = await api("GET", "/api/version");
-    timings.version = performance.now() - t0;
-    state.version = v.version;
-    if (docFirst && state.doc) await openDocument(state.doc.id);
+    const drawn = after && state.doc && after.document.id === state.doc.id && after.document.text_version === state.doc.text_version;
+    if (drawn) {
+      state.version = after.version;
+      timings.version = null;
+      timings.fetch = null;
+      showDocument(after.document);
+    } else {
+      const v = await api("GET", "/api/version");
+      timings.version = performance.now() - t0;
+      state.version = v.version;
+      if (docFirst && state.doc) await openDocument(state.doc.id);
+    }
     await Promise.all([loadDocuments(), loadCodebook(), loadMemos(), loadSurveys()]);
     if (!docFirst && state.doc) await openDocument(state.doc.id);
   } catch (e) {
