@@ -88,6 +88,7 @@ row("the same: building its DOM (JS)", [r["render"] for r in o])
 row("the same: fetching it from the server (%s build)" % build, [r["fetch"] for r in o])
 a = big["apply"]
 row("apply a code in it: Enter to the coding drawn back from the file", [r["total"] for r in a], "50 ms")
+row("the same: from Enter to the write's start (closing the code picker)", [r["before"] for r in a])
 row("the same: the write's request, answered with the document read back from the file", [r["write"] for r in a])
 row("the same: drawing the changed turns", [r["render"] for r in a])
 row("list %s documents: page start to list drawn" % docs, lst["list"], "500 ms")

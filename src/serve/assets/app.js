@@ -13,7 +13,7 @@ const state = {
   whole: null, surveys: [], tab: "document",
   grid: { survey: null, sort: "respondent", desc: false, filters: new Map(), offset: 0, limit: 100, data: null },
 };
-const timings = { render: null, fetch: null, write: null, version: null, applied: null, listed: null, grid: null };
+const timings = { render: null, fetch: null, write: null, version: null, started: null, applied: null, listed: null, grid: null };
 window.thematic = { timings, state };
 
 function el(tag, attrs = {}, ...children) {
@@ -722,6 +722,7 @@ async function runNow(action, how = "do", after = () => { state.undo.push(action
   state.busy = true;
   state.writes++;
   const t0 = performance.now();
+  timings.started = t0;
   let answer = null;
   try {
     const r = await action[how]();
