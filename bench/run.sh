@@ -9,6 +9,7 @@
 #   QC_CLI_SIZES="30"      sizes at which qc's coding is also loaded through `qc code`, one qc
 #                          process per document (about 2 s each), besides the one-process load
 #   QC_TIMEOUT=600         seconds allowed to each qc step before it counts as not finished
+#   QC_VERSION=1.7.8       qualitative-coding release installed into bench/.venv when missing
 #   SEED=42                generator seed
 #   RUNS=10 WARMUP=3       hyperfine runs and warm-up runs for thematic and wc
 #   BUILD=head             build a clean snapshot of HEAD (default) or BUILD=worktree: the
@@ -94,61 +95,9 @@ BIN="$DATA/bin/thematic"
 } > "$RES/env.tsv"
 
 # ---------------------------------------------------------------- helpers
-# bench JSON NAME1 CMD1 [NAME2 CMD2 ...]: mean and sigma of each command, as hyperfine JSON.
-bench() {
-  local json="$1"; shift
-  local runs="${BENCH_RUNS:-$RUNS}" warm="${BENCH_WARMUP:-$WARMUP}"
-  if [ $HAVE_HYPERFINE = 1 ]; then
-    local args=()
-    while [ $# -gt 0 ]; do args+=(-n "$1" "$2"); shift 2; done
-    hyperfine --style basic --warmup "$warm" --runs "$runs" -i --export-json "$json" \
-      "${args[@]}" >&2
-  else
-    local out="[" first=1
-    while [ $# -gt 0 ]; do
-      local name="$1" cmd="$2" times=() i t0 t1; shift 2
-      for ((i = 0; i < warm; i++)); do bash -c "$cmd" >/dev/null 2>&1 || true; done
-      for ((i = 0; i < runs; i++)); do
-        t0=$(date +%s.%N); bash -c "$cmd" >/dev/null 2>&1 || true; t1=$(date +%s.%N)
-        times+=("$(echo "$t1 - $t0" | bc -l)")
-      done
-      [ $first = 1 ] || out+=","; first=0
-      out+=$(python3 -c 'import json,statistics,sys; t=[float(x) for x in sys.argv[2:]]; print(json.dumps({"command": sys.argv[1], "mean": statistics.mean(t), "stddev": statistics.stdev(t) if len(t) > 1 else 0.0, "times": t}))' "$name" "${times[@]}")
-    done
-    echo "{\"results\": $out]}" > "$json"
-  fi
-}
-
-# peak_rss CMD...: the largest "Maximum resident set size" of 3 runs, in KiB.
-peak_rss() {
-  local best=0 kb i
-  for i in 1 2 3; do
-    kb=$( (/usr/bin/time -v "$@" >/dev/null 2>"$RES/.time.$$") ; awk -F': ' '/Maximum resident set size/ {print $2}' "$RES/.time.$$")
-    [ "${kb:-0}" -gt "$best" ] && best=$kb
-  done
-  rm -f "$RES/.time.$$"
-  echo "$best"
-}
-
-# timed FILE CMD...: wall time of one run (a program runs under `timeout $QC_TIMEOUT`); writes
-# the seconds, or "timeout" / "failed", to FILE and prints it; the command's output: FILE.log.
-timed() {
-  local out="$1"; shift
-  local t0 t1 rc=0
-  t0=$(date +%s.%N)
-  if [ "$(type -t "$1")" = function ]; then
-    "$@" >"$out.log" 2>&1 || rc=$?
-  else
-    timeout "$QC_TIMEOUT" "$@" >"$out.log" 2>&1 || rc=$?
-  fi
-  t1=$(date +%s.%N)
-  if [ $rc = 124 ]; then echo timeout > "$out"
-  elif [ $rc != 0 ]; then echo failed > "$out"
-  else python3 -c "print(f'{$t1 - $t0:.3f}')" > "$out"; fi
-  cat "$out"
-}
-
-kv() { printf '%s\t%s\n' "$2" "$3" >> "$1"; }
+# bench, peak_rss, timed, kv, qc_install, qc_project: shared with surveys_qc.sh.
+# shellcheck source=qc_lib.sh
+. "$BENCH/qc_lib.sh"
 
 # ---------------------------------------------------------------- data
 GEN_ID="seed=$SEED sha256=$(sha256sum "$BENCH/generate.py" | cut -c1-16)"
@@ -192,36 +141,9 @@ done
 
 # ---------------------------------------------------------------- qc
 if [ -n "$QC_SIZES" ]; then
-  if [ ! -x "$QC" ]; then
-    log "installing qualitative-coding into $VENV"
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q qualitative-coding >&2
-  fi
+  qc_install
   echo "qc	$("$QC" version 2>/dev/null | tail -1)" > "$RES/qc-env.tsv"
 fi
-
-# qc_project DIR DATA_DIR: a new qc project with the benchmark's codebook and an "editor" that
-# types coder1's coding: it copies the prepared codes file into the file qc opens.
-qc_project() {
-  local P="$1" D="$2"
-  rm -rf "$P"; mkdir -p "$P"
-  (cd "$P" && "$QC" init -w >/dev/null 2>&1)
-  python3 - "$P/settings.yaml" "$D/qc/codes" <<'EOF'
-import sys
-path, codes = sys.argv[1], sys.argv[2]
-s = open(path).read().replace("editor: code\n", "")
-s += f"""editor: bench
-editors:
-  bench:
-    name: bench
-    code_command: 'cp "{codes}/$(basename "{{corpus_file_path}}")" "{{codes_file_path}}"'
-    memo_command: 'true'
-"""
-open(path, "w").write(s)
-EOF
-  (cd "$P" && "$QC" init >/dev/null 2>&1)
-  cp "$D/qc/codebook.yaml" "$P/codebook.yaml"
-}
 
 for N in $QC_SIZES; do
   D="$DATA/n$N"
@@ -231,7 +153,7 @@ for N in $QC_SIZES; do
   : > "$K"
   kv "$K" n "$N"
   log "N=$N: qc init"
-  kv "$K" qc_init_s "$(timed "$RES/qc-init-n$N" qc_project "$P" "$D")"
+  kv "$K" qc_init_s "$(timed "$RES/qc-init-n$N" qc_project "$P" "$D/qc/codes" "$D/qc/codebook.yaml")"
   log "N=$N: qc corpus import"
   kv "$K" qc_import_s "$(cd "$P" && timed "$RES/qc-import-n$N" "$QC" corpus import -r --importer verbatim "$D/transcripts")"
   if [[ " $QC_CLI_SIZES " == *" $N "* ]]; then
@@ -249,7 +171,7 @@ for N in $QC_SIZES; do
   kv "$K" qc_timeout "$QC_TIMEOUT"
   if [ "$load" = timeout ] || [ "$load" = failed ]; then
     log "N=$N: qc load did not finish ($load); filling the database with SQL to time stats"
-    qc_project "$P" "$D"
+    qc_project "$P" "$D/qc/codes" "$D/qc/codebook.yaml"
     (cd "$P" && "$QC" corpus import -r --importer verbatim "$D/transcripts" >/dev/null 2>&1)
     kv "$K" qc_load_bulk_s "$(timed "$RES/qc-load-bulk-n$N" "$VENV/bin/python" "$BENCH/qc_load.py" --bulk "$P" "$D/qc/codes")"
     kv "$K" qc_stats_on_bulk yes
