@@ -418,9 +418,9 @@ pub fn add_coding(project: &Project, new: &NewCoding) -> Result<Coded> {
     let bytes = crate::coding::locate(doc, &new.quote, occurrence).map_err(anyhow::Error::msg)?;
     if let Some(same) = project.coder(coder).and_then(|c| {
         project
-            .segments
+            .segments_of(doc_idx)
             .iter()
-            .find(|s| s.coder == c && s.document == doc_idx && s.bytes == bytes)
+            .find(|s| s.coder == c && s.bytes == bytes)
     }) {
         let ids: Vec<&str> = same
             .codes

@@ -411,6 +411,13 @@ impl Project {
     }
 
     /// The coded segments the findings rest on: those of the analysis coders.
+    /// The coded segments of document `d`, every coder's (segments are sorted by document).
+    pub fn segments_of(&self, d: usize) -> &[CodedSegment] {
+        let from = self.segments.partition_point(|s| s.document < d);
+        let to = from + self.segments[from..].partition_point(|s| s.document == d);
+        &self.segments[from..to]
+    }
+
     pub fn findings(&self) -> impl Iterator<Item = &CodedSegment> + '_ {
         self.segments
             .iter()

@@ -211,22 +211,28 @@ fn overlaps(project: &Project, segments: &[&CodedSegment], codes: &[CodeIdx]) ->
     };
     let mut regions = with(codes[0]);
     for &code in &codes[1..] {
-        let others = with(code);
+        // The other code's passages by document, and where each overlap is in `next`: linear
+        // in the passages, not their product.
+        let mut others: std::collections::HashMap<usize, Vec<Extract>> = Default::default();
+        for o in with(code) {
+            others.entry(o.document).or_default().push(o);
+        }
         let mut next: Vec<Extract> = Vec::new();
+        let mut at: std::collections::HashMap<(usize, usize, usize), usize> = Default::default();
         for r in &regions {
-            for o in others.iter().filter(|o| o.document == r.document) {
+            for o in others.get(&r.document).into_iter().flatten() {
                 let (start, end) = (r.bytes.start.max(o.bytes.start), r.bytes.end.min(o.bytes.end));
                 if start >= end {
                     continue;
                 }
                 let mut merged = union(r, o);
                 merged.bytes = start..end;
-                match next
-                    .iter_mut()
-                    .find(|n| n.document == merged.document && n.bytes == merged.bytes)
-                {
-                    Some(n) => *n = union(n, &merged),
-                    None => next.push(merged),
+                match at.get(&(r.document, start, end)) {
+                    Some(&n) => next[n] = union(&next[n], &merged),
+                    None => {
+                        at.insert((r.document, start, end), next.len());
+                        next.push(merged);
+                    }
                 }
             }
         }

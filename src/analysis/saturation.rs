@@ -258,6 +258,26 @@ impl Assessment {
 
 /// The coded documents in interview order, each with the value it is ordered by. Ties keep
 /// document id order.
+/// The codes the findings (that pass `filters`) give each document of `order`.
+pub fn codes_in_order(
+    project: &Project,
+    filters: &[Where],
+    order: &[(usize, String)],
+) -> Vec<BTreeSet<usize>> {
+    order
+        .iter()
+        .map(|&(doc, _)| {
+            project
+                .segments_of(doc)
+                .iter()
+                .filter(|s| project.analysis.binary_search(&s.coder).is_ok())
+                .filter(|s| breakdown::passes(project, filters, &s.participants, s.document))
+                .flat_map(|s| s.codes.iter().copied())
+                .collect()
+        })
+        .collect()
+}
+
 pub fn interview_order(project: &Project, by: &str, filters: &[Where]) -> Result<Vec<(usize, String)>> {
     let coded: BTreeSet<usize> = breakdown::findings(project, filters)
         .map(|s| s.document)

@@ -3,10 +3,9 @@
 
 use super::{emit, Filters, Findings, Global, OnErrors, Outcome};
 use crate::analysis::breakdown;
-use crate::analysis::saturation::{assess, interview_order, Params};
+use crate::analysis::saturation::{assess, codes_in_order, interview_order, Params};
 use crate::output::FigureFormat;
 use anyhow::{bail, Result};
-use std::collections::BTreeSet;
 
 /// Thematic saturation: new codes per document, base, runs and threshold
 ///
@@ -52,15 +51,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let project = global.load_findings(&args.findings, &args.on_errors)?;
     let filters = args.filters.resolve(&project)?;
     let order = interview_order(&project, &args.order, &filters)?;
-    let codes: Vec<BTreeSet<usize>> = order
-        .iter()
-        .map(|&(doc, _)| {
-            breakdown::findings(&project, &filters)
-                .filter(|s| s.document == doc)
-                .flat_map(|s| s.codes.iter().copied())
-                .collect()
-        })
-        .collect();
+    let codes = codes_in_order(&project, &filters, &order);
     // Documents --where leaves out are not "uncoded": they are not in this assessment.
     let (kept, filtered): (Vec<usize>, Vec<usize>) = (0..project.documents.len())
         .partition(|&d| breakdown::passes(&project, &filters, &project.documents[d].participants(), d));

@@ -327,8 +327,7 @@ pub fn project_xml(
             let path = format!("{source}.txt");
             files.push((format!("sources/{path}"), text.as_bytes().to_vec()));
             let internal = format!("internal://{path}");
-            let segments: Vec<&crate::coding::CodedSegment> =
-                project.segments.iter().filter(|s| s.document == d).collect();
+            let segments = project.segments_of(d);
             let attrs = [
                 ("guid", source.as_str()),
                 ("name", doc.id.as_str()),

@@ -540,15 +540,7 @@ impl Evidence {
         params.check()?;
         let project = &self.project;
         let order = interview_order(project, order, &self.filters).map_err(|e| format!("{e:#}"))?;
-        let codes: Vec<std::collections::BTreeSet<usize>> = order
-            .iter()
-            .map(|&(doc, _)| {
-                breakdown::findings(project, &self.filters)
-                    .filter(|s| s.document == doc)
-                    .flat_map(|s| s.codes.iter().copied())
-                    .collect()
-            })
-            .collect();
+        let codes = crate::analysis::saturation::codes_in_order(project, &self.filters, &order);
         let names: Vec<String> = order
             .iter()
             .map(|&(d, _)| project.documents[d].id.clone())

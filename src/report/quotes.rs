@@ -56,12 +56,12 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
     let mut out: Vec<Candidate> = Vec::new();
     let groups = &project.participants.groups;
     // Passages a row marks `quotable = no` are never quoted, whoever else coded them.
-    let withheld: Vec<(usize, Range<usize>)> = project
-        .segments
-        .iter()
-        .filter(|s| !s.quotable)
-        .map(|s| (s.document, s.bytes.clone()))
-        .collect();
+    let mut withheld: HashMap<usize, Vec<Range<usize>>> = HashMap::new();
+    for s in project.segments.iter().filter(|s| !s.quotable) {
+        withheld.entry(s.document).or_default().push(s.bytes.clone());
+    }
+    // Where each passage is in `out`: one candidate however many rows code it.
+    let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
     for seg in project.findings() {
         if !seg.codes.iter().any(|&c| in_node(c)) {
             continue;
@@ -89,19 +89,19 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
         if trimmed.is_empty() {
             continue;
         }
-        let overlaps = |(d, r): &(usize, Range<usize>)| {
-            *d == seg.document && r.start < trimmed.end && trimmed.start < r.end
-        };
-        if withheld.iter().any(overlaps) {
-            continue;
-        }
-        if let Some(c) = out
-            .iter_mut()
-            .find(|c| c.document == seg.document && c.bytes == trimmed)
+        let overlaps = |r: &Range<usize>| r.start < trimmed.end && trimmed.start < r.end;
+        if withheld
+            .get(&seg.document)
+            .is_some_and(|w| w.iter().any(overlaps))
         {
-            c.exemplar |= seg.exemplar;
             continue;
         }
+        let key = (seg.document, trimmed.start, trimmed.end);
+        if let Some(&c) = seen.get(&key) {
+            out[c].exemplar |= seg.exemplar;
+            continue;
+        }
+        seen.insert(key, out.len());
         // Documents come after every group when evidence is spread.
         let group = match participant {
             Some(p) => {
@@ -122,13 +122,8 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
             exemplar: seg.exemplar,
         });
     }
-    out.sort_by_key(|c| {
-        (
-            project.documents[c.document].id.clone(),
-            c.bytes.start,
-            c.bytes.end,
-        )
-    });
+    // Documents are sorted by id: their order is the ids'.
+    out.sort_by_key(|c| (c.document, c.bytes.start, c.bytes.end));
     out
 }
 

@@ -446,7 +446,7 @@ fn fingerprint(project: &Project, d: usize, doc: &Document) -> u64 {
             }
         }
     }
-    for s in project.segments.iter().filter(|s| s.document == d) {
+    for s in project.segments_of(d) {
         h.str(&project.coders[s.coder])
             .number(s.bytes.start as u64)
             .number(s.bytes.end as u64);
@@ -468,8 +468,7 @@ pub fn speaker_kind(s: Speaker) -> &'static str {
 
 fn add_document(writer: &mut IndexWriter, f: &Fields, project: &Project, d: usize) -> Result<()> {
     let doc = &project.documents[d];
-    let segments: Vec<&crate::coding::CodedSegment> =
-        project.segments.iter().filter(|s| s.document == d).collect();
+    let segments = project.segments_of(d);
     for (i, t) in doc.turns.iter().enumerate() {
         let words = &doc.text[t.bytes.clone()];
         if words.is_empty() {

@@ -257,9 +257,8 @@ pub(super) fn document_json(p: &Project, i: usize, known: Option<&str>) -> Value
         })
         .collect();
     let codings: Vec<Value> = p
-        .segments
+        .segments_of(i)
         .iter()
-        .filter(|s| s.document == i)
         .map(|s| {
             let coder = &p.coders[s.coder];
             let row = p
