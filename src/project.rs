@@ -201,13 +201,18 @@ impl Project {
                 corpus
             }
         };
-        let coding_key = corpus_key.map(|k| coding_key(root, &config, k));
+        // The codebook and the sheets are read every time, and their bytes make the key: a
+        // sheet just written (by `autocode`, `code` or the browser) is read from the cache by
+        // the next command, not anchored again.
+        let codebook_text = read_text(root, &config.codebook.path, true, &mut diags);
+        let sheet_files = coding::SheetFiles::read(root, &config.coding.sheets, &mut diags);
+        let coding_key = corpus_key.map(|k| coding_key(&config, k, codebook_text.as_deref(), &sheet_files));
         let coding = match coding_key
             .and_then(|(k, _)| crate::cache::read_value::<CodingRead>(root, CODING_CACHE, k))
         {
             Some(coding) => coding,
             None => {
-                let coding = CodingRead::from_files(root, &config, &corpus);
+                let coding = CodingRead::from_files(&config, codebook_text, sheet_files, &corpus);
                 if let Some((k, true)) = coding_key {
                     crate::cache::write_value(root, CODING_CACHE, k, &coding);
                 }
@@ -710,14 +715,18 @@ impl CorpusRead {
 }
 
 impl CodingRead {
-    fn from_files(root: &Path, config: &Config, corpus: &CorpusRead) -> CodingRead {
+    fn from_files(
+        config: &Config,
+        codebook: Option<String>,
+        sheets: coding::SheetFiles,
+        corpus: &CorpusRead,
+    ) -> CodingRead {
         let mut diags = Diagnostics::default();
-        let codebook_file = config.codebook.path.clone();
-        let mut codebook = match read_text(root, &codebook_file, true, &mut diags) {
-            Some(text) => Codebook::parse(&text, &codebook_file, &mut diags),
+        let mut codebook = match codebook {
+            Some(text) => Codebook::parse(&text, &config.codebook.path, &mut diags),
             None => Codebook::default(),
         };
-        let sheets = coding::read_sheets(root, &config.coding.sheets, &mut diags);
+        let sheets = sheets.parse(&mut diags);
         let segments = coding::anchor_sheets(
             &sheets,
             &corpus.documents,
@@ -791,15 +800,26 @@ fn corpus_key(root: &Path, config: &Config, turns: &crate::documents::Turns) -> 
     (h.finish(), settled)
 }
 
-/// The cache key of [`CodingRead`]: the corpus's key, the codebook and the sheets.
-fn coding_key(root: &Path, config: &Config, (corpus, corpus_settled): (u64, bool)) -> (u64, bool) {
+/// The cache key of [`CodingRead`]: the corpus's key, and the codebook's and the sheets'
+/// contents (which need not settle: the bytes are the very ones parsed on a miss).
+fn coding_key(
+    config: &Config,
+    (corpus, settled): (u64, bool),
+    codebook: Option<&str>,
+    sheets: &coding::SheetFiles,
+) -> (u64, bool) {
     let mut h = crate::cache::Hasher::default();
     h.str("coding")
         .number(CACHE_FORMAT)
         .number(corpus)
-        .str(&config.coding.sheets);
-    let settled = stamps_key(root, &mut h, &[&config.codebook.path], &[&config.coding.sheets]);
-    (h.finish(), settled && corpus_settled)
+        .str(&config.coding.sheets)
+        .str(&config.codebook.path);
+    match codebook {
+        Some(text) => h.number(1).str(text),
+        None => h.number(0),
+    };
+    sheets.feed(&mut h);
+    (h.finish(), settled)
 }
 
 /// A number that changes when a file of the analysis folder changes, cheap enough to ask for

@@ -16,7 +16,7 @@ use crate::participants::ParticipantIdx;
 use crate::text::{excerpt, is_code_id};
 use anchor::{Normalized, Pattern};
 use rayon::prelude::*;
-pub use sheet::{parse_sheet, read_sheets, SheetFormat};
+pub use sheet::{parse_sheet, read_sheets, SheetFiles, SheetFormat};
 use std::collections::HashMap;
 use std::ops::Range;
 

@@ -114,6 +114,69 @@ pub fn xlsx_not_rewritten(file: &str) -> String {
 
 /// Reads every sheet (`*.csv`, `*.xlsx`) in the sheets folder, sorted by coder.
 pub fn read_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<Sheet> {
+    SheetFiles::read(root, dir, diags).parse(diags)
+}
+
+/// The sheets folder's files as bytes, one per coder, sorted by coder: what the sheets are
+/// parsed from, and what the cache's key is made of (the very bytes parsed, so a sheet written
+/// while it is read cannot be kept under the key of what it was before).
+pub struct SheetFiles {
+    files: Vec<SheetFile>,
+}
+
+struct SheetFile {
+    coder: String,
+    /// The path relative to the analysis folder.
+    file: String,
+    xlsx: bool,
+    bytes: Vec<u8>,
+}
+
+impl SheetFiles {
+    /// Lists and reads the sheets; problems with the folder and its files (two sheets for one
+    /// coder, a spreadsheet format that is not read, a file that cannot be read) go to `diags`.
+    pub fn read(root: &Path, dir: &str, diags: &mut Diagnostics) -> SheetFiles {
+        let mut files = Vec::new();
+        for (coder, path, xlsx) in list_sheets(root, dir, diags) {
+            let file = rel(root, &path);
+            if let Some(bytes) = crate::diagnostics::read_bytes(&path, &file, diags) {
+                files.push(SheetFile {
+                    coder,
+                    file,
+                    xlsx,
+                    bytes,
+                });
+            }
+        }
+        SheetFiles { files }
+    }
+
+    /// Feeds each file's path and bytes to `h`.
+    pub fn feed(&self, h: &mut crate::cache::Hasher) {
+        for f in &self.files {
+            h.str(&f.file).number(u64::from(f.xlsx)).str(&f.coder);
+            h.number(f.bytes.len() as u64).bytes(&f.bytes);
+        }
+    }
+
+    /// Parses every sheet; problems in their rows go to `diags`.
+    pub fn parse(self, diags: &mut Diagnostics) -> Vec<Sheet> {
+        self.files
+            .into_iter()
+            .filter_map(|f| {
+                if f.xlsx {
+                    let table = xlsx_table(f.bytes, &f.file, &REQUIRED, diags);
+                    Some(sheet_of(table, &f.file, f.coder, SheetFormat::Xlsx, diags))
+                } else {
+                    csv_sheet(f.bytes, &f.file, f.coder, diags)
+                }
+            })
+            .collect()
+    }
+}
+
+/// The sheet files of the sheets folder: coder, path, and whether it is a workbook.
+fn list_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<(String, PathBuf, bool)> {
     let folder = root.join(dir);
     if crate::fsutil::reported_outside(root, dir, diags) {
         return Vec::new();
@@ -158,9 +221,9 @@ pub fn read_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<Sheet
             _ => {}
         }
     }
-    let mut sheets = Vec::new();
+    let mut out = Vec::new();
     for (coder, paths) in by_coder {
-        let sheet = match paths {
+        match paths {
             (Some(csv), xlsx) => {
                 if let Some(xlsx) = xlsx {
                     diags.error(
@@ -172,22 +235,19 @@ pub fn read_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<Sheet
                         ),
                     );
                 }
-                read_csv_sheet(root, &csv, coder, diags)
+                out.push((coder, csv, false));
             }
-            (None, Some(xlsx)) => read_xlsx_sheet(root, &xlsx, coder, diags),
-            (None, None) => None,
-        };
-        sheets.extend(sheet);
+            (None, Some(xlsx)) => out.push((coder, xlsx, true)),
+            (None, None) => {}
+        }
     }
-    sheets
+    out
 }
 
-fn read_csv_sheet(root: &Path, path: &Path, coder: String, diags: &mut Diagnostics) -> Option<Sheet> {
-    let file = rel(root, path);
-    let bytes = crate::diagnostics::read_bytes(path, &file, diags)?;
+fn csv_sheet(bytes: Vec<u8>, file: &str, coder: String, diags: &mut Diagnostics) -> Option<Sheet> {
     if bytes.starts_with(b"PK\x03\x04") {
         diags.error(
-            &file,
+            file,
             None,
             "is a workbook (a zip file), not CSV text: name it .xlsx, or save it as CSV UTF-8",
         );
@@ -196,24 +256,24 @@ fn read_csv_sheet(root: &Path, path: &Path, coder: String, diags: &mut Diagnosti
     let sheet = match SheetText::decode(bytes) {
         Ok(s) => s,
         Err(e) => {
-            diags.error(&file, None, format!("{e}: save the sheet as CSV UTF-8"));
+            diags.error(file, None, format!("{e}: save the sheet as CSV UTF-8"));
             return None;
         }
     };
     match sheet.encoding {
         Encoding::Windows1252 => diags.warning(
-            &file,
+            file,
             None,
             "not UTF-8: read as Windows-1252 (save it as UTF-8 to be sure)",
         ),
         Encoding::Utf16LeNoBom | Encoding::Utf16BeNoBom => diags.warning(
-            &file,
+            file,
             None,
             "UTF-16 without a byte-order mark: read as UTF-16 (save it as CSV UTF-8 to be sure)",
         ),
         _ => {}
     }
-    Some(parse_csv(&sheet.text, &file, coder, sheet.encoding, diags))
+    Some(parse_csv(&sheet.text, file, coder, sheet.encoding, diags))
 }
 
 /// Parses one CSV sheet's text (UTF-8, any delimiter), as read from a file.
@@ -236,13 +296,6 @@ fn parse_csv(text: &str, file: &str, coder: String, encoding: Encoding, diags: &
     let table = CsvTable::parse_with(text, file, &REQUIRED, delimiter, diags);
     let format = SheetFormat::Csv { encoding, delimiter };
     sheet_of(table, file, coder, format, diags)
-}
-
-fn read_xlsx_sheet(root: &Path, path: &Path, coder: String, diags: &mut Diagnostics) -> Option<Sheet> {
-    let file = rel(root, path);
-    let bytes = crate::diagnostics::read_bytes(path, &file, diags)?;
-    let table = xlsx_table(bytes, &file, &REQUIRED, diags);
-    Some(sheet_of(table, &file, coder, SheetFormat::Xlsx, diags))
 }
 
 /// The first worksheet of a workbook as a table: each row with its number as Excel shows it.

@@ -223,3 +223,28 @@ fn a_file_changed_within_a_clock_tick_of_the_cache_is_read_again() {
     );
     assert!(fresh.contains("trust;communication") || fresh.contains("communication;trust"));
 }
+
+#[test]
+fn a_sheet_just_written_is_kept_by_its_contents_and_read_from_the_cache_next() {
+    let d = Dir::project();
+    d.settle(60);
+    outputs(&d, &[]);
+    // Written now, as `autocode` or `code` would just before the next command.
+    d.write(
+        "coding/ben.csv",
+        "document,quote,codes,memo\nS1,Trust takes time.,communication,\n",
+    );
+    let reference = outputs(&d, OFF);
+    let first = d.run(&["stats", "--format", "csv"]).ok().stdout;
+    let kept = modified(&cache_file(&d));
+    assert_eq!(outputs(&d, &[]), reference);
+    assert_eq!(modified(&cache_file(&d)), kept, "the coding came from the cache");
+    assert_eq!(d.run(&["stats", "--format", "csv"]).ok().stdout, first);
+    // The same length and the same second, other words: the contents decide.
+    d.write(
+        "coding/ben.csv",
+        "document,quote,codes,memo\nS1,Trust takes time.,shared-values,\n",
+    );
+    assert_ne!(outputs(&d, OFF), reference, "the change shows");
+    assert_eq!(outputs(&d, &[]), outputs(&d, OFF));
+}
