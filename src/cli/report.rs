@@ -89,7 +89,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let options = crate::report::Options {
         filters: args.filters.resolve(&project)?,
     };
-    let report = crate::report::build_with(&project, errors, &options)?;
+    // The report's objects share the loaded project; it is not copied.
+    let project = std::sync::Arc::new(project);
+    let report = crate::report::build_with(project.clone(), errors, &options)?;
     bar.inc();
     let shown = |rel: &str| {
         let p = out.join(rel);

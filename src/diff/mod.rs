@@ -422,7 +422,7 @@ fn verdict_changes(before: &Project, after: &Project) -> Vec<VerdictChange> {
 /// The report's quotes (its `tables/quotes.csv`): theme, subtheme, document, participant,
 /// quote.
 fn report_quotes(project: &Project) -> Vec<[String; 5]> {
-    let Ok(built) = report::build(project, 0) else {
+    let Ok(built) = report::build(std::sync::Arc::new(project.clone()), 0) else {
         return Vec::new();
     };
     let Some((_, csv)) = built.files.iter().find(|(name, _)| name == "tables/quotes.csv") else {

@@ -21,7 +21,7 @@ use std::sync::{Mutex, MutexGuard};
 
 /// The project and what the template's calls have placed so far.
 pub(crate) struct Evidence {
-    pub project: Project,
+    pub project: std::sync::Arc<Project>,
     pub load_errors: usize,
     /// `--where` and `[report] where`: only this evidence counts and is quoted.
     pub filters: Vec<Where>,
@@ -60,7 +60,7 @@ pub(crate) struct Node {
 }
 
 impl Evidence {
-    pub fn new(project: Project, load_errors: usize, filters: Vec<Where>) -> Evidence {
+    pub fn new(project: std::sync::Arc<Project>, load_errors: usize, filters: Vec<Where>) -> Evidence {
         let tri = triangulate_where(
             &project,
             Level::Theme,

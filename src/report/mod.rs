@@ -106,7 +106,8 @@ pub fn check_template(project: &Project, diags: &mut Diagnostics) {
             return;
         }
     };
-    let evidence = Arc::new(Evidence::new(project.clone(), 0, filters));
+    // Only an analyst's template is checked: the project is copied for it.
+    let evidence = Arc::new(Evidence::new(Arc::new(project.clone()), 0, filters));
     let source = template::redact_literal(&source, &|s| project.redact_quote(s));
     if let Err(p) = template::render(&evidence, &name, &source) {
         diags.error(&name, p.line, p.message);
@@ -126,16 +127,16 @@ pub fn report_filters(project: &Project, extra: &[Where]) -> Result<Vec<Where>, 
 /// Builds the whole report with the built-in template or the analyst's. `load_errors` is the
 /// number of errors the project had when the analyst chose to write the report anyway
 /// (`--allow-errors`): the warnings say so. An error names the template's file and line.
-pub fn build(project: &Project, load_errors: usize) -> anyhow::Result<Report> {
+pub fn build(project: Arc<Project>, load_errors: usize) -> anyhow::Result<Report> {
     build_with(project, load_errors, &Options::default())
 }
 
 /// [`build`] with options: the `--where` filters on top of `[report] where`.
-pub fn build_with(project: &Project, load_errors: usize, options: &Options) -> anyhow::Result<Report> {
-    let (name, source) = template_source(project).map_err(anyhow::Error::msg)?;
-    let filters = report_filters(project, &options.filters).map_err(anyhow::Error::msg)?;
+pub fn build_with(project: Arc<Project>, load_errors: usize, options: &Options) -> anyhow::Result<Report> {
+    let (name, source) = template_source(&project).map_err(anyhow::Error::msg)?;
+    let filters = report_filters(&project, &options.filters).map_err(anyhow::Error::msg)?;
     if project.config.report.template.is_some() {
-        let problems: Vec<String> = typed_quotes::check(project, &source)
+        let problems: Vec<String> = typed_quotes::check(&project, &source)
             .into_iter()
             .map(|p| at(&name, &p))
             .collect();
