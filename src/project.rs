@@ -822,12 +822,16 @@ fn coding_key(
     (h.finish(), settled)
 }
 
+/// Files of the analysis folder larger than this count by their stamps in [`inputs_version`].
+const BY_STAMP: u64 = 8 << 20;
+
 /// A number that changes when a file of the analysis folder changes, cheap enough to ask for
 /// every second or two (the browser workspace does), and whether it can be trusted to stand for
 /// the files' contents. Transcripts count by their stamps (size and modification time), which
 /// is settled only once the newest is a little old (see [`crate::cache::Stamp::settled`]);
 /// every other file (settings, participants, codebook, sheets, surveys...) counts by its bytes,
-/// so a sheet written twice within one tick of the clock still shows.
+/// so a sheet written twice within one tick of the clock still shows, unless it is over
+/// [`BY_STAMP`] bytes: a million-answer survey is not read at every poll.
 pub fn inputs_version(root: &Path) -> (u64, bool) {
     use crate::cache::{Hasher, Stamp};
     use rayon::prelude::*;
@@ -843,7 +847,10 @@ pub fn inputs_version(root: &Path) -> (u64, bool) {
         .filter_map(|path| {
             let stamp = Stamp::of(path)?;
             let rel = corpus::rel(root, path);
-            if path.starts_with(&transcripts) {
+            // Transcripts, and files too large to read at every poll (a survey of a million
+            // answers, its autocode sheet), count by their stamps: writing one takes longer
+            // than a tick of the clock.
+            if path.starts_with(&transcripts) || stamp.size > BY_STAMP {
                 let h = Hasher::default()
                     .number(stamp.size)
                     .bytes(&stamp.modified.to_le_bytes())
