@@ -33,6 +33,7 @@ pub fn routes() -> Router<Arc<State>> {
         .route("/api/codes", axum::routing::post(changes::new_code))
         .route("/api/extracts", get(extracts))
         .route("/api/memos", get(memos))
+        .route("/api/problems", get(problems))
         .route("/api/search", get(search))
         .route("/api/version", get(version))
 }
@@ -407,6 +408,32 @@ async fn version(axum::extract::State(state): Shared) -> Answer {
     blocking(move || {
         let (v, _) = crate::project::inputs_version(&state.root);
         Ok(Json(json!({ "version": version_name(v) })))
+    })
+    .await
+}
+
+/// What `thematic check` finds in the folder, in its order: a row that does not anchor (its
+/// quote not in the document, a code the codebook lacks...) is not drawn, and this says why.
+async fn problems(axum::extract::State(state): Shared) -> Answer {
+    blocking(move || {
+        let (_, diags) = load_with_problems(&state)?;
+        let list: Vec<Value> = diags
+            .sorted()
+            .into_iter()
+            .map(|p| {
+                json!({
+                    "severity": if p.is_error() { "error" } else { "warning" },
+                    "file": p.file,
+                    "line": p.line,
+                    "message": p.message,
+                })
+            })
+            .collect();
+        Ok(Json(json!({
+            "errors": diags.errors(),
+            "warnings": diags.warnings(),
+            "problems": list,
+        })))
     })
     .await
 }

@@ -226,6 +226,14 @@ async function test() {
     return r.status;
   }, stale);
   check(refused === 409, "a write over a sheet changed on disk is refused with 409");
+  // A row written on disk that does not anchor is not drawn: the Problems panel says why.
+  const rows = sheet();
+  fs.appendFileSync(path.join(project, "coding", "ben.csv"), `HS02,Words nobody said here,role-clarity,${pad}\n`);
+  await page.waitForFunction(() => [...document.querySelectorAll('#problem-list [data-problem="error"]')].some((e) => e.textContent.includes("quote not found in HS02")), null, { timeout: 10000 });
+  check(true, "a row that does not anchor is listed among the problems, as check gives it");
+  fs.writeFileSync(path.join(project, "coding", "ben.csv"), rows);
+  await page.waitForFunction(() => !document.querySelector('#problem-list [data-problem="error"]'), null, { timeout: 10000 });
+  check(true, "and leaves the list when the row is mended");
 
   // Codebook sidebar: filter, then a code's extracts, each linking to its place.
   await page.fill("#code-filter", "co-loc");

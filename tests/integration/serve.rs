@@ -326,6 +326,45 @@ fn an_edit_made_on_disk_shows_in_the_next_request() {
 }
 
 #[test]
+fn a_row_that_does_not_anchor_is_listed_among_the_problems_as_check_gives_it() {
+    let dir = Dir::project();
+    let server = serve(&dir);
+    let listed = |s: &Server| json(&s.call("GET", "/api/problems", ""));
+    let clean = listed(&server);
+    let check = dir.run(&["check"]);
+    assert_eq!(clean["errors"], 0);
+    assert_eq!(
+        clean["problems"].as_array().unwrap().len(),
+        check.problems().len()
+    );
+    dir.write(
+        "coding/ben.csv",
+        format!("{FIXTURE_BEN}S1,Words nobody said.,communication,\n"),
+    );
+    let now = listed(&server);
+    assert_eq!(now["errors"], 1, "{now}");
+    let error = now["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["severity"] == "error")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&error["file"], &error["line"]),
+        (&"coding/ben.csv".into(), &4.into())
+    );
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("quote not found in S1"), "{message}");
+    // The same words as `thematic check` prints.
+    let printed = dir.run(&["check"]).stdout;
+    assert!(
+        printed.contains(&format!("error: coding/ben.csv:4: {message}")),
+        "{printed}"
+    );
+}
+
+#[test]
 fn removing_a_row_changed_on_disk_is_refused_and_the_file_kept() {
     let dir = Dir::project();
     let server = serve(&dir);

@@ -490,6 +490,15 @@ async function loadMemos() {
     el("button", { type: "button", "data-place": `${m.document}:${m.start}:${m.end}` },
       el("strong", {}, m.memo), el("br"), `${m.document} · ${m.codes.join("; ")} · ${m.coder}: “${m.text}”`))) : [el("li", {}, el("em", {}, "No memos yet."))]));
 }
+// What `thematic check` finds, each problem as file:line and its message, errors first.
+async function loadProblems() {
+  const r = await api("GET", "/api/problems");
+  $("problems-title").textContent = r.problems.length ? `Problems (${r.errors} errors, ${r.warnings} warnings)` : "Problems";
+  const ordered = [...r.problems].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
+  $("problem-list").replaceChildren(...(ordered.length ? ordered.map((p) => el("li", { class: p.severity, "data-problem": p.severity },
+    el("strong", {}, p.severity), ` ${p.file}${p.line ? ":" + p.line : ""}: ${p.message}`)) : [el("li", {}, el("em", {}, "None: check is clean."))]));
+}
+
 $("memo-list").addEventListener("click", (e) => {
   const b = e.target.closest("[data-place]");
   if (b) goTo(b.dataset.place);
@@ -792,7 +801,7 @@ async function refresh(docFirst, after) {
       state.version = v.version;
       if (docFirst && state.doc) await openDocument(state.doc.id);
     }
-    await Promise.all([loadDocuments(), loadCodebook(), loadMemos(), loadSurveys()]);
+    await Promise.all([loadDocuments(), loadCodebook(), loadMemos(), loadSurveys(), loadProblems()]);
     if (!docFirst && state.doc) await openDocument(state.doc.id);
   } catch (e) {
     status(e.message, true);
