@@ -46,6 +46,9 @@ import re
 import sys
 import tomllib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report import read_hf, read_tsv  # noqa: E402  (the bench's shared readers)
+
 
 def yaml_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -221,24 +224,6 @@ def compare(out, thematic_csv, qc_dir):
     print(f"| **all** | | {tot(2)} | {tot(3)} | {tot(4)} | {sum(r[5] for r in rows)} | "
           f"{sum(r[6] for r in rows)} | {'yes' if differ == 0 else f'**{differ} differ**'} |")
     return 1 if differ else 0
-
-
-def read_tsv(path):
-    out = {}
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                if "\t" in line:
-                    k, v = line.rstrip("\n").split("\t", 1)
-                    out[k] = v
-    return out
-
-
-def read_hf(path):
-    if not os.path.exists(path):
-        return {}
-    with open(path, encoding="utf-8") as fh:
-        return {r["command"]: r for r in json.load(fh)["results"]}
 
 
 def fmt_s(x):
