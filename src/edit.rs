@@ -499,10 +499,10 @@ fn check_codes(project: &Project, codes: &[String], new_code: bool) -> Result<Ve
     Ok(warnings)
 }
 
-/// Why [`remove_row`] refused.
+/// Why [`remove_row`] (or [`remove_added_code`]) refused.
 #[derive(Debug)]
 pub enum RemoveError {
-    /// The row on disk is not the one the caller saw: nothing was changed.
+    /// The row (or code) on disk is not as the caller saw it, or is in use: nothing was changed.
     Changed(String),
     Other(anyhow::Error),
 }
@@ -669,11 +669,20 @@ pub struct NewCode {
     pub category: Option<String>,
 }
 
+/// Where [`add_code`] put a code: the lines it inserted, from line index `at` (0-based), and
+/// whether it ended the line before them (a file without a final line end). What undoes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AddedCode {
+    pub at: usize,
+    pub lines: usize,
+    pub ended: bool,
+}
+
 /// Writes a new code's item into `codebook.md`: after the last code of its category (or of
 /// the codes under no heading), else at the end of the category's text. The new text is parsed
 /// again before it is written: the code must be read back where it was meant to go, with no
 /// new problem; every other line keeps its bytes.
-pub fn add_code(project: &Project, new: &NewCode) -> Result<PathBuf> {
+pub fn add_code(project: &Project, new: &NewCode) -> Result<(PathBuf, AddedCode)> {
     let id = new.id.trim();
     if !is_code_id(id) {
         bail!("invalid code id `{id}`: use letters, digits, `-`, `_` and `/` only");
@@ -737,13 +746,19 @@ pub fn add_code(project: &Project, new: &NewCode) -> Result<PathBuf> {
             at
         }
     };
-    if at > 0 && line_end(&lines[at - 1]).is_none() {
+    let ended = at > 0 && line_end(&lines[at - 1]).is_none();
+    if ended {
         lines[at - 1].push_str(ending);
     }
     insert.push(item);
     if lines.get(at).is_some_and(|l| !l.trim().is_empty()) && last_code.is_none() {
         insert.push(ending.to_string());
     }
+    let added = AddedCode {
+        at,
+        lines: insert.len(),
+        ended,
+    };
     for (k, l) in insert.into_iter().enumerate() {
         lines.insert(at + k, l);
     }
@@ -761,6 +776,58 @@ pub fn add_code(project: &Project, new: &NewCode) -> Result<PathBuf> {
         bail!(
             "{file}: the new code could not be placed so that it reads back as written; nothing was written"
         );
+    }
+    write_atomic(&path, changed.as_bytes())?;
+    Ok((path, added))
+}
+
+/// Undoes [`add_code`]: takes out the lines it inserted (`added`), giving back the codebook's
+/// bytes as they were. The caller makes sure `codebook.md` has not changed since; this refuses
+/// a code a sheet uses, and lines that are not the code's item and the blank lines around it.
+pub fn remove_added_code(project: &Project, id: &str, added: &AddedCode) -> Result<PathBuf, RemoveError> {
+    let file = &project.config.codebook.path;
+    if let Some((sheet, row)) = project.sheets.iter().find_map(|s| {
+        s.rows
+            .iter()
+            .find(|r| r.codes.iter().any(|c| c == id))
+            .map(|r| (s, r))
+    }) {
+        return Err(RemoveError::Changed(format!(
+            "code `{id}` is used in {}:{}: it stays in {file}; nothing was changed",
+            sheet.path, row.line
+        )));
+    }
+    let (path, text) = codebook_text(project)?;
+    let mut lines: Vec<String> = crate::codebook::source_lines(&text)
+        .map(|(l, end)| format!("{l}{end}"))
+        .collect();
+    let end = added.at + added.lines;
+    let item = format!("- `{id}`");
+    let theirs = end <= lines.len()
+        && lines[added.at..end]
+            .iter()
+            .all(|l| l.trim().is_empty() || l.starts_with(&item))
+        && lines[added.at..end]
+            .iter()
+            .filter(|l| l.starts_with(&item))
+            .count()
+            == 1;
+    if !theirs {
+        return Err(RemoveError::Changed(format!(
+            "{file}: the code `{id}` is not where it was added; nothing was changed"
+        )));
+    }
+    lines.drain(added.at..end);
+    if added.ended {
+        if let Some(last) = added.at.checked_sub(1).and_then(|i| lines.get_mut(i)) {
+            let kept = last.trim_end_matches(['\r', '\n']).len();
+            last.truncate(kept);
+        }
+    }
+    let changed = lines.concat();
+    let mut ignored = Diagnostics::default();
+    if Codebook::parse(&changed, file, &mut ignored).code(id).is_some() {
+        return Err(anyhow!("{file}: the code `{id}` could not be taken out; nothing was changed").into());
     }
     write_atomic(&path, changed.as_bytes())?;
     Ok(path)

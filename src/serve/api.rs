@@ -30,7 +30,10 @@ pub fn routes() -> Router<Arc<State>> {
                 .patch(changes::change)
                 .delete(changes::remove),
         )
-        .route("/api/codes", axum::routing::post(changes::new_code))
+        .route(
+            "/api/codes",
+            axum::routing::post(changes::new_code).delete(changes::take_out_code),
+        )
         .route("/api/extracts", get(extracts))
         .route("/api/memos", get(memos))
         .route("/api/problems", get(problems))

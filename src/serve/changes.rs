@@ -44,6 +44,11 @@ pub(super) fn sheet_version(p: &Project, coder: &str) -> String {
         .find(|s| s.coder == coder)
         .map(|s| p.root.join(&s.path))
         .unwrap_or_else(|| p.root.join(&p.config.coding.sheets).join(format!("{coder}.csv")));
+    file_version(&path)
+}
+
+/// A file's version: a checksum of its bytes and their number (`none` when there is no file).
+fn file_version(path: &std::path::Path) -> String {
     match std::fs::read(path) {
         Ok(bytes) => format!("{:08x}-{}", crc32fast::hash(&bytes), bytes.len()),
         Err(_) => "none".into(),
@@ -330,10 +335,49 @@ pub(super) async fn new_code(axum::extract::State(state): Shared, Json(body): Js
             definition: body.definition,
             category: body.category.filter(|c| !c.trim().is_empty()),
         };
-        add_code(&p, &new).map_err(ApiError::bad)?;
-        Ok(Json(
-            json!({ "file": book, "id": new.id, "category": new.category }),
-        ))
+        let (path, added) = add_code(&p, &new).map_err(ApiError::bad)?;
+        Ok(Json(json!({
+            "file": book,
+            "id": new.id,
+            "category": new.category,
+            "added": added,
+            "version": file_version(&path),
+        })))
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct TakeOutCode {
+    id: String,
+    /// Where `POST /api/codes` put it.
+    added: crate::edit::AddedCode,
+    /// The codebook's version `POST /api/codes` gave: it must not have changed since.
+    version: String,
+}
+
+/// Undoes `POST /api/codes`: the codebook gets back its bytes from before, if it has not
+/// changed since and no row uses the code.
+pub(super) async fn take_out_code(
+    axum::extract::State(state): Shared,
+    Json(body): Json<TakeOutCode>,
+) -> Answer {
+    blocking(move || {
+        let _writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let _folder = folder_lock(&state)?;
+        let p = load_for_change(&state, |_| false)?;
+        let book = p.config.codebook.path.clone();
+        if file_version(&p.root.join(&book)) != body.version {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                &format!(
+                    "{book} has changed since the code `{}` was added; it stays there, nothing was changed",
+                    body.id
+                ),
+            ));
+        }
+        crate::edit::remove_added_code(&p, &body.id, &body.added).map_err(refused)?;
+        Ok(Json(json!({ "file": book, "removed": body.id })))
     })
     .await
 }

@@ -192,6 +192,7 @@ async function test() {
   check(sheet().includes("HS02,lot of chasing,workload-pressure,,") && /HS02,lot of chasing,workload-pressure,,[^\n]*2\r?\n/.test(sheet()), "the second occurrence is written with occurrence 2");
 
   // A new code made on the spot, into a category of codebook.md.
+  const bookBefore = fs.readFileSync(path.join(project, "codebook.md"), "utf8");
   const q = await place(page, "HS02", "the food bank, Mind, the recovery college");
   await drag(page, q.start, q.end);
   await page.keyboard.press("c");
@@ -206,6 +207,16 @@ async function test() {
   check(fs.readFileSync(path.join(project, "codebook.md"), "utf8").includes("- `named-services` — Services named as places people are sent."), "the new code is in codebook.md");
   await page.waitForSelector('#codebook-tree [data-code="named-services"]');
   check(true, "and in the sidebar");
+  // Undo takes out the coding and the code, the codebook byte for byte as it was; redo puts
+  // both back.
+  const bookNow = () => fs.readFileSync(path.join(project, "codebook.md"), "utf8");
+  const withCode = bookNow();
+  await page.click("#undo");
+  await page.waitForFunction(() => !document.querySelector('#codebook-tree [data-code="named-services"]'));
+  check(bookNow() === bookBefore && !sheet().includes("named-services"), "undo takes out the new code and its coding, codebook.md as it was");
+  await page.click("#redo");
+  await page.waitForSelector('#codebook-tree [data-code="named-services"]');
+  check(bookNow() === withCode && sheet().includes("named-services"), "redo puts both back");
   const after2 = thematicCheck();
   check(after2.code === 0 && after2.problems.length === before.problems.length, "thematic check is still clean");
 

@@ -539,6 +539,74 @@ fn a_new_code_goes_into_its_category_or_before_the_first_heading() {
 }
 
 #[test]
+fn taking_out_a_new_code_gives_back_the_codebook_byte_for_byte() {
+    let dir = Dir::project();
+    // No line end at the end of the file, and CRLF line ends: both kept.
+    let book = crate::util::FIXTURE_CODEBOOK.replace('\n', "\r\n");
+    let book = book.trim_end().to_string();
+    dir.write("codebook.md", &book);
+    let server = serve(&dir);
+    let mut made = Vec::new();
+    for body in [
+        r#"{"id":"openness","definition":"speak freely.","category":"Talk"}"#,
+        r#"{"id":"respect"}"#,
+        r#"{"id":"norms","category":"Values"}"#,
+    ] {
+        let r = server.call("POST", "/api/codes", body);
+        assert_eq!(r.status, 200, "{}", r.body);
+        made.push(json(&r));
+    }
+    assert_ne!(dir.read("codebook.md"), book);
+    // A code a row uses stays.
+    let (start, end) = range(&server, "S1", "Communication is good.", 1);
+    let coded = server.call(
+        "POST",
+        "/api/codings",
+        &format!(r#"{{"document":"S1","start":{start},"end":{end},"codes":["norms"],"coder":"ben"}}"#),
+    );
+    assert_eq!(coded.status, 200, "{}", coded.body);
+    let take_out = |m: &serde_json::Value| {
+        server.call(
+            "DELETE",
+            "/api/codes",
+            &serde_json::json!({ "id": m["id"], "added": m["added"], "version": m["version"] }).to_string(),
+        )
+    };
+    let used = take_out(&made[2]);
+    assert_eq!(used.status, 409, "{}", used.body);
+    assert!(json(&used)["error"]
+        .as_str()
+        .unwrap()
+        .contains("coding/ben.csv:4"));
+    server.call(
+        "DELETE",
+        "/api/codings",
+        r#"{"document":"S1","coder":"ben","line":4,"quote":"Communication is good.","codes":["norms"]}"#,
+    );
+    // Last made, first taken out: each with the codebook's version it left.
+    let r = take_out(&made[2]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let stale = take_out(&made[0]);
+    assert_eq!(
+        stale.status, 409,
+        "the codebook changed since `openness` was added"
+    );
+    let again = |m: &serde_json::Value, version: &str| {
+        let mut m = m.clone();
+        m["version"] = version.into();
+        m
+    };
+    let now = |d: &Dir| {
+        let bytes = std::fs::read(d.join("codebook.md")).unwrap();
+        format!("{:08x}-{}", crc32fast::hash(&bytes), bytes.len())
+    };
+    let r = take_out(&again(&made[1], &now(&dir)));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(take_out(&again(&made[0], &now(&dir))).status, 200);
+    assert_eq!(dir.read("codebook.md"), book, "byte for byte as before");
+}
+
+#[test]
 fn extracts_and_memos_list_every_coder() {
     let dir = Dir::project();
     dir.write(

@@ -606,23 +606,49 @@ async function applyPicker(withHighlighted) {
   const codes = new Set(state.chosen);
   const top = pickerMatches()[state.pick];
   const wanted = top && top.isNew ? top.id : null;
+  // A new code goes into the codebook with the coding, as one action: undo takes out both.
+  let wrap = (action) => action;
   if (wanted) {
-    try {
-      await api("POST", "/api/codes", { id: wanted, definition: $("new-code-definition").value, category: $("new-code-category").value || null });
-      codes.add(wanted);
-      status(`codebook.md: new code ${wanted}`);
-    } catch (e) {
-      return status(e.message, true);
-    }
+    const create = { id: wanted, definition: $("new-code-definition").value, category: $("new-code-category").value || null };
+    wrap = (action) => withNewCode(create, action);
+    codes.add(wanted);
   } else if ((withHighlighted && $("picker-filter").value.trim()) || codes.size === 0) {
     if (top) codes.add(top.id);
   }
   if (!codes.size) return;
   $("picker").close();
   const marks = { memo: $("picker-memo").value.trim(), exemplar: $("picker-exemplar").checked, quotable: !$("picker-unquotable").checked };
-  if (state.picking) await run(changeAction(state.picking, { codes: [...codes], ...marks }));
-  else if (state.whole) await codeWhole(state.whole.document, [...codes], marks);
-  else await codeSelection([...codes], marks);
+  if (state.picking) await run(wrap(changeAction(state.picking, { codes: [...codes], ...marks })));
+  else if (state.whole) await codeWhole(state.whole.document, [...codes], marks, wrap);
+  else await codeSelection([...codes], marks, wrap);
+}
+
+// An action that first adds a code to the codebook; undone, it undoes the action, then takes
+// the code out again (the codebook gets back its bytes, if it has not changed since and no row
+// uses the code). A coding that is refused takes the new code out with it.
+function withNewCode(create, inner) {
+  let made = null;
+  const takeOut = () => api("DELETE", "/api/codes", { id: made.id, added: made.added, version: made.version });
+  return {
+    label: `new code ${create.id}, ${inner.label}`,
+    async do() {
+      made = await api("POST", "/api/codes", create);
+      let r;
+      try {
+        r = await inner.do();
+      } catch (e) {
+        await takeOut().catch(() => {});
+        throw e;
+      }
+      return done(r.answer, `${made.file}: new code ${create.id}; ${r.message}`);
+    },
+    async undo() {
+      const r = await inner.undo();
+      await takeOut();
+      // The codebook changed after the coding's answer: the page reads the files again.
+      return done(null, `${r.message}; ${create.id} taken out of ${made.file} again`);
+    },
+  };
 }
 
 function remember(codes) {
@@ -641,14 +667,14 @@ $("recent").addEventListener("click", (e) => {
 });
 
 // Codes a survey answer whole: an empty quote, as `thematic code ID ""` writes it.
-async function codeWhole(id, codes, marks) {
-  await run(addAction({ document: id, whole: true, codes, coder: $("coder").value.trim(), memo: marks.memo || "", exemplar: !!marks.exemplar, quotable: marks.quotable !== false }));
+async function codeWhole(id, codes, marks, wrap = (a) => a) {
+  await run(wrap(addAction({ document: id, whole: true, codes, coder: $("coder").value.trim(), memo: marks.memo || "", exemplar: !!marks.exemplar, quotable: marks.quotable !== false })));
 }
 
-async function codeSelection(codes, marks) {
+async function codeSelection(codes, marks, wrap = (a) => a) {
   const s = state.selection || takeSelection();
   if (!s) return status("Select a passage first.", true);
-  await run(addAction({ document: state.doc.id, start: s.start, end: s.end, codes, coder: $("coder").value.trim(), memo: marks.memo || "", exemplar: !!marks.exemplar, quotable: marks.quotable !== false }));
+  await run(wrap(addAction({ document: state.doc.id, start: s.start, end: s.end, codes, coder: $("coder").value.trim(), memo: marks.memo || "", exemplar: !!marks.exemplar, quotable: marks.quotable !== false })));
 }
 
 // ---------------------------------------------------------------- actions, undo and redo
