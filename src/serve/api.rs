@@ -154,19 +154,34 @@ fn speaker_kind(s: Speaker) -> &'static str {
     }
 }
 
-async fn documents(axum::extract::State(state): Shared) -> Answer {
+#[derive(Debug, Deserialize)]
+struct DocumentsQuery {
+    /// `1`: survey answers too (a survey of a million answers makes a list of a million).
+    #[serde(default)]
+    answers: Option<String>,
+}
+
+async fn documents(axum::extract::State(state): Shared, Query(query): Query<DocumentsQuery>) -> Answer {
     blocking(move || {
         let p = load(&state)?;
         let attrs = &p.document_attributes;
+        let with_answers = matches!(query.answers.as_deref(), Some("1" | "true" | "yes"));
+        let listed = |d: &crate::corpus::Document| with_answers || d.format != crate::corpus::Format::Survey;
         // Rows per document and coder, counted in one pass (a project may hold thousands).
         let mut counts = vec![vec![0usize; p.coders.len()]; p.documents.len()];
         for s in &p.segments {
             counts[s.document][s.coder] += 1;
         }
+        let answers = p
+            .documents
+            .iter()
+            .filter(|d| d.format == crate::corpus::Format::Survey)
+            .count();
         let list: Vec<Value> = p
             .documents
             .iter()
             .enumerate()
+            .filter(|(_, d)| listed(d))
             .map(|(i, d)| {
                 let people: Vec<Value> = d
                     .participants()
@@ -199,9 +214,12 @@ async fn documents(axum::extract::State(state): Shared) -> Answer {
                 })
             })
             .collect();
-        Ok(Json(
-            json!({ "documents": list, "coders": p.coders, "coder": state.coder }),
-        ))
+        Ok(Json(json!({
+            "documents": list,
+            "answers": answers,
+            "coders": p.coders,
+            "coder": state.coder,
+        })))
     })
     .await
 }

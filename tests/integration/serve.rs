@@ -689,6 +689,28 @@ fn surveys_are_listed_with_questions_attributes_and_counts() {
         (s["respondents"].as_u64(), s["answers"].as_u64()),
         (Some(4), Some(6))
     );
+    // The document list leaves the answers to the grid, unless asked for them.
+    let ids = |r: &serde_json::Value| -> Vec<String> {
+        r["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let listed = json(&server.call("GET", "/api/documents", ""));
+    assert_eq!(listed["answers"], 6);
+    assert!(
+        ids(&listed).iter().all(|id| !id.starts_with("pulse/")),
+        "{listed}"
+    );
+    let all = json(&server.call("GET", "/api/documents?answers=1", ""));
+    let answers: Vec<String> = ids(&all)
+        .into_iter()
+        .filter(|id| id.starts_with("pulse/"))
+        .collect();
+    assert_eq!(answers.len(), 6);
+    assert!(answers.contains(&"pulse/1043/worked".to_string()), "{answers:?}");
 }
 
 #[test]

@@ -77,6 +77,7 @@ async function loadDocuments() {
   const data = await api("GET", "/api/documents");
   if (!$("coder").value) $("coder").value = data.coder || (data.coders.length === 1 ? data.coders[0] : "");
   state.documents = data.documents;
+  state.answers = data.answers || 0;
   state.coders = data.coders;
   renderDocumentList();
   // Milliseconds from the page's start to its first list of documents, for bench/serve.sh.
@@ -95,6 +96,8 @@ function renderDocumentList() {
       type: "button", "data-open": d.id, "aria-current": open === d.id ? "true" : "false",
     }, d.id, el("small", {}, who), el("small", {}, progress ? "coded " + progress : "not coded yet"))));
   }
+  // Survey answers are not listed one by one: the grid shows them a page at a time.
+  if (state.answers) items.push(el("li", { class: "small", "data-answers": state.answers }, `and ${state.answers} survey answers, in the Surveys tab (g)`));
   $("document-list").replaceChildren(...items);
 }
 $("document-list").addEventListener("click", (e) => {
