@@ -47,7 +47,7 @@ import sys
 import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report import read_hf, read_tsv  # noqa: E402  (the bench's shared readers)
+from report import mean_sd, read_hf, read_tsv  # noqa: E402  (the bench's shared helpers)
 
 
 def yaml_str(s):
@@ -228,15 +228,6 @@ def compare(out, thematic_csv, qc_dir):
 
 def fmt_s(x):
     return f"{x * 1e3:.0f} ms" if x < 1 else f"{x:.2f} s"
-
-
-def mean_sd(r):
-    if not r:
-        return "—"
-    m, sd = r["mean"], r.get("stddev") or 0.0
-    if m < 1:
-        return f"{m * 1e3:.1f} ± {sd * 1e3:.1f} ms"
-    return f"{m:.2f} ± {sd:.2f} s"
 
 
 def once(v):
