@@ -129,6 +129,19 @@ pub fn read_bytes(path: &std::path::Path, file: &str, diags: &mut Diagnostics) -
         .ok()
 }
 
+/// Whether CSV text is a workbook (a zip file) instead; if so, says so under `file`.
+pub fn workbook_not_csv(bytes: &[u8], file: &str, diags: &mut Diagnostics) -> bool {
+    let zip = bytes.starts_with(b"PK\x03\x04");
+    if zip {
+        diags.error(
+            file,
+            None,
+            "is a workbook (a zip file), not CSV text: name it .xlsx, or save it as CSV UTF-8",
+        );
+    }
+    zip
+}
+
 /// ` (did you mean `x`?)` or nothing.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     match nearest(word, candidates) {

@@ -245,12 +245,7 @@ fn list_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<(String, 
 }
 
 fn csv_sheet(bytes: Vec<u8>, file: &str, coder: String, diags: &mut Diagnostics) -> Option<Sheet> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        diags.error(
-            file,
-            None,
-            "is a workbook (a zip file), not CSV text: name it .xlsx, or save it as CSV UTF-8",
-        );
+    if crate::diagnostics::workbook_not_csv(&bytes, file, diags) {
         return None;
     }
     let sheet = match SheetText::decode(bytes) {

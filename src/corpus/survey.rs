@@ -362,12 +362,7 @@ fn csv_table(
     required: &[&str],
     diags: &mut Diagnostics,
 ) -> Option<(CsvTable, Encoding)> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        diags.error(
-            file,
-            None,
-            "is a workbook (a zip file), not CSV text: name it .xlsx, or save it as CSV UTF-8",
-        );
+    if crate::diagnostics::workbook_not_csv(&bytes, file, diags) {
         return None;
     }
     let (text, encoding) = match decode::decode(bytes) {

@@ -112,6 +112,28 @@ fn coder_of(state: &State, given: Option<String>) -> Result<String, ApiError> {
         })
 }
 
+/// What a change holds until it has written: the server's own turn (two requests never
+/// interleave their writes) and the folder's write lock (nor does a `thematic` command).
+struct Held<'a> {
+    _writing: std::sync::MutexGuard<'a, ()>,
+    _folder: crate::guard::WriteLock,
+}
+
+/// Starts a change: takes its turn and the folder's write lock, then loads the folder as it
+/// is now (settings with errors stop it, as they stop `thematic code`).
+fn begin(state: &State) -> Result<(Held<'_>, std::sync::Arc<Project>), ApiError> {
+    let writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
+    let folder = folder_lock(state)?;
+    let p = load_for_change(state, |_| false)?;
+    Ok((
+        Held {
+            _writing: writing,
+            _folder: folder,
+        },
+        p,
+    ))
+}
+
 /// Refuses a sheets folder that would lead outside the analysis folder.
 fn inside(p: &Project) -> Result<(), ApiError> {
     let dir = std::path::Path::new(&p.config.coding.sheets);
@@ -131,9 +153,7 @@ fn inside(p: &Project) -> Result<(), ApiError> {
 pub(super) async fn add(axum::extract::State(state): Shared, Json(body): Json<AddCoding>) -> Answer {
     blocking(move || {
         let coder = coder_of(&state, body.coder)?;
-        let _writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
-        let _folder = folder_lock(&state)?;
-        let p = load_for_change(&state, |_| false)?;
+        let (_held, p) = begin(&state)?;
         inside(&p)?;
         unchanged_since(&p, &coder, body.version.as_deref())?;
         let i = find_document(&p, &body.document)?;
@@ -257,9 +277,7 @@ fn refused(e: RemoveError) -> ApiError {
 
 pub(super) async fn remove(axum::extract::State(state): Shared, Json(body): Json<Seen>) -> Answer {
     blocking(move || {
-        let _writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
-        let _folder = folder_lock(&state)?;
-        let p = load_for_change(&state, |_| false)?;
+        let (_held, p) = begin(&state)?;
         inside(&p)?;
         let seen = body.row();
         let file = remove_row(&p, &seen).map_err(refused)?;
@@ -290,9 +308,7 @@ pub(super) struct ChangeCoding {
 
 pub(super) async fn change(axum::extract::State(state): Shared, Json(body): Json<ChangeCoding>) -> Answer {
     blocking(move || {
-        let _writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
-        let _folder = folder_lock(&state)?;
-        let p = load_for_change(&state, |_| false)?;
+        let (_held, p) = begin(&state)?;
         inside(&p)?;
         unchanged_since(&p, &body.seen.coder, body.version.as_deref())?;
         let seen = body.seen.row();
@@ -363,9 +379,7 @@ pub(super) async fn take_out_code(
     Json(body): Json<TakeOutCode>,
 ) -> Answer {
     blocking(move || {
-        let _writing = state.writing.lock().unwrap_or_else(|e| e.into_inner());
-        let _folder = folder_lock(&state)?;
-        let p = load_for_change(&state, |_| false)?;
+        let (_held, p) = begin(&state)?;
         let book = p.config.codebook.path.clone();
         if file_version(&p.root.join(&book)) != body.version {
             return Err(ApiError::new(
