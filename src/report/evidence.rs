@@ -195,23 +195,35 @@ impl Evidence {
         super::summary(&self.project, &self.group_labels)
     }
 
+    /// Each theme (redacted), its subthemes (categories, redacted, `; `-separated) and its
+    /// number of codes.
+    fn theme_rows(&self) -> Vec<(String, String, usize)> {
+        let book = &self.project.codebook;
+        book.themes
+            .iter()
+            .enumerate()
+            .map(|(t, theme)| {
+                let cats: Vec<&str> = book
+                    .categories
+                    .iter()
+                    .filter(|c| c.theme == Some(t))
+                    .map(|c| c.name.as_str())
+                    .collect();
+                let n_codes = book.codes.iter().filter(|c| c.theme == Some(t)).count();
+                (self.redact(&theme.name), self.redact(&cats.join("; ")), n_codes)
+            })
+            .collect()
+    }
+
     /// The themes and their subthemes (categories), with their number of codes.
     pub fn themes_table(&self) -> String {
-        let book = &self.project.codebook;
         let mut out = String::from("| Theme | Subthemes | Codes |\n|---|---|---:|");
-        for (t, theme) in book.themes.iter().enumerate() {
-            let cats: Vec<&str> = book
-                .categories
-                .iter()
-                .filter(|c| c.theme == Some(t))
-                .map(|c| c.name.as_str())
-                .collect();
-            let n_codes = book.codes.iter().filter(|c| c.theme == Some(t)).count();
+        for (theme, cats, n_codes) in self.theme_rows() {
             let _ = write!(
                 out,
                 "\n| {} | {} | {n_codes} |",
-                md::text(&self.redact(&theme.name)),
-                md::text(&self.redact(&cats.join("; ")))
+                md::text(&theme),
+                md::text(&cats)
             );
         }
         out
@@ -219,21 +231,9 @@ impl Evidence {
 
     /// The themes table as data, for `tables/themes.csv`.
     pub fn themes_data(&self) -> Table {
-        let book = &self.project.codebook;
         let mut table = Table::new(&["theme", "subthemes", "codes"]);
-        for (t, theme) in book.themes.iter().enumerate() {
-            let cats: Vec<&str> = book
-                .categories
-                .iter()
-                .filter(|c| c.theme == Some(t))
-                .map(|c| c.name.as_str())
-                .collect();
-            let n_codes = book.codes.iter().filter(|c| c.theme == Some(t)).count();
-            table.push(vec![
-                self.redact(&theme.name).into(),
-                self.redact(&cats.join("; ")).into(),
-                n_codes.into(),
-            ]);
+        for (theme, cats, n_codes) in self.theme_rows() {
+            table.push(vec![theme.into(), cats.into(), n_codes.into()]);
         }
         table
     }
