@@ -39,6 +39,7 @@ mod serve_browser;
 mod sheets;
 mod stats;
 mod suggest;
+mod survey_example;
 mod surveys;
 mod triangulate;
 mod util;
