@@ -108,9 +108,7 @@ pub fn merge(project: &Project, from: &str, into: &str) -> Result<Plan> {
     let (path, text) = codebook_text(project)?;
     // Lines with their line ends, counted as the codebook's parser counts them (a lone CR
     // ends a line too), so the item lines are the ones it reported and every byte is kept.
-    let mut lines: Vec<String> = crate::codebook::source_lines(&text)
-        .map(|(l, end)| format!("{l}{end}"))
-        .collect();
+    let mut lines = lines_of(&text);
     let from_code = book.code(from).map(|i| &book.codes[i]).filter(|c| !c.unsorted);
     let into_code = book.code(into).map(|i| &book.codes[i]).filter(|c| !c.unsorted);
     let mut edits: Vec<(usize, Option<usize>, Vec<String>)> = Vec::new(); // (first line, last line to remove, insert)
@@ -181,6 +179,14 @@ fn known_code(project: &Project, id: &str) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The codebook's lines with their line ends, counted as its parser counts them (a lone CR
+/// ends a line too): what the edits of `codebook.md` change line by line, keeping every byte.
+fn lines_of(text: &str) -> Vec<String> {
+    crate::codebook::source_lines(text)
+        .map(|(l, end)| format!("{l}{end}"))
+        .collect()
 }
 
 fn codebook_text(project: &Project) -> Result<(PathBuf, String)> {
@@ -710,9 +716,7 @@ pub fn add_code(project: &Project, new: &NewCode) -> Result<(PathBuf, AddedCode)
         None => None,
     };
     let (path, text) = codebook_text(project)?;
-    let mut lines: Vec<String> = crate::codebook::source_lines(&text)
-        .map(|(l, end)| format!("{l}{end}"))
-        .collect();
+    let mut lines = lines_of(&text);
     let ending = line_end_of(&text);
     let item = if definition.is_empty() {
         format!("- `{id}`{ending}")
@@ -798,9 +802,7 @@ pub fn remove_added_code(project: &Project, id: &str, added: &AddedCode) -> Resu
         )));
     }
     let (path, text) = codebook_text(project)?;
-    let mut lines: Vec<String> = crate::codebook::source_lines(&text)
-        .map(|(l, end)| format!("{l}{end}"))
-        .collect();
+    let mut lines = lines_of(&text);
     let end = added.at + added.lines;
     let item = format!("- `{id}`");
     let theirs = end <= lines.len()
