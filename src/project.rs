@@ -144,13 +144,6 @@ impl Project {
         let mut config = Config::parse(&config_text, CONFIG_FILE, &mut diags);
         config.check_links(root, &config_text, CONFIG_FILE, &mut diags);
         let group_ids: Vec<String> = config.groups.iter().map(|(g, _)| g.clone()).collect();
-        let participants_file = config.corpus.participants.clone();
-        // A folder of surveys alone needs no participants.csv: its respondents are its people.
-        let required = config.surveys.is_empty() || root.join(&participants_file).exists();
-        let participants = match read_text(root, &participants_file, required, &mut diags) {
-            Some(text) => Participants::parse(&text, &participants_file, &group_ids, &mut diags),
-            None => Participants::parse("id,group\n", &participants_file, &group_ids, &mut diags),
-        };
         // Questions' labels name the values of the answers' `question` attribute in outputs.
         for survey in config.surveys.values() {
             let labels = config.labels.entry("question".into()).or_default();
@@ -191,7 +184,7 @@ impl Project {
                 corpus
             }
             None => {
-                let corpus = CorpusRead::from_files(root, &config, &group_ids, participants, &turns);
+                let corpus = CorpusRead::from_files(root, &config, &group_ids, &turns);
                 // Only inputs that have settled are worth a cache entry (see `Stamp::settled`).
                 if let Some((k, true)) = corpus_key {
                     let texts: Vec<&str> = corpus.documents.iter().map(|d| &*d.text).collect();
@@ -415,7 +408,6 @@ impl Project {
         }
     }
 
-    /// The coded segments the findings rest on: those of the analysis coders.
     /// The coded segments of document `d`, every coder's (segments are sorted by document).
     pub fn segments_of(&self, d: usize) -> &[CodedSegment] {
         let from = self.segments.partition_point(|s| s.document < d);
@@ -423,6 +415,7 @@ impl Project {
         &self.segments[from..to]
     }
 
+    /// The coded segments the findings rest on: those of the analysis coders.
     pub fn findings(&self) -> impl Iterator<Item = &CodedSegment> + '_ {
         self.segments
             .iter()
@@ -668,11 +661,7 @@ impl corpus::text::TextSource for CachedTexts {
             }
         }
         // Read again as the load read them; the problems were reported then.
-        let mut ignored = Diagnostics::default();
-        let file = &self.config.corpus.participants;
-        let people = read_text(&self.root, file, false, &mut ignored).unwrap_or_else(|| "id,group\n".into());
-        let people = Participants::parse(&people, file, &self.group_ids, &mut ignored);
-        let corpus = CorpusRead::from_files(&self.root, &self.config, &self.group_ids, people, &self.turns);
+        let corpus = CorpusRead::from_files(&self.root, &self.config, &self.group_ids, &self.turns);
         let mut texts: std::collections::HashMap<String, String> = corpus
             .documents
             .into_iter()
@@ -689,15 +678,22 @@ impl corpus::text::TextSource for CachedTexts {
 }
 
 impl CorpusRead {
-    /// Reads the surveys (adding their respondents to `participants`) and the transcripts.
+    /// Reads `participants.csv`, the surveys (their respondents join the participants) and the
+    /// transcripts.
     fn from_files(
         root: &Path,
         config: &Config,
         group_ids: &[String],
-        mut participants: Participants,
         turns: &crate::documents::Turns,
     ) -> CorpusRead {
         let mut diags = Diagnostics::default();
+        let file = &config.corpus.participants;
+        // A folder of surveys alone needs no participants.csv: its respondents are its people.
+        let required = config.surveys.is_empty() || root.join(file).exists();
+        let mut participants = match read_text(root, file, required, &mut diags) {
+            Some(text) => Participants::parse(&text, file, group_ids, &mut diags),
+            None => Participants::parse("id,group\n", file, group_ids, &mut diags),
+        };
         let (answers, surveys) =
             corpus::survey::read_surveys(root, &config.surveys, group_ids, &mut participants, &mut diags);
         let (mut documents, unreadable) = load_documents(root, config, &participants, turns, &mut diags);
