@@ -190,13 +190,10 @@ impl<'a> Grid<'a> {
             .map_or(&doc.text[..], |t| &doc.text[t.bytes.clone()]);
         let chars = words.chars().count();
         let shown: String = words.chars().take(CELL_CHARS).collect();
-        // Segments are sorted by document: this answer's are one run.
-        let segments = &self.p.segments;
-        let from = segments.partition_point(|s| s.document < d);
-        let to = segments.partition_point(|s| s.document <= d);
         // By code (in codebook order), each with its coders (sorted, as the coders are).
+        let segments = self.p.segments_of(d);
         let mut codes: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
-        for s in &segments[from..to] {
+        for s in segments {
             for &c in &s.codes {
                 codes.entry(c).or_default().insert(s.coder);
             }
@@ -206,7 +203,7 @@ impl<'a> Grid<'a> {
             "text": shown,
             "chars": chars,
             "truncated": chars > CELL_CHARS,
-            "codings": to - from,
+            "codings": segments.len(),
             "codes": codes.iter().map(|(&c, by)| json!({
                 "code": self.p.codebook.codes[c].id,
                 "coders": by.iter().map(|&k| self.p.coders[k].as_str()).collect::<Vec<_>>(),
