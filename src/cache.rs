@@ -128,16 +128,19 @@ pub fn read_value<T: serde::de::DeserializeOwned>(root: &Path, name: &str, key: 
 /// cache that cannot be written is no error.
 pub fn write_value<T: serde::Serialize>(root: &Path, name: &str, key: u64, value: &T) {
     let Ok(dir) = dir(root) else { return };
-    let Ok(payload) = postcard::to_stdvec(value) else {
+    // The value is written after room for the header, which is filled in after: a cache
+    // entry of a few hundred megabytes is held once, not twice.
+    const HEAD: usize = 8 + 8 + 8 + 4 + 8;
+    let Ok(mut bytes) = postcard::to_extend(value, vec![0u8; HEAD]) else {
         return;
     };
-    let mut bytes = Vec::with_capacity(payload.len() + 36);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&header_version().to_le_bytes());
-    bytes.extend_from_slice(&key.to_le_bytes());
-    bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&payload);
+    let crc = crc32fast::hash(&bytes[HEAD..]);
+    let len = (bytes.len() - HEAD) as u64;
+    bytes[..8].copy_from_slice(MAGIC);
+    bytes[8..16].copy_from_slice(&header_version().to_le_bytes());
+    bytes[16..24].copy_from_slice(&key.to_le_bytes());
+    bytes[24..28].copy_from_slice(&crc.to_le_bytes());
+    bytes[28..HEAD].copy_from_slice(&len.to_le_bytes());
     let _ = crate::fsutil::write_atomic(&dir.join(name), &bytes);
 }
 

@@ -54,3 +54,27 @@ impl Bar {
         }
     }
 }
+
+/// With `THEMATIC_TRACE=1`, one line on standard error per step of a run: seconds since the
+/// start, the memory in use and its peak so far (Linux), and the step's name. For finding what
+/// a long run spends its time and memory on; nothing otherwise.
+pub fn trace(step: &str) {
+    static START: std::sync::OnceLock<Option<Instant>> = std::sync::OnceLock::new();
+    let Some(start) = START.get_or_init(|| std::env::var_os("THEMATIC_TRACE").map(|_| Instant::now())) else {
+        return;
+    };
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .map_or_else(|| "?".to_string(), |kb| format!("{}", kb / 1024))
+    };
+    eprintln!(
+        "[trace {:7.2}s rss {:>6} MB peak {:>6} MB] {step}",
+        start.elapsed().as_secs_f64(),
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
+}

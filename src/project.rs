@@ -139,6 +139,7 @@ impl Project {
         if !root.is_dir() {
             bail!("project folder {} does not exist", root.display());
         }
+        crate::progress::trace("load: start");
         let mut diags = Diagnostics::default();
         let config_text = read_text(root, CONFIG_FILE, false, &mut diags).unwrap_or_default();
         let mut config = Config::parse(&config_text, CONFIG_FILE, &mut diags);
@@ -172,11 +173,7 @@ impl Project {
                     config: config.clone(),
                     group_ids: group_ids.clone(),
                     turns: turns.clone(),
-                    files: corpus
-                        .documents
-                        .iter()
-                        .map(|d| (d.id.clone(), d.path.clone(), d.format))
-                        .collect(),
+                    count: corpus.documents.len(),
                 }));
                 for (i, d) in corpus.documents.iter_mut().enumerate() {
                     d.text = corpus::text::Text::stored(store.clone(), i);
@@ -194,6 +191,7 @@ impl Project {
                 corpus
             }
         };
+        crate::progress::trace("load: corpus");
         // The codebook and the sheets are read every time, and their bytes make the key: a
         // sheet just written (by `autocode`, `code` or the browser) is read from the cache by
         // the next command, not anchored again.
@@ -212,6 +210,7 @@ impl Project {
                 coding
             }
         };
+        crate::progress::trace("load: coding");
         let CorpusRead {
             participants,
             surveys,
@@ -379,6 +378,7 @@ impl Project {
             document_attribution,
             ratings,
         };
+        crate::progress::trace("load: done");
         Ok((project, diags))
     }
 
@@ -650,28 +650,22 @@ struct CachedTexts {
     config: Config,
     group_ids: Vec<String>,
     turns: crate::documents::Turns,
-    files: Vec<(String, String, corpus::Format)>,
+    /// How many documents were loaded: the texts are theirs, in the same order.
+    count: usize,
 }
 
 impl corpus::text::TextSource for CachedTexts {
     fn texts(&self) -> Vec<String> {
         if let Some(texts) = crate::cache::read_value::<Vec<String>>(&self.root, TEXTS_CACHE, self.key) {
-            if texts.len() == self.files.len() {
+            if texts.len() == self.count {
                 return texts;
             }
         }
-        // Read again as the load read them; the problems were reported then.
+        // Read again as the load read them (the key says the files are the same, so the
+        // documents come in the same order); the problems were reported then.
         let corpus = CorpusRead::from_files(&self.root, &self.config, &self.group_ids, &self.turns);
-        let mut texts: std::collections::HashMap<String, String> = corpus
-            .documents
-            .into_iter()
-            .map(|d| (d.id.clone(), d.text.to_string()))
-            .collect();
-        let texts: Vec<String> = self
-            .files
-            .iter()
-            .map(|(id, _, _)| texts.remove(id).unwrap_or_default())
-            .collect();
+        let mut texts: Vec<String> = corpus.documents.into_iter().map(|d| d.text.to_string()).collect();
+        texts.resize(self.count, String::new());
         crate::cache::write_value(&self.root, TEXTS_CACHE, self.key, &texts);
         texts
     }

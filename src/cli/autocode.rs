@@ -85,6 +85,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let bar = crate::progress::Bar::new("indexing documents");
     let open = index::open(&project.root, &project.config, Some(&project), &bar)?;
     bar.finish();
+    crate::progress::trace("autocode: index open");
     let ids: HashMap<&str, usize> = project
         .documents
         .iter()
@@ -103,10 +104,12 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     };
     let bar = crate::progress::Bar::new("applying rules");
     let suggestions = autocode::suggest(&project, &rules, args.unit, &mut analyzers, &mut candidates, &bar)?;
+    crate::progress::trace("autocode: rules applied");
     let scores = autocode::score(&project, &rules, &suggestions, args.unit);
     let mut note = String::new();
     if !args.dry_run {
         let (written, skipped) = write_sheet(&project, &sheet, &rules, &suggestions)?;
+        crate::progress::trace("autocode: sheet written");
         note = format!(
             "wrote {written} row{} of suggestions to {}{}\n",
             if written == 1 { "" } else { "s" },

@@ -145,6 +145,7 @@ pub fn run() -> i32 {
         Command::Saturation(a) => saturation::run(&cli.global, a),
         Command::Map(a) => map::run(&cli.global, a),
     };
+    crate::progress::trace("end");
     match result {
         Ok(Outcome::Done) => 0,
         Ok(Outcome::Problems) => 1,

@@ -267,7 +267,9 @@ fn update(
         }
         return Ok((m.names.clone(), (0, 0)));
     }
+    crate::progress::trace("index: manifest read");
     let hashes = content_hashes(root, &stamps);
+    crate::progress::trace("index: hashes");
     let same_files = old.inputs.keys().eq(stamps.keys());
     if same_files
         && hashes == old.hashes
@@ -303,6 +305,7 @@ fn update(
         .enumerate()
         .map(|(d, doc)| (doc.id.clone(), fingerprint(project, d, doc)))
         .collect();
+    crate::progress::trace("index: fingerprints");
     let (schema, fields) = schema();
     let compatible = old.format == FORMAT
         && old.thematic == env!("CARGO_PKG_VERSION")
@@ -353,11 +356,14 @@ fn update(
     let mut writer: IndexWriter = index
         .writer_with_num_threads(threads, 64_000_000 * threads)
         .context("cannot write the search index")?;
-    for id in removed
-        .iter()
-        .copied()
-        .chain(changed.iter().map(|&d| &project.documents[d].id))
-    {
+    // Only what the index holds is deleted: each delete is kept in memory until the commit
+    // (about a kilobyte each), so a first build of a million answers deletes nothing.
+    for id in removed.iter().copied().chain(
+        changed
+            .iter()
+            .map(|&d| &project.documents[d].id)
+            .filter(|id| previous.contains_key(*id)),
+    ) {
         writer.delete_term(Term::from_field_text(fields.document, id));
     }
     progress.start(changed.len() as u64);
@@ -365,7 +371,9 @@ fn update(
         add_document(&mut writer, &fields, project, d)?;
         progress.inc();
     }
+    crate::progress::trace("index: added");
     writer.commit().context("cannot write the search index")?;
+    crate::progress::trace("index: committed");
     writer
         .wait_merging_threads()
         .context("cannot write the search index")?;
@@ -379,7 +387,9 @@ fn update(
         names: project.names.terms.clone(),
         files: index_files(&index_dir),
     };
+    crate::progress::trace("index: merged");
     write_manifest(dir, &manifest)?;
+    crate::progress::trace("index: manifest written");
     Ok((manifest.names, (changed.len(), removed.len())))
 }
 
