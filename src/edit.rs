@@ -204,9 +204,14 @@ fn sheets_plan(project: &Project, change: impl Fn(&[String]) -> Option<Vec<Strin
         codebook_changed: false,
     };
     // An .xlsx sheet the change would touch stops it before anything is planned.
-    for sheet in &project.sheets {
-        if sheet.format == SheetFormat::Xlsx && sheet.rows.iter().any(|r| change(&r.codes).is_some()) {
-            bail!("{}", xlsx_not_rewritten(&sheet.path));
+    if project.sheets.iter().any(|s| s.format == SheetFormat::Xlsx) {
+        let mut diags = Diagnostics::default();
+        for (sheet, rows) in
+            crate::coding::read_sheets(&project.root, &project.config.coding.sheets, &mut diags)
+        {
+            if sheet.format == SheetFormat::Xlsx && rows.iter().any(|r| change(&r.codes).is_some()) {
+                bail!("{}", xlsx_not_rewritten(&sheet.path));
+            }
         }
     }
     for sheet in &project.sheets {
@@ -566,7 +571,8 @@ fn row_on_disk(project: &Project, seen: &SeenRow, verb: &str) -> std::result::Re
     let same = row.is_some_and(|r| {
         r.fields[d] == seen.document && r.fields[q] == seen.quote && split_codes(&r.fields[k]) == seen.codes
     });
-    let loaded = sheet.rows.iter().find(|r| r.line == line);
+    let columns = crate::coding::sheet::Columns::of(&table.headers, &sheet.path, &mut diags);
+    let loaded = row.and_then(|r| columns.row(r, &sheet.path, &mut diags));
     let (Some(row), Some(loaded)) = (row.filter(|_| same), loaded) else {
         return Err(RemoveError::Changed(format!(
             "{}:{line} has changed since the page loaded it; nothing was {verb} (reload to see the sheet as it is now)",
@@ -578,7 +584,7 @@ fn row_on_disk(project: &Project, seen: &SeenRow, verb: &str) -> std::result::Re
         path,
         bytes: row.bytes.clone(),
         sheet: file,
-        row: loaded.clone(),
+        row: loaded,
     })
 }
 
@@ -790,9 +796,13 @@ pub fn add_code(project: &Project, new: &NewCode) -> Result<(PathBuf, AddedCode)
 /// a code a sheet uses, and lines that are not the code's item and the blank lines around it.
 pub fn remove_added_code(project: &Project, id: &str, added: &AddedCode) -> Result<PathBuf, RemoveError> {
     let file = &project.config.codebook.path;
-    if let Some((sheet, row)) = project.sheets.iter().find_map(|s| {
-        s.rows
-            .iter()
+    let sheets = crate::coding::read_sheets(
+        &project.root,
+        &project.config.coding.sheets,
+        &mut Diagnostics::default(),
+    );
+    if let Some((sheet, row)) = sheets.iter().find_map(|(s, rows)| {
+        rows.iter()
             .find(|r| r.codes.iter().any(|c| c == id))
             .map(|r| (s, r))
     }) {

@@ -415,6 +415,15 @@ impl Project {
         &self.segments[from..to]
     }
 
+    /// A segment's quote as its sheet's row has it: the text it anchors to, unless the row
+    /// wrote it otherwise (other spaces or quotation marks; empty for a whole answer).
+    pub fn quote_of<'a>(&'a self, s: &'a CodedSegment) -> &'a str {
+        match &s.quote {
+            Some(q) => q,
+            None => &self.documents[s.document].text[s.bytes.clone()],
+        }
+    }
+
     /// The coded segments the findings rest on: those of the analysis coders.
     pub fn findings(&self) -> impl Iterator<Item = &CodedSegment> + '_ {
         self.segments
@@ -640,7 +649,7 @@ const TEXTS_CACHE: &str = "texts.bin";
 
 /// The layout of [`CorpusRead`] and [`CodingRead`] in the cache. Bump it whenever a type kept
 /// there changes (a test fails until it is: `the_cached_layout_is_what_cache_format_says`).
-const CACHE_FORMAT: u64 = 5;
+const CACHE_FORMAT: u64 = 6;
 
 /// The documents' texts from the cache, or, should that file have gone or been damaged since
 /// the load, from the transcripts and surveys again (they have not changed: the key says so).
@@ -716,14 +725,11 @@ impl CodingRead {
             Some(text) => Codebook::parse(&text, &config.codebook.path, &mut diags),
             None => Codebook::default(),
         };
-        let sheets = sheets.parse(&mut diags);
-        let segments = coding::anchor_sheets(
-            &sheets,
-            &corpus.documents,
-            &corpus.unreadable,
-            &mut codebook,
-            &mut diags,
-        );
+        let mut anchoring = coding::Anchoring::new(&corpus.documents, &corpus.unreadable, sheets.most_rows());
+        let sheets = sheets.parse_each(&mut diags, |sheet, file, row, diags| {
+            anchoring.row(sheet, file, row, &mut codebook, diags)
+        });
+        let segments = anchoring.finish(&mut diags);
         CodingRead {
             codebook,
             sheets,
@@ -1081,17 +1087,6 @@ mod tests {
                 coder: "x".into(),
                 path: "coding/x.csv".into(),
                 format: crate::coding::SheetFormat::Xlsx,
-                rows: vec![crate::coding::SheetRow {
-                    line: 2,
-                    document: "D".into(),
-                    quote: "hi".into(),
-                    codes: vec!["a".into()],
-                    memo: String::new(),
-                    occurrence: None,
-                    exemplar: false,
-                    quotable: true,
-                    polarity: Some(crate::codebook::Polarity::Negative),
-                }],
                 suggestions: false,
             }],
             segments: vec![CodedSegment {
@@ -1099,14 +1094,16 @@ mod tests {
                 bytes: 3..5,
                 chars: 3..5,
                 turns: 0..1,
-                participants: vec![0],
-                codes: vec![0],
+                participants: smallvec::smallvec![0],
+                codes: smallvec::smallvec![0],
                 coder: 0,
                 memo: String::new(),
                 exemplar: false,
                 quotable: true,
                 polarity: Some(crate::codebook::Polarity::Negative),
                 line: 2,
+                quote: Some("'hi".into()),
+                occurrence: Some(1),
             }],
             problems,
         };
@@ -1125,7 +1122,7 @@ mod tests {
         // new layout here, so that no cache written by an older build is read as this one.
         assert_eq!(
             (CACHE_FORMAT, layout),
-            (5, 0x41649cb0165d7811),
+            (6, 0x614428a2f4a5cad6),
             "layout {layout:#x}"
         );
         let back: CorpusRead = postcard::from_bytes(&a).unwrap();

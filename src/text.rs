@@ -33,6 +33,33 @@ impl CsvTable {
         delimiter: u8,
         diags: &mut Diagnostics,
     ) -> Option<CsvTable> {
+        let mut rows = Vec::new();
+        let (headers, ()) = CsvTable::read_rows(
+            text,
+            file,
+            required,
+            delimiter,
+            diags,
+            |_, _| (),
+            |_, row, _| rows.push(row),
+        )?;
+        Some(CsvTable { headers, rows })
+    }
+
+    /// [`CsvTable::parse_with`] a record at a time, so a table of a million rows is never held
+    /// whole: `header` makes what the rows are read with from the checked header, then `each`
+    /// is given every well-formed record in order (with `diags`, for the problems it finds).
+    /// Returns the header and what `header` made; `None` when the header is missing or lacks
+    /// a `required` column (reported, and no record is read).
+    pub fn read_rows<H>(
+        text: &str,
+        file: &str,
+        required: &[&str],
+        delimiter: u8,
+        diags: &mut Diagnostics,
+        header: impl FnOnce(&[String], &mut Diagnostics) -> H,
+        mut each: impl FnMut(&H, CsvRow, &mut Diagnostics),
+    ) -> Option<(Vec<String>, H)> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -57,7 +84,8 @@ impl CsvTable {
                 return None;
             }
         };
-        let mut table = CsvTable::with_header(headers, file, required, diags)?;
+        let table = CsvTable::with_header(headers, file, required, diags)?;
+        let made = header(&table.headers, diags);
         let mut pending: Option<(usize, Vec<String>, usize)> = None;
         // Lines are counted here from each record's start: the csv crate counts a record that
         // follows a CRLF as starting on the line before.
@@ -85,11 +113,12 @@ impl CsvTable {
                 start += 1;
             }
             if let Some((line, fields, s)) = pending.take() {
-                table.rows.push(CsvRow {
+                let row = CsvRow {
                     line,
                     fields,
                     bytes: s..start,
-                });
+                };
+                each(&made, row, diags);
             }
             line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..start]).count();
             counted_to = start;
@@ -127,13 +156,14 @@ impl CsvTable {
             diags.error(file, Some(from), conflict_message(from, line));
         }
         if let Some((line, fields, s)) = pending {
-            table.rows.push(CsvRow {
+            let row = CsvRow {
                 line,
                 fields,
                 bytes: s..text.len(),
-            });
+            };
+            each(&made, row, diags);
         }
-        Some(table)
+        Some((table.headers, made))
     }
 
     /// An empty table with a checked header (every `required` column, none twice), or `None`

@@ -192,9 +192,9 @@ fn from_segment(project: &Project, node: usize, s: &CodedSegment) -> Extract {
         bytes: s.bytes.clone(),
         chars: s.chars.clone(),
         line: crate::config::line_of(&doc.text, s.bytes.start),
-        participants: s.participants.clone(),
+        participants: s.participants.to_vec(),
         coders: vec![s.coder],
-        codes: s.codes.clone(),
+        codes: s.codes.to_vec(),
         memo: s.memo.clone(),
     }
 }

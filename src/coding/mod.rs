@@ -17,6 +17,7 @@ use crate::text::{excerpt, is_code_id};
 use anchor::{Normalized, Pattern};
 use rayon::prelude::*;
 pub use sheet::{parse_sheet, read_sheets, SheetFiles, SheetFormat};
+use smallvec::SmallVec;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -53,7 +54,6 @@ pub struct Sheet {
     pub path: String,
     /// How the file is stored, so that a rewrite keeps it so.
     pub format: SheetFormat,
-    pub rows: Vec<SheetRow>,
     /// Written by `autocode` (it has a `rule` column): suggestions, not part of the findings
     /// or of agreement unless named.
     pub suggestions: bool,
@@ -72,8 +72,8 @@ pub struct CodedSegment {
     /// Indices of the turns the segment overlaps.
     pub turns: Range<usize>,
     /// The participants who speak in those turns (the interviewer counts for no one).
-    pub participants: Vec<ParticipantIdx>,
-    pub codes: Vec<CodeIdx>,
+    pub participants: SmallVec<[ParticipantIdx; 2]>,
+    pub codes: SmallVec<[CodeIdx; 2]>,
     pub coder: CoderIdx,
     pub memo: String,
     pub exemplar: bool,
@@ -83,6 +83,11 @@ pub struct CodedSegment {
     pub polarity: Option<crate::codebook::Polarity>,
     /// The row's line in its sheet.
     pub line: usize,
+    /// The row's quote where it is not the text it anchors to, as written (an empty quote:
+    /// the whole answer); `None` where it is that text. See [`crate::project::Project::quote_of`].
+    pub quote: Option<Box<str>>,
+    /// The row's `occurrence`.
+    pub occurrence: Option<u32>,
 }
 
 /// The sheet `thematic suggest` writes (`coding/suggested.csv`). Like `autocode`'s, it has a
@@ -99,96 +104,156 @@ pub fn split_codes(field: &str) -> Vec<String> {
         .collect()
 }
 
-/// Anchors every row of every sheet, in parallel by document. Codes missing from the codebook
-/// are added to it as unsorted. Returns the segments sorted by document, position and coder.
+/// Anchors the rows of every sheet as they are read (see [`SheetFiles::parse_each`]), a
+/// batch at a time, in parallel by document: a sheet of a million rows is never held whole,
+/// only its segments. Codes missing from the codebook are added to it as unsorted.
+pub struct Anchoring<'a> {
+    documents: &'a [Document],
+    doc_index: HashMap<&'a str, usize>,
+    unreadable: &'a [String],
+    /// Each sheet's path, by its index.
+    files: Vec<String>,
+    /// Rows read and not yet anchored: document, sheet, row, checked codes.
+    pending: Vec<(usize, CoderIdx, SheetRow, SmallVec<[CodeIdx; 2]>)>,
+    segments: Vec<CodedSegment>,
+}
+
+/// Rows anchored together: enough to keep both cores busy, few enough to hold.
+const BATCH: usize = 1 << 16;
+
+impl<'a> Anchoring<'a> {
+    /// `rows`: about how many rows there are (room is made for their segments at once).
+    pub fn new(documents: &'a [Document], unreadable: &'a [String], rows: usize) -> Anchoring<'a> {
+        Anchoring {
+            documents,
+            doc_index: documents
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.id.as_str(), i))
+                .collect(),
+            unreadable,
+            files: Vec::new(),
+            pending: Vec::new(),
+            segments: Vec::with_capacity(rows),
+        }
+    }
+
+    /// Takes in one row of sheet `sheet` (its path `file`).
+    pub fn row(
+        &mut self,
+        sheet: usize,
+        file: &str,
+        row: SheetRow,
+        codebook: &mut Codebook,
+        diags: &mut Diagnostics,
+    ) {
+        if self.files.len() <= sheet {
+            self.files.resize(sheet + 1, String::new());
+            self.files[sheet] = file.to_string();
+        }
+        let Some(&doc) = self.doc_index.get(row.document.as_str()) else {
+            let why = if self.unreadable.contains(&row.document) {
+                " (its transcript could not be read)".to_string()
+            } else {
+                did_you_mean(&row.document, self.documents.iter().map(|d| d.id.as_str()))
+            };
+            diags.error(
+                file,
+                Some(row.line),
+                format!("unknown document `{}`{why}", row.document),
+            );
+            return;
+        };
+        let mut codes = SmallVec::with_capacity(row.codes.len());
+        for id in &row.codes {
+            if !is_code_id(id) {
+                diags.error(
+                    file,
+                    Some(row.line),
+                    format!("invalid code id `{id}`: use letters, digits, `-`, `_` and `/` only"),
+                );
+                continue;
+            }
+            let idx = match codebook.code(id) {
+                Some(i) => i,
+                None => {
+                    let sorted = codebook.sorted_codes().map(|(_, c)| c.id.as_str());
+                    let hint = did_you_mean(id, sorted);
+                    diags.warning(
+                        file,
+                        Some(row.line),
+                        format!("code `{id}` is not in the codebook: listed as unsorted{hint}"),
+                    );
+                    codebook.add_unsorted(id)
+                }
+            };
+            if !codes.contains(&idx) {
+                codes.push(idx);
+            }
+        }
+        if !codes.is_empty() {
+            self.pending.push((doc, sheet, row, codes));
+            if self.pending.len() >= BATCH {
+                self.anchor_pending(diags);
+            }
+        }
+    }
+
+    fn anchor_pending(&mut self, diags: &mut Diagnostics) {
+        let mut pending = std::mem::take(&mut self.pending);
+        // By document, each document's rows in the order read.
+        pending.sort_by_key(|p| p.0);
+        let (documents, files) = (self.documents, &self.files);
+        let results: Vec<(Vec<CodedSegment>, Diagnostics)> = pending
+            .par_chunk_by(|a, b| a.0 == b.0)
+            .map(|rows| anchor_document(rows[0].0, &documents[rows[0].0], rows, files))
+            .collect();
+        for (s, d) in results {
+            self.segments.extend(s);
+            diags.extend(d);
+        }
+    }
+
+    /// The segments, sorted by document, position and coder.
+    pub fn finish(mut self, diags: &mut Diagnostics) -> Vec<CodedSegment> {
+        self.anchor_pending(diags);
+        let mut segments = self.segments;
+        // (document, range, coder, line) is unique: a row is one segment.
+        segments.par_sort_unstable_by(|a, b| {
+            (a.document, a.chars.start, a.chars.end, a.coder, a.line).cmp(&(
+                b.document,
+                b.chars.start,
+                b.chars.end,
+                b.coder,
+                b.line,
+            ))
+        });
+        segments.shrink_to_fit();
+        passages_coded_twice(&segments, &self.files, diags);
+        segments
+    }
+}
+
+/// Anchors every row of parsed sheets (each with its rows): [`Anchoring`] for rows in memory.
 pub fn anchor_sheets(
-    sheets: &[Sheet],
+    sheets: &[(Sheet, Vec<SheetRow>)],
     documents: &[Document],
     unreadable: &[String],
     codebook: &mut Codebook,
     diags: &mut Diagnostics,
 ) -> Vec<CodedSegment> {
-    let doc_index: HashMap<&str, usize> = documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
-    // Rows with checked codes, grouped by document.
-    let mut by_doc: Vec<Vec<(CoderIdx, &SheetRow, Vec<CodeIdx>)>> = vec![Vec::new(); documents.len()];
-    for (coder, sheet) in sheets.iter().enumerate() {
-        for row in &sheet.rows {
-            let Some(&doc) = doc_index.get(row.document.as_str()) else {
-                let why = if unreadable.contains(&row.document) {
-                    " (its transcript could not be read)".to_string()
-                } else {
-                    did_you_mean(&row.document, documents.iter().map(|d| d.id.as_str()))
-                };
-                diags.error(
-                    &sheet.path,
-                    Some(row.line),
-                    format!("unknown document `{}`{why}", row.document),
-                );
-                continue;
-            };
-            let mut codes = Vec::with_capacity(row.codes.len());
-            for id in &row.codes {
-                if !is_code_id(id) {
-                    diags.error(
-                        &sheet.path,
-                        Some(row.line),
-                        format!("invalid code id `{id}`: use letters, digits, `-`, `_` and `/` only"),
-                    );
-                    continue;
-                }
-                let idx = match codebook.code(id) {
-                    Some(i) => i,
-                    None => {
-                        let sorted = codebook.sorted_codes().map(|(_, c)| c.id.as_str());
-                        let hint = did_you_mean(id, sorted);
-                        diags.warning(
-                            &sheet.path,
-                            Some(row.line),
-                            format!("code `{id}` is not in the codebook: listed as unsorted{hint}"),
-                        );
-                        codebook.add_unsorted(id)
-                    }
-                };
-                if !codes.contains(&idx) {
-                    codes.push(idx);
-                }
-            }
-            if !codes.is_empty() {
-                by_doc[doc].push((coder, row, codes));
-            }
+    let mut anchoring = Anchoring::new(documents, unreadable, sheets.iter().map(|(_, r)| r.len()).sum());
+    for (i, (sheet, rows)) in sheets.iter().enumerate() {
+        for row in rows {
+            anchoring.row(i, &sheet.path, row.clone(), codebook, diags);
         }
     }
-    let results: Vec<(Vec<CodedSegment>, Diagnostics)> = by_doc
-        .par_iter()
-        .enumerate()
-        .filter(|(_, rows)| !rows.is_empty())
-        .map(|(doc, rows)| anchor_document(doc, &documents[doc], rows, sheets))
-        .collect();
-    let mut segments = Vec::new();
-    for (s, d) in results {
-        segments.extend(s);
-        diags.extend(d);
-    }
-    segments.sort_by(|a, b| {
-        (a.document, a.chars.start, a.chars.end, a.coder, a.line).cmp(&(
-            b.document,
-            b.chars.start,
-            b.chars.end,
-            b.coder,
-            b.line,
-        ))
-    });
-    passages_coded_twice(&segments, sheets, diags);
-    segments
+    anchoring.finish(diags)
 }
 
 /// Warns where one coder's sheet has two rows for the same passage (segments sorted by
 /// document, range, coder and line): each row after the first names the first.
-fn passages_coded_twice(segments: &[CodedSegment], sheets: &[Sheet], diags: &mut Diagnostics) {
+fn passages_coded_twice(segments: &[CodedSegment], files: &[String], diags: &mut Diagnostics) {
     let same = |a: &CodedSegment, b: &CodedSegment| {
         (a.document, &a.bytes, a.coder) == (b.document, &b.bytes, b.coder)
     };
@@ -207,7 +272,7 @@ fn passages_coded_twice(segments: &[CodedSegment], sheets: &[Sheet], diags: &mut
                     first.line
                 )
             };
-            diags.warning(&sheets[seg.coder].path, Some(seg.line), message);
+            diags.warning(&files[seg.coder], Some(seg.line), message);
         }
     }
 }
@@ -215,17 +280,16 @@ fn passages_coded_twice(segments: &[CodedSegment], sheets: &[Sheet], diags: &mut
 fn anchor_document(
     doc_idx: usize,
     doc: &Document,
-    rows: &[(CoderIdx, &SheetRow, Vec<CodeIdx>)],
-    sheets: &[Sheet],
+    rows: &[(usize, CoderIdx, SheetRow, SmallVec<[CodeIdx; 2]>)],
+    files: &[String],
 ) -> (Vec<CodedSegment>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut out = Vec::with_capacity(rows.len());
     let nfc = anchor::is_nfc(&doc.text);
-    for (coder, row, codes) in rows {
-        let file = &sheets[*coder].path;
+    for (_, coder, row, codes) in rows {
         match locate_in(doc, nfc, &row.quote, row.occurrence) {
             Ok(bytes) => out.push(segment(doc_idx, doc, bytes, codes.clone(), *coder, row)),
-            Err(message) => diags.error(file, Some(row.line), message),
+            Err(message) => diags.error(&files[*coder], Some(row.line), message),
         }
     }
     (out, diags)
@@ -334,12 +398,13 @@ fn segment(
     document: usize,
     doc: &Document,
     bytes: Range<usize>,
-    codes: Vec<CodeIdx>,
+    codes: SmallVec<[CodeIdx; 2]>,
     coder: CoderIdx,
     row: &SheetRow,
 ) -> CodedSegment {
     let turns = doc.turns_overlapping(&bytes);
-    let mut participants: Vec<ParticipantIdx> = doc.turns[turns.clone()]
+    let quote = (row.quote != doc.text[bytes.clone()]).then(|| row.quote.as_str().into());
+    let mut participants: SmallVec<[ParticipantIdx; 2]> = doc.turns[turns.clone()]
         .iter()
         .filter_map(|t| t.participant())
         .collect();
@@ -360,6 +425,8 @@ fn segment(
         quotable: row.quotable,
         polarity: row.polarity,
         line: row.line,
+        quote,
+        occurrence: row.occurrence.and_then(|n| u32::try_from(n).ok()),
     }
 }
 
@@ -367,17 +434,17 @@ fn segment(
 mod tests {
     use super::*;
 
-    fn sheet(text: &str) -> (Sheet, Vec<String>) {
+    fn sheet(text: &str) -> (Vec<SheetRow>, Vec<String>) {
         let mut d = Diagnostics::default();
-        let s = parse_sheet(text, "coding/jw.csv", "jw".into(), &mut d);
-        (s, d.sorted().iter().map(|p| p.to_string()).collect())
+        let (_, rows) = parse_sheet(text, "coding/jw.csv", "jw".into(), &mut d);
+        (rows, d.sorted().iter().map(|p| p.to_string()).collect())
     }
 
     #[test]
     fn rows_with_optional_columns() {
         let (s, problems) = sheet("document,quote,codes,memo,occurrence,exemplar\nLRs04,We look,shared-values; trust ;,note,2,yes\n");
         assert!(problems.is_empty(), "{problems:?}");
-        let r = &s.rows[0];
+        let r = &s[0];
         assert_eq!(r.codes, ["shared-values", "trust"]);
         assert_eq!(
             (r.occurrence, r.exemplar, r.memo.as_str()),
@@ -389,7 +456,7 @@ mod tests {
     fn bad_rows_are_reported() {
         let (s, problems) = sheet("document,quote,codes,colour\n,q,a,\nD,,a,\nD,q,,\nD,q,a,red\n");
         // An empty quote may code a survey answer whole: it is checked when anchored.
-        assert_eq!(s.rows.len(), 2);
+        assert_eq!(s.len(), 2);
         assert_eq!(
             problems,
             [

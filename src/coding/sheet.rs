@@ -112,8 +112,10 @@ pub fn xlsx_not_rewritten(file: &str) -> String {
     )
 }
 
-/// Reads every sheet (`*.csv`, `*.xlsx`) in the sheets folder, sorted by coder.
-pub fn read_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<Sheet> {
+/// Reads every sheet (`*.csv`, `*.xlsx`) in the sheets folder, sorted by coder, with its rows:
+/// for the rare change that needs every row as the files hold them now (the loaded project
+/// keeps the anchored segments, not the rows).
+pub fn read_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<(Sheet, Vec<SheetRow>)> {
     SheetFiles::read(root, dir, diags).parse(diags)
 }
 
@@ -159,19 +161,49 @@ impl SheetFiles {
         }
     }
 
-    /// Parses every sheet; problems in their rows go to `diags`.
-    pub fn parse(self, diags: &mut Diagnostics) -> Vec<Sheet> {
+    /// Parses every sheet with its rows; problems in their rows go to `diags`.
+    pub fn parse(self, diags: &mut Diagnostics) -> Vec<(Sheet, Vec<SheetRow>)> {
+        let mut rows: Vec<Vec<SheetRow>> = Vec::new();
+        let sheets = self.parse_each(diags, |sheet, _, row, _| {
+            rows.resize_with(rows.len().max(sheet + 1), Vec::new);
+            rows[sheet].push(row);
+        });
+        rows.resize_with(sheets.len(), Vec::new);
+        sheets.into_iter().zip(rows).collect()
+    }
+
+    /// Parses every sheet, giving each checked row to `each` with its sheet's index among
+    /// those returned and the sheet's path, as it is read: a sheet of a million rows is never
+    /// held as a table. Returns the sheets read.
+    pub fn parse_each(
+        self,
+        diags: &mut Diagnostics,
+        mut each: impl FnMut(usize, &str, SheetRow, &mut Diagnostics),
+    ) -> Vec<Sheet> {
+        let mut sheets = Vec::with_capacity(self.files.len());
+        for f in self.files {
+            let index = sheets.len();
+            let file = f.file.clone();
+            let mut row = |r: SheetRow, diags: &mut Diagnostics| each(index, &file, r, diags);
+            let sheet = if f.xlsx {
+                let table = xlsx_table(f.bytes, &f.file, &REQUIRED, diags);
+                Some(sheet_of_table(table, &f.file, f.coder, diags, &mut row))
+            } else {
+                csv_sheet(f.bytes, &f.file, f.coder, diags, &mut row)
+            };
+            sheets.extend(sheet);
+        }
+        sheets
+    }
+
+    /// How many rows the sheets can hold at most (their lines; rows of a workbook are not
+    /// counted): room to make for their segments at once.
+    pub fn most_rows(&self) -> usize {
         self.files
-            .into_iter()
-            .filter_map(|f| {
-                if f.xlsx {
-                    let table = xlsx_table(f.bytes, &f.file, &REQUIRED, diags);
-                    Some(sheet_of(table, &f.file, f.coder, SheetFormat::Xlsx, diags))
-                } else {
-                    csv_sheet(f.bytes, &f.file, f.coder, diags)
-                }
-            })
-            .collect()
+            .iter()
+            .filter(|f| !f.xlsx)
+            .map(|f| memchr::memchr_iter(b'\n', &f.bytes).count() + 1)
+            .sum()
     }
 }
 
@@ -244,7 +276,16 @@ fn list_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<(String, 
     out
 }
 
-fn csv_sheet(bytes: Vec<u8>, file: &str, coder: String, diags: &mut Diagnostics) -> Option<Sheet> {
+/// A row of a sheet as it is read.
+type EachRow<'a> = &'a mut dyn FnMut(SheetRow, &mut Diagnostics);
+
+fn csv_sheet(
+    bytes: Vec<u8>,
+    file: &str,
+    coder: String,
+    diags: &mut Diagnostics,
+    each: EachRow,
+) -> Option<Sheet> {
     if crate::diagnostics::workbook_not_csv(&bytes, file, diags) {
         return None;
     }
@@ -268,15 +309,24 @@ fn csv_sheet(bytes: Vec<u8>, file: &str, coder: String, diags: &mut Diagnostics)
         ),
         _ => {}
     }
-    Some(parse_csv(&sheet.text, file, coder, sheet.encoding, diags))
+    Some(parse_csv(&sheet.text, file, coder, sheet.encoding, diags, each))
 }
 
-/// Parses one CSV sheet's text (UTF-8, any delimiter), as read from a file.
-pub fn parse_sheet(text: &str, file: &str, coder: String, diags: &mut Diagnostics) -> Sheet {
-    parse_csv(text, file, coder, Encoding::Utf8, diags)
+/// Parses one CSV sheet's text (UTF-8, any delimiter), as read from a file, with its rows.
+pub fn parse_sheet(text: &str, file: &str, coder: String, diags: &mut Diagnostics) -> (Sheet, Vec<SheetRow>) {
+    let mut rows = Vec::new();
+    let sheet = parse_csv(text, file, coder, Encoding::Utf8, diags, &mut |r, _| rows.push(r));
+    (sheet, rows)
 }
 
-fn parse_csv(text: &str, file: &str, coder: String, encoding: Encoding, diags: &mut Diagnostics) -> Sheet {
+fn parse_csv(
+    text: &str,
+    file: &str,
+    coder: String,
+    encoding: Encoding,
+    diags: &mut Diagnostics,
+    each: EachRow,
+) -> Sheet {
     let delimiter = delimiter_of(text);
     if delimiter != b',' {
         diags.warning(
@@ -288,9 +338,27 @@ fn parse_csv(text: &str, file: &str, coder: String, encoding: Encoding, diags: &
             ),
         );
     }
-    let table = CsvTable::parse_with(text, file, &REQUIRED, delimiter, diags);
-    let format = SheetFormat::Csv { encoding, delimiter };
-    sheet_of(table, file, coder, format, diags)
+    let mut sheet = Sheet {
+        coder,
+        path: file.to_string(),
+        format: SheetFormat::Csv { encoding, delimiter },
+        suggestions: false,
+    };
+    let read = CsvTable::read_rows(
+        text,
+        file,
+        &REQUIRED,
+        delimiter,
+        diags,
+        |headers, diags| Columns::of(headers, file, diags),
+        |columns, row, diags| {
+            if let Some(r) = columns.row(&row, file, diags) {
+                each(r, diags);
+            }
+        },
+    );
+    sheet.suggestions = read.is_some_and(|(_, c)| c.suggestions);
+    sheet
 }
 
 /// The first worksheet of a workbook as a table: each row with its number as Excel shows it.
@@ -438,60 +506,64 @@ pub(crate) fn column_letters(mut col: usize) -> String {
     String::from_utf8(s).expect("ASCII letters")
 }
 
-/// The sheet's rows, checked.
-fn sheet_of(
-    table: Option<CsvTable>,
-    file: &str,
-    coder: String,
-    format: SheetFormat,
-    diags: &mut Diagnostics,
-) -> Sheet {
-    let mut sheet = Sheet {
-        coder,
-        path: file.to_string(),
-        format,
-        rows: Vec::new(),
-        suggestions: false,
-    };
-    let Some(table) = table else {
-        return sheet;
-    };
-    sheet.suggestions = table.column(super::RULE).is_some();
-    for h in &table.headers {
-        if !h.is_empty() && !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()) {
-            let known = REQUIRED.iter().chain(OPTIONAL.iter()).copied();
-            diags.warning(
-                file,
-                Some(1),
-                format!("unknown column `{h}` is ignored{}", did_you_mean(h, known)),
-            );
+/// A sheet's columns, found once in its header: what each of its rows is read with.
+pub struct Columns {
+    document: usize,
+    quote: usize,
+    codes: usize,
+    memo: Option<usize>,
+    occurrence: Option<usize>,
+    exemplar: Option<usize>,
+    quotable: Option<usize>,
+    polarity: Option<usize>,
+    /// The sheet has a `rule` column: `autocode`'s or `suggest`'s suggestions.
+    pub suggestions: bool,
+}
+
+impl Columns {
+    /// The columns of a checked header (the required ones are there); a column thematic does
+    /// not know is a warning.
+    pub fn of(headers: &[String], file: &str, diags: &mut Diagnostics) -> Columns {
+        for h in headers {
+            if !h.is_empty() && !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()) {
+                let known = REQUIRED.iter().chain(OPTIONAL.iter()).copied();
+                diags.warning(
+                    file,
+                    Some(1),
+                    format!("unknown column `{h}` is ignored{}", did_you_mean(h, known)),
+                );
+            }
+        }
+        let col = |name: &str| headers.iter().position(|h| h == name);
+        Columns {
+            document: col("document").unwrap_or(0),
+            quote: col("quote").unwrap_or(1),
+            codes: col("codes").unwrap_or(2),
+            memo: col("memo"),
+            occurrence: col("occurrence"),
+            exemplar: col("exemplar"),
+            quotable: col("quotable"),
+            polarity: col("polarity"),
+            suggestions: col(super::RULE).is_some(),
         }
     }
-    let col = |name: &str| table.column(name);
-    let (doc_col, quote_col, codes_col) = (
-        col("document").unwrap_or(0),
-        col("quote").unwrap_or(1),
-        col("codes").unwrap_or(2),
-    );
-    let (memo_col, occ_col, ex_col) = (col("memo"), col("occurrence"), col("exemplar"));
-    let quotable_col = col("quotable");
-    let polarity_col = col("polarity");
-    for row in &table.rows {
+
+    /// A record as a sheet row, checked; `None` (the problem reported) when it cannot be one.
+    pub fn row(&self, row: &CsvRow, file: &str, diags: &mut Diagnostics) -> Option<SheetRow> {
         let get = |c: Option<usize>| c.map(|c| row.fields[c].trim()).unwrap_or("");
-        let document = get(Some(doc_col)).to_string();
-        let quote = row.fields[quote_col].clone();
-        let codes: Vec<String> = super::split_codes(get(Some(codes_col)));
+        let document = get(Some(self.document)).to_string();
+        let codes: Vec<String> = super::split_codes(get(Some(self.codes)));
         if document.is_empty() {
             diags.error(file, Some(row.line), "no document");
-            continue;
+            return None;
         }
         // An empty quote codes a whole survey answer: whether the document is one is known when
         // the row is anchored.
         if codes.is_empty() {
             diags.error(file, Some(row.line), "no codes");
-            continue;
+            return None;
         }
-        let occurrence = match get(occ_col) {
+        let occurrence = match get(self.occurrence) {
             "" => None,
             s => match s.parse::<usize>() {
                 Ok(n) if n >= 1 => Some(n),
@@ -501,22 +573,22 @@ fn sheet_of(
                         Some(row.line),
                         format!("occurrence `{s}` is not a whole number from 1"),
                     );
-                    continue;
+                    return None;
                 }
             },
         };
-        let exemplar = match crate::text::yes_no_or(get(ex_col), false) {
+        let exemplar = match crate::text::yes_no_or(get(self.exemplar), false) {
             Some(b) => b,
             None => {
                 diags.warning(
                     file,
                     Some(row.line),
-                    format!("exemplar `{}` is not yes or no: read as no", get(ex_col)),
+                    format!("exemplar `{}` is not yes or no: read as no", get(self.exemplar)),
                 );
                 false
             }
         };
-        let quotable = match crate::text::yes_no(get(quotable_col)) {
+        let quotable = match crate::text::yes_no(get(self.quotable)) {
             Some(b) => b,
             None => {
                 // Fail closed: a passage whose consent is unclear is not quoted.
@@ -525,13 +597,13 @@ fn sheet_of(
                     Some(row.line),
                     format!(
                         "quotable `{}` is not yes or no (empty means yes)",
-                        get(quotable_col)
+                        get(self.quotable)
                     ),
                 );
                 false
             }
         };
-        let polarity = match get(polarity_col) {
+        let polarity = match get(self.polarity) {
             "" => None,
             p => match crate::codebook::Polarity::parse(p) {
                 Some(p) => Some(p),
@@ -541,21 +613,47 @@ fn sheet_of(
                         Some(row.line),
                         format!("polarity `{p}` is not +, - or 0 (positive, negative, neutral; empty: the code's own)"),
                     );
-                    continue;
+                    return None;
                 }
             },
         };
-        sheet.rows.push(SheetRow {
+        Some(SheetRow {
             line: row.line,
             document,
-            quote,
+            quote: row.fields[self.quote].clone(),
             codes,
-            memo: get(memo_col).to_string(),
+            memo: get(self.memo).to_string(),
             occurrence,
             exemplar,
             quotable,
             polarity,
-        });
+        })
+    }
+}
+
+/// A workbook's sheet read from its table, each checked row given to `each`.
+fn sheet_of_table(
+    table: Option<CsvTable>,
+    file: &str,
+    coder: String,
+    diags: &mut Diagnostics,
+    each: EachRow,
+) -> Sheet {
+    let mut sheet = Sheet {
+        coder,
+        path: file.to_string(),
+        format: SheetFormat::Xlsx,
+        suggestions: false,
+    };
+    let Some(table) = table else {
+        return sheet;
+    };
+    let columns = Columns::of(&table.headers, file, diags);
+    sheet.suggestions = columns.suggestions;
+    for row in &table.rows {
+        if let Some(r) = columns.row(row, file, diags) {
+            each(r, diags);
+        }
     }
     sheet
 }

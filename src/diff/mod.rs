@@ -132,17 +132,15 @@ type Coding = (String, String, String, usize, String);
 
 fn codings(project: &Project, rename: &dyn Fn(&str) -> String) -> HashSet<Coding> {
     let mut out = HashSet::new();
-    for sheet in &project.sheets {
-        for row in &sheet.rows {
-            for code in &row.codes {
-                out.insert((
-                    sheet.coder.clone(),
-                    row.document.clone(),
-                    row.quote.clone(),
-                    row.occurrence.unwrap_or(1),
-                    rename(code),
-                ));
-            }
+    for s in &project.segments {
+        for &code in &s.codes {
+            out.insert((
+                project.coders[s.coder].clone(),
+                project.documents[s.document].id.clone(),
+                project.quote_of(s).to_string(),
+                s.occurrence.map_or(1, |n| n as usize),
+                rename(&project.codebook.codes[code].id),
+            ));
         }
     }
     out
@@ -189,16 +187,16 @@ fn place(book: &Codebook, id: &str) -> String {
 /// The passages (coder, document, quote, occurrence) coded with each code.
 fn passages_by_code(project: &Project) -> HashMap<String, BTreeSet<(String, String, String, usize)>> {
     let mut out: HashMap<String, BTreeSet<_>> = HashMap::new();
-    for sheet in &project.sheets {
-        for row in &sheet.rows {
-            for code in &row.codes {
-                out.entry(code.clone()).or_default().insert((
-                    sheet.coder.clone(),
-                    row.document.clone(),
-                    row.quote.clone(),
-                    row.occurrence.unwrap_or(1),
+    for s in &project.segments {
+        for &code in &s.codes {
+            out.entry(project.codebook.codes[code].id.clone())
+                .or_default()
+                .insert((
+                    project.coders[s.coder].clone(),
+                    project.documents[s.document].id.clone(),
+                    project.quote_of(s).to_string(),
+                    s.occurrence.map_or(1, |n| n as usize),
                 ));
-            }
         }
     }
     out

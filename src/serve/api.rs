@@ -283,22 +283,17 @@ pub(super) fn document_json(p: &Project, i: usize, known: Option<&str>) -> Value
         .iter()
         .map(|s| {
             let coder = &p.coders[s.coder];
-            let row = p
-                .sheets
-                .iter()
-                .find(|sh| &sh.coder == coder)
-                .and_then(|sh| sh.rows.iter().find(|r| r.line == s.line));
             json!({
                 "coder": coder,
                 "codes": code_ids(p, &s.codes),
                 "memo": s.memo,
                 "exemplar": s.exemplar,
                 "quotable": s.quotable,
-                "occurrence": row.and_then(|r| r.occurrence),
+                "occurrence": s.occurrence,
                 "start": s.chars.start,
                 "end": s.chars.end,
                 "line": s.line,
-                "quote": row.map(|r| r.quote.as_str()),
+                "quote": p.quote_of(s),
             })
         })
         .collect();

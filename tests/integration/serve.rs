@@ -893,3 +893,37 @@ fn a_respondent_of_participants_csv_is_in_the_grid_as_that_person() {
     let s = json(&server.call("GET", "/api/surveys", ""));
     assert_eq!(s["surveys"][0]["respondents"], 4);
 }
+
+#[test]
+fn a_quote_written_otherwise_than_the_text_is_given_back_as_written_and_can_be_removed() {
+    let dir = Dir::project();
+    // Spaces and a line break inside the quote: it anchors, but is not the text's own bytes.
+    let sheet = "document,quote,codes,memo,occurrence\nS1,\"We  share\nvalues.\",shared-values,,1\nS1,Trust takes time.,trust,,\n";
+    dir.write("coding/ben.csv", sheet);
+    let server = serve(&dir);
+    let doc = json(&server.call("GET", "/api/documents/S1", ""));
+    let codings = doc["codings"].as_array().unwrap();
+    let ben = |line: u64| {
+        codings
+            .iter()
+            .find(|c| c["coder"] == "ben" && c["line"] == line)
+            .expect("the row is drawn")
+    };
+    let written = ben(2);
+    assert_eq!(written["quote"], "We  share\nvalues.");
+    assert_eq!(written["occurrence"], 1);
+    let verbatim = ben(4);
+    assert_eq!(verbatim["quote"], "Trust takes time.");
+    assert_eq!(verbatim["occurrence"], serde_json::Value::Null);
+    // What the page saw is what the sheet holds: removing it is not refused as changed.
+    let body = serde_json::json!({
+        "document": "S1", "coder": "ben", "line": 2,
+        "quote": written["quote"], "codes": ["shared-values"],
+    });
+    let r = server.call("DELETE", "/api/codings", &body.to_string());
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        dir.read("coding/ben.csv"),
+        "document,quote,codes,memo,occurrence\nS1,Trust takes time.,trust,,\n"
+    );
+}
