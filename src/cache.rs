@@ -219,6 +219,38 @@ fn lock_file(dir: &Path) -> Result<File> {
         .with_context(|| format!("cannot open {}", path.display()))
 }
 
+/// Deserializes a list with room for all its items made at once, for the cache's big lists
+/// (`#[serde(deserialize_with = "crate::cache::exact_vec")]`). Serde's own makes a cautious
+/// start and doubles, so a million documents briefly take room for two million; a cache entry
+/// is checked (length and checksum) before it is read, so its count can be trusted, within
+/// reason.
+pub fn exact_vec<'de, D, T>(deserializer: D) -> std::result::Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Exact<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Exact<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Vec<T>, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 26));
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+    deserializer.deserialize_seq(Exact(std::marker::PhantomData))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,8 +108,46 @@ pub struct DocumentAttributes {
     /// Attribute names: `source` first, then `documents.csv`'s columns, then front-matter keys
     /// in alphabetical order.
     pub names: Vec<String>,
-    /// `values[document][attribute]`, empty where a document does not set one.
-    values: Vec<Vec<String>>,
+    /// Each value once, the empty value (unset) first: a million survey answers share a few.
+    pool: Vec<String>,
+    /// `ids[document * names.len() + attribute]`: the value's place in `pool`.
+    ids: Vec<u32>,
+}
+
+/// [`DocumentAttributes`]' values as they are set.
+struct Values {
+    width: usize,
+    pool: Vec<String>,
+    seen: HashMap<String, u32>,
+    ids: Vec<u32>,
+}
+
+impl Values {
+    fn new(documents: usize, width: usize) -> Values {
+        Values {
+            width,
+            pool: vec![String::new()],
+            seen: HashMap::from([(String::new(), 0)]),
+            ids: vec![0; documents * width],
+        }
+    }
+
+    fn get(&self, d: usize, a: usize) -> &str {
+        &self.pool[self.ids[d * self.width + a] as usize]
+    }
+
+    fn set(&mut self, d: usize, a: usize, value: &str) {
+        let id = match self.seen.get(value) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.pool.len()).expect("fewer than 4 billion values");
+                self.pool.push(value.to_string());
+                self.seen.insert(value.to_string(), id);
+                id
+            }
+        };
+        self.ids[d * self.width + a] = id;
+    }
 }
 
 impl DocumentAttributes {
@@ -149,7 +187,7 @@ impl DocumentAttributes {
                 names.push(k);
             }
         }
-        let mut values = vec![vec![String::new(); names.len()]; documents.len()];
+        let mut values = Values::new(documents.len(), names.len());
         for (d, doc) in documents.iter().enumerate() {
             turns.check_front_matter(doc, file, diags);
             for (key, value) in &doc.meta[..doc.front_matter] {
@@ -170,33 +208,33 @@ impl DocumentAttributes {
                         );
                     }
                 }
-                values[d][a] = value.to_string();
+                values.set(d, a, value);
             }
             for (a, name) in names.iter().enumerate() {
                 if let Some((v, _)) = from_csv.get(&(d, name.clone())) {
-                    values[d][a] = v.clone();
+                    values.set(d, a, v);
                 }
             }
             if doc.format == crate::corpus::Format::Survey {
                 let (survey, question) = crate::corpus::survey::survey_and_question(&doc.id);
                 for (name, value) in [("question", question), ("survey", survey)] {
                     if let Some(a) = names.iter().position(|n| n == name) {
-                        if values[d][a].is_empty() {
-                            values[d][a] = value.to_string();
+                        if values.get(d, a).is_empty() {
+                            values.set(d, a, value);
                         }
                     }
                 }
-                if values[d][0].is_empty() {
-                    values[d][0] = crate::corpus::survey::SOURCE.to_string();
+                if values.get(d, 0).is_empty() {
+                    values.set(d, 0, crate::corpus::survey::SOURCE);
                 }
             }
-            if values[d][0].is_empty() {
-                values[d][0] = match doc.participants().len() {
+            if values.get(d, 0).is_empty() {
+                let source = match doc.participants().len() {
                     0 => "document",
                     1 | 2 => "interview",
                     _ => "focus group",
-                }
-                .to_string();
+                };
+                values.set(d, 0, source);
             }
         }
         for name in &names {
@@ -210,7 +248,11 @@ impl DocumentAttributes {
                 );
             }
         }
-        DocumentAttributes { names, values }
+        DocumentAttributes {
+            names,
+            pool: values.pool,
+            ids: values.ids,
+        }
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -223,10 +265,12 @@ impl DocumentAttributes {
 
     /// A document's value of attribute `a` (an index into `names`); empty where unset.
     pub fn value(&self, document: usize, a: usize) -> &str {
-        self.values
-            .get(document)
-            .and_then(|v| v.get(a))
-            .map_or("", String::as_str)
+        if a >= self.names.len() {
+            return "";
+        }
+        self.ids
+            .get(document * self.names.len() + a)
+            .map_or("", |&id| self.pool[id as usize].as_str())
     }
 
     /// A document's value of an attribute by name.

@@ -42,6 +42,7 @@ pub struct Participants {
 /// (a hash map's order would make the cache's bytes differ from run to run).
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Stored {
+    #[serde(deserialize_with = "crate::cache::exact_vec")]
     list: Vec<Participant>,
     attributes: Vec<String>,
     groups: Vec<String>,

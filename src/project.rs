@@ -628,6 +628,7 @@ fn known_names(participants: &Participants, documents: &[Document]) -> Vec<Strin
 struct CorpusRead {
     participants: Participants,
     surveys: Vec<corpus::survey::SurveyTable>,
+    #[serde(deserialize_with = "crate::cache::exact_vec")]
     documents: Vec<Document>,
     unreadable: Vec<String>,
     problems: Diagnostics,
@@ -639,6 +640,7 @@ struct CorpusRead {
 struct CodingRead {
     codebook: Codebook,
     sheets: Vec<Sheet>,
+    #[serde(deserialize_with = "crate::cache::exact_vec")]
     segments: Vec<CodedSegment>,
     problems: Diagnostics,
 }

@@ -13,7 +13,7 @@
 use crate::coding::CodedSegment;
 use crate::project::Project;
 use anyhow::{bail, Result};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// One attribute a breakdown or filter reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,6 +252,9 @@ pub fn findings<'a>(
         .filter(move |s| passes(project, filters, &s.participants, s.document))
 }
 
+/// A unit's value of each key of a breakdown.
+type Values<'a> = smallvec::SmallVec<[&'a str; 2]>;
+
 /// A breakdown resolved against a project: its values, in order, and each unit's value.
 #[derive(Debug, Clone)]
 pub struct Breakdown {
@@ -277,79 +280,88 @@ impl Breakdown {
         };
         // Every unit there is: participants in the documents they speak in, documents with no
         // participant, and (for breakdowns by participants alone) participants as they are.
-        let mut units: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+        // Each unit is kept as its combination of values, each combination once: a million
+        // answers have a few.
+        let mut ids: HashMap<Values, usize> = HashMap::new();
+        let mut combos: Vec<Values> = Vec::new();
+        let mut raw: Vec<(usize, Option<usize>)> = Vec::new();
+        let mut add = |p: Option<usize>, d: Option<usize>| {
+            if !b.passes(project, p, d) {
+                return;
+            }
+            let Some(values) = b.key_values(project, p, d) else {
+                return;
+            };
+            let id = *ids.entry(values).or_insert_with_key(|v| {
+                combos.push(v.clone());
+                combos.len() - 1
+            });
+            raw.push((id, p));
+        };
         for (d, doc) in project.documents.iter().enumerate() {
             let people = doc.participants();
             if people.is_empty() {
-                units.push((None, Some(d)));
+                add(None, Some(d));
             }
-            units.extend(people.into_iter().map(|p| (Some(p), Some(d))));
+            for p in people {
+                add(Some(p), Some(d));
+            }
         }
         if by.of_participants() && filters.iter().all(|f| f.key.of_participants()) {
-            units.extend((0..project.participants.len()).map(|p| (Some(p), None)));
-        }
-        let mut raw: Vec<(Vec<String>, Option<usize>)> = Vec::new();
-        for (p, d) in units {
-            if !b.passes(project, p, d) {
-                continue;
-            }
-            if let Some(values) = b.key_values(project, p, d) {
-                raw.push((values, p));
+            for p in 0..project.participants.len() {
+                add(Some(p), None);
             }
         }
+        drop(ids);
         // Values in order: groups in report order, ids as listed, other values sorted.
-        // Each value once before sorting: a million answers have a few values.
-        let mut seen: HashSet<&Vec<String>> = HashSet::new();
-        let mut combos: Vec<Vec<String>> = raw
+        let mut sorted: Vec<Vec<String>> = combos
             .iter()
-            .filter(|(v, _)| seen.insert(v))
-            .map(|(v, _)| v.clone())
+            .map(|c| c.iter().map(|v| v.to_string()).collect())
             .collect();
-        drop(seen);
-        combos.sort_by_cached_key(|vals| -> Vec<(usize, String)> {
+        sorted.sort_by_cached_key(|vals| -> Vec<(usize, String)> {
             by.keys
                 .iter()
                 .zip(vals)
                 .map(|(k, v)| order(project, k, v))
                 .collect()
         });
-        combos.dedup();
         if by.is(&Key::Group) {
             // Every declared group is a column, coded or not.
             for g in &project.participants.groups {
-                if !combos.iter().any(|c| c[0] == *g) {
-                    combos.push(vec![g.clone()]);
+                if !sorted.iter().any(|c| c[0] == *g) {
+                    sorted.push(vec![g.clone()]);
                 }
             }
-            combos.sort_by_key(|c| order(project, &Key::Group, &c[0]));
+            sorted.sort_by_key(|c| order(project, &Key::Group, &c[0]));
         }
-        b.values = combos.iter().map(|c| c.join(" / ")).collect();
+        b.values = sorted.iter().map(|c| c.join(" / ")).collect();
         for (i, v) in b.values.iter().enumerate() {
             b.index.entry(v.clone()).or_insert(i);
         }
+        let place: Vec<Option<usize>> = combos.iter().map(|c| b.index_of(c)).collect();
         b.population = vec![HashSet::new(); b.values.len()];
-        for (values, p) in raw {
-            let i = match values.as_slice() {
-                [one] => b.index.get(one),
-                _ => b.index.get(&values.join(" / ")),
-            };
-            if let (Some(p), Some(&i)) = (p, i) {
+        for (id, p) in raw {
+            if let (Some(p), Some(i)) = (p, place[id]) {
                 b.population[i].insert(p);
             }
         }
         b
     }
 
+    /// The place in `values` of a combination of values.
+    fn index_of(&self, values: &[&str]) -> Option<usize> {
+        match values {
+            [one] => self.index.get(*one).copied(),
+            _ => self.index.get(&values.join(" / ")).copied(),
+        }
+    }
+
     fn passes(&self, project: &Project, p: Option<usize>, d: Option<usize>) -> bool {
         self.filters.iter().all(|f| f.passes(project, p, d))
     }
 
-    fn key_values(&self, project: &Project, p: Option<usize>, d: Option<usize>) -> Option<Vec<String>> {
-        self.by
-            .keys
-            .iter()
-            .map(|k| k.value(project, p, d).map(str::to_string))
-            .collect()
+    fn key_values<'a>(&self, project: &'a Project, p: Option<usize>, d: Option<usize>) -> Option<Values<'a>> {
+        self.by.keys.iter().map(|k| k.value(project, p, d)).collect()
     }
 
     /// The value (an index into `values`) of a unit that passes the filters.
@@ -357,11 +369,7 @@ impl Breakdown {
         if !self.passes(project, p, Some(d)) {
             return None;
         }
-        let values = self.key_values(project, p, Some(d))?;
-        match values.as_slice() {
-            [one] => self.index.get(one).copied(),
-            _ => self.index.get(&values.join(" / ")).copied(),
-        }
+        self.index_of(&self.key_values(project, p, Some(d))?)
     }
 
     /// The units of a coded passage: each of its speakers, or the document alone.

@@ -32,6 +32,7 @@ pub struct SurveyTable {
     /// index in [`Participants::attributes`].
     pub attributes: Vec<(String, usize)>,
     /// Each respondent read: the id as the file has it, and the participant.
+    #[serde(deserialize_with = "crate::cache::exact_vec")]
     pub respondents: Vec<(String, ParticipantIdx)>,
 }
 
