@@ -144,6 +144,77 @@ pub fn write_value<T: serde::Serialize>(root: &Path, name: &str, key: u64, value
     let _ = crate::fsutil::write_atomic(&dir.join(name), &bytes);
 }
 
+/// Writes many texts (the documents' words) under `key`: the header of [`write_value`], then
+/// their number, where each ends, and the texts one after another. Read back with
+/// [`read_texts`] into one buffer, without a copy of it.
+pub fn write_texts<'a>(root: &Path, name: &str, key: u64, texts: impl Iterator<Item = &'a str> + Clone) {
+    let Ok(dir) = dir(root) else { return };
+    let mut ends = Vec::new();
+    let mut end = 0u64;
+    let mut crc = crc32fast::Hasher::new();
+    for t in texts.clone() {
+        end += t.len() as u64;
+        ends.push(end);
+    }
+    let mut head = Vec::with_capacity(8 * (ends.len() + 1));
+    head.extend_from_slice(&(ends.len() as u64).to_le_bytes());
+    for e in &ends {
+        head.extend_from_slice(&e.to_le_bytes());
+    }
+    crc.update(&head);
+    for t in texts.clone() {
+        crc.update(t.as_bytes());
+    }
+    let len = head.len() as u64 + end;
+    let _ = crate::fsutil::write_atomic_with(&dir.join(name), |w| {
+        w.write_all(MAGIC)?;
+        w.write_all(&header_version().to_le_bytes())?;
+        w.write_all(&key.to_le_bytes())?;
+        w.write_all(&crc.finalize().to_le_bytes())?;
+        w.write_all(&len.to_le_bytes())?;
+        w.write_all(&head)?;
+        for t in texts {
+            w.write_all(t.as_bytes())?;
+        }
+        Ok(())
+    });
+}
+
+/// The texts [`write_texts`] wrote under `key`; `None` when there are none, or another key's,
+/// or the file is damaged.
+pub fn read_texts(root: &Path, name: &str, key: u64) -> Option<crate::corpus::text::Texts> {
+    let mut bytes = std::fs::read(root.join(DIR).join(name)).ok()?;
+    const HEAD: usize = 8 + 8 + 8 + 4 + 8;
+    let (head, payload) = bytes.split_at_checked(HEAD)?;
+    let field = |at: usize| u64::from_le_bytes(head[at..at + 8].try_into().expect("8 bytes"));
+    let crc = u32::from_le_bytes(head[24..28].try_into().expect("4 bytes"));
+    if &head[..8] != MAGIC
+        || field(8) != header_version()
+        || field(16) != key
+        || field(28) != payload.len() as u64
+        || crc32fast::hash(payload) != crc
+    {
+        return None;
+    }
+    let number = |at: usize| -> Option<usize> {
+        let b = payload.get(at..at + 8)?;
+        usize::try_from(u64::from_le_bytes(b.try_into().ok()?)).ok()
+    };
+    let count = number(0)?;
+    let ends: Vec<usize> = (0..count).map(|i| number(8 + 8 * i)).collect::<Option<_>>()?;
+    let start = HEAD.checked_add(count.checked_mul(8)?.checked_add(8)?)?;
+    if start > bytes.len() {
+        return None;
+    }
+    // The texts are the file's tail: moved to the front of the buffer, which becomes theirs.
+    bytes.drain(..start);
+    let all = String::from_utf8(bytes).ok()?;
+    if ends.last().is_some_and(|&e| e != all.len()) {
+        return None;
+    }
+    crate::corpus::text::Texts::from_parts(all, ends)
+}
+
 /// Whether the cache is to be used: not when `THEMATIC_CACHE=off` (or `0`, `no`).
 pub fn enabled() -> bool {
     !matches!(

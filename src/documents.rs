@@ -82,7 +82,7 @@ impl Turns {
             .iter()
             .find(|(k, _)| k == "turns")
             .and_then(|(_, v)| crate::corpus::turns_setting(v));
-        if let (Some(&(csv, line)), Some(front)) = (self.0.get(&doc.id), front) {
+        if let (Some(&(csv, line)), Some(front)) = (self.0.get(doc.id.as_str()), front) {
             if csv != front {
                 diags.error(
                     file,

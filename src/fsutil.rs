@@ -8,7 +8,15 @@ use std::path::{Path, PathBuf};
 
 /// Writes `contents` to `path` atomically.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let staged = stage(path, contents)?;
+    write_atomic_with(path, |w| w.write_all(contents))
+}
+
+/// [`write_atomic`] of what `write` writes, in pieces (through a buffer).
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let staged = stage_with(path, write)?;
     staged
         .persist(path)
         .map_err(|e| e.error)
@@ -37,14 +45,30 @@ pub fn sync_dir(dir: &Path) {
 
 /// Writes `contents` to a temporary file beside `path`, to be renamed over it later.
 pub fn stage(path: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile> {
+    stage_with(path, |w| w.write_all(contents))
+}
+
+/// [`stage`] of what `write` writes.
+fn stage_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<tempfile::NamedTempFile> {
     let dir = parent_of(path);
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".thematic-")
         .suffix(".tmp")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(contents)
-        .and_then(|_| tmp.as_file().sync_all())
+    let mut out = std::io::BufWriter::new(tmp);
+    write(&mut out)
+        .and_then(|_| out.flush())
+        .with_context(|| format!("cannot write a temporary file for {}", path.display()))?;
+    let tmp = out
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write a temporary file for {}", path.display()))?;
+    tmp.as_file()
+        .sync_all()
         .with_context(|| format!("cannot write a temporary file for {}", path.display()))?;
     // A temporary file is private (0600); the file it replaces keeps its permissions, and a
     // new file gets the usual ones.

@@ -4,23 +4,34 @@
 
 use crate::diagnostics::{did_you_mean, Diagnostics};
 use crate::text::{label_key, CsvTable};
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Participant {
-    pub id: String,
-    pub group: String,
+    /// (Short strings are kept inline: a survey's respondent takes few allocations.)
+    pub id: CompactString,
+    pub group: CompactString,
     /// How quotes are attributed, e.g. `Partner 7i`.
-    pub label: String,
+    pub label: CompactString,
     pub aliases: Vec<String>,
     /// `quotable = no`: consented to be interviewed, not to be quoted. Counted, never quoted.
     pub quotable: bool,
     /// Values of the attribute columns, in the order of [`Participants::attributes`].
-    pub attributes: Vec<String>,
+    pub attributes: Vec<CompactString>,
     pub line: usize,
     /// The survey (index into `[surveys]`, in name order) this respondent comes from; `None`
     /// for the people of participants.csv.
     pub survey: Option<usize>,
+}
+
+impl Participant {
+    /// The names a speaker label may give: id, label and aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        [self.id.as_str(), self.label.as_str()]
+            .into_iter()
+            .chain(self.aliases.iter().map(String::as_str))
+    }
 }
 
 /// Index of a participant in [`Participants::list`].
@@ -34,7 +45,7 @@ pub struct Participants {
     pub attributes: Vec<String>,
     /// Group ids in report order: those of `[groups]` first, then any others as they appear.
     pub groups: Vec<String>,
-    by_id: HashMap<String, ParticipantIdx>,
+    by_id: HashMap<CompactString, ParticipantIdx>,
     by_name: HashMap<String, ParticipantIdx>,
 }
 
@@ -71,10 +82,7 @@ impl From<Stored> for Participants {
             // Respondents are no speaker labels (see `add_respondent`); of two people with one
             // name, the first keeps it, as when the file was read.
             if person.survey.is_none() {
-                let names = std::iter::once(&person.id)
-                    .chain(std::iter::once(&person.label))
-                    .chain(&person.aliases);
-                for name in names {
+                for name in person.names() {
                     p.by_name.entry(label_key(name)).or_insert(idx);
                 }
             }
@@ -164,14 +172,14 @@ impl Participants {
                 },
             };
             let idx = p.list.len();
-            p.by_id.insert(id.to_string(), idx);
+            p.by_id.insert(id.into(), idx);
             p.list.push(Participant {
-                id: id.to_string(),
-                group: group.to_string(),
-                label: label.to_string(),
+                id: id.into(),
+                group: group.into(),
+                label: label.into(),
                 aliases,
                 quotable,
-                attributes: attr_cols.iter().map(|&c| field(c).to_string()).collect(),
+                attributes: attr_cols.iter().map(|&c| field(c).into()).collect(),
                 line: row.line,
                 survey: None,
             });
@@ -183,10 +191,7 @@ impl Participants {
     /// Every id, label and alias becomes a speaker name; one name may not mean two people.
     fn index_names(&mut self, file: &str, diags: &mut Diagnostics) {
         for (idx, person) in self.list.iter().enumerate() {
-            let names = std::iter::once(&person.id)
-                .chain(std::iter::once(&person.label))
-                .chain(&person.aliases);
-            for name in names {
+            for name in person.names() {
                 match self.by_name.get(&label_key(name)) {
                     Some(&other) if other != idx => diags.error(
                         file,
@@ -212,7 +217,7 @@ impl Participants {
         }
         self.attributes.push(name.to_string());
         for p in &mut self.list {
-            p.attributes.push(String::new());
+            p.attributes.push(CompactString::default());
         }
         self.attributes.len() - 1
     }
@@ -220,9 +225,11 @@ impl Participants {
     /// Adds a survey respondent (whose id is new: the caller checks). Respondents are no
     /// speaker labels: they speak in their own answers only.
     pub fn add_respondent(&mut self, mut person: Participant) -> ParticipantIdx {
-        person.attributes.resize(self.attributes.len(), String::new());
-        if !self.groups.contains(&person.group) && !person.group.is_empty() {
-            self.groups.push(person.group.clone());
+        person
+            .attributes
+            .resize(self.attributes.len(), CompactString::default());
+        if !self.groups.iter().any(|g| *g == person.group) && !person.group.is_empty() {
+            self.groups.push(person.group.to_string());
         }
         let idx = self.list.len();
         self.by_id.insert(person.id.clone(), idx);
@@ -231,8 +238,8 @@ impl Participants {
     }
 
     /// Sets an attribute of a participant.
-    pub fn set_attribute(&mut self, idx: ParticipantIdx, column: usize, value: String) {
-        self.list[idx].attributes[column] = value;
+    pub fn set_attribute(&mut self, idx: ParticipantIdx, column: usize, value: &str) {
+        self.list[idx].attributes[column] = value.into();
     }
 
     pub fn by_id(&self, id: &str) -> Option<ParticipantIdx> {

@@ -11,6 +11,7 @@ use crate::participants::{Attribution, Participants};
 use crate::redact::Redactions;
 use crate::text::CsvTable;
 use anyhow::{bail, Result};
+use compact_str::CompactString;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -184,8 +185,8 @@ impl Project {
                 let corpus = CorpusRead::from_files(root, &config, &group_ids, &turns);
                 // Only inputs that have settled are worth a cache entry (see `Stamp::settled`).
                 if let Some((k, true)) = corpus_key {
-                    let texts: Vec<&str> = corpus.documents.iter().map(|d| &*d.text).collect();
-                    crate::cache::write_value(root, TEXTS_CACHE, k, &texts);
+                    let texts = corpus.documents.iter().map(|d| &*d.text);
+                    crate::cache::write_texts(root, TEXTS_CACHE, k, texts);
                     crate::cache::write_value(root, CORPUS_CACHE, k, &corpus);
                 }
                 corpus
@@ -195,14 +196,25 @@ impl Project {
         // The codebook and the sheets are read every time, and their bytes make the key: a
         // sheet just written (by `autocode`, `code` or the browser) is read from the cache by
         // the next command, not anchored again.
+        // Looking the coding up in the cache reads the sheets a piece at a time (a sheet of a
+        // million suggestions is not held for it); reading them for good makes the key again
+        // from the bytes parsed.
         let codebook_text = read_text(root, &config.codebook.path, true, &mut diags);
-        let sheet_files = coding::SheetFiles::read(root, &config.coding.sheets, &mut diags);
-        let coding_key = corpus_key.map(|k| coding_key(&config, k, codebook_text.as_deref(), &sheet_files));
-        let coding = match coding_key
-            .and_then(|(k, _)| crate::cache::read_value::<CodingRead>(root, CODING_CACHE, k))
-        {
+        let listed = coding::SheetFiles::list(root, &config.coding.sheets, &mut diags);
+        let cached = corpus_key.and_then(|k| {
+            let mut h = coding_hasher(&config, k.0, codebook_text.as_deref());
+            listed.feed_from_disk(&mut h)?;
+            crate::cache::read_value::<CodingRead>(root, CODING_CACHE, h.finish())
+        });
+        let coding = match cached {
             Some(coding) => coding,
             None => {
+                let sheet_files = listed.load(&mut diags);
+                let coding_key = corpus_key.map(|(k, settled)| {
+                    let mut h = coding_hasher(&config, k, codebook_text.as_deref());
+                    sheet_files.feed(&mut h);
+                    (h.finish(), settled)
+                });
                 let coding = CodingRead::from_files(&config, codebook_text, sheet_files, &corpus);
                 if let Some((k, true)) = coding_key {
                     crate::cache::write_value(root, CODING_CACHE, k, &coding);
@@ -666,8 +678,8 @@ struct CachedTexts {
 }
 
 impl corpus::text::TextSource for CachedTexts {
-    fn texts(&self) -> Vec<String> {
-        if let Some(texts) = crate::cache::read_value::<Vec<String>>(&self.root, TEXTS_CACHE, self.key) {
+    fn texts(&self) -> corpus::text::Texts {
+        if let Some(texts) = crate::cache::read_texts(&self.root, TEXTS_CACHE, self.key) {
             if texts.len() == self.count {
                 return texts;
             }
@@ -675,9 +687,14 @@ impl corpus::text::TextSource for CachedTexts {
         // Read again as the load read them (the key says the files are the same, so the
         // documents come in the same order); the problems were reported then.
         let corpus = CorpusRead::from_files(&self.root, &self.config, &self.group_ids, &self.turns);
-        let mut texts: Vec<String> = corpus.documents.into_iter().map(|d| d.text.to_string()).collect();
-        texts.resize(self.count, String::new());
-        crate::cache::write_value(&self.root, TEXTS_CACHE, self.key, &texts);
+        let mut texts = corpus::text::Texts::of(corpus.documents.iter().map(|d| &*d.text));
+        texts.resize(self.count);
+        crate::cache::write_texts(
+            &self.root,
+            TEXTS_CACHE,
+            self.key,
+            (0..texts.len()).map(|i| texts.get(i)),
+        );
         texts
     }
 }
@@ -744,7 +761,7 @@ impl CodingRead {
 /// Adds survey answers to the transcripts' documents, keeping them sorted by id; an answer
 /// whose id a transcript has already is an error, and is left out.
 fn with_answers(documents: &mut Vec<Document>, answers: Vec<Document>, diags: &mut Diagnostics) {
-    let transcripts: std::collections::HashMap<String, String> =
+    let transcripts: std::collections::HashMap<CompactString, CompactString> =
         documents.iter().map(|d| (d.id.clone(), d.path.clone())).collect();
     for answer in answers {
         match transcripts.get(&answer.id) {
@@ -798,14 +815,10 @@ fn corpus_key(root: &Path, config: &Config, turns: &crate::documents::Turns) -> 
     (h.finish(), settled)
 }
 
-/// The cache key of [`CodingRead`]: the corpus's key, and the codebook's and the sheets'
-/// contents (which need not settle: the bytes are the very ones parsed on a miss).
-fn coding_key(
-    config: &Config,
-    (corpus, settled): (u64, bool),
-    codebook: Option<&str>,
-    sheets: &coding::SheetFiles,
-) -> (u64, bool) {
+/// The cache key of [`CodingRead`], before the sheets are fed to it: the corpus's key and
+/// the codebook's contents. The sheets' contents follow ([`coding::SheetFiles::feed`]); they
+/// need not settle: on a miss the key is made of the very bytes parsed.
+fn coding_hasher(config: &Config, corpus: u64, codebook: Option<&str>) -> crate::cache::Hasher {
     let mut h = crate::cache::Hasher::default();
     h.str("coding")
         .number(CACHE_FORMAT)
@@ -816,8 +829,7 @@ fn coding_key(
         Some(text) => h.number(1).str(text),
         None => h.number(0),
     };
-    sheets.feed(&mut h);
-    (h.finish(), settled)
+    h
 }
 
 /// Files of the analysis folder larger than this count by their stamps in [`inputs_version`].
@@ -1073,7 +1085,7 @@ mod tests {
                 front_matter: 1,
                 participant: Some(0),
                 plain: false,
-                turns: vec![Turn {
+                turns: smallvec::smallvec![Turn {
                     label: "R".into(),
                     speaker: Speaker::Participant(0),
                     time: Some("00:01".into()),

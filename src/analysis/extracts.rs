@@ -163,7 +163,7 @@ pub fn retrieve(project: &Project, query: &Query) -> Vec<Extract> {
             && (query.groups.is_empty()
                 || e.participants
                     .iter()
-                    .any(|&p| query.groups.contains(&people.get(p).group)))
+                    .any(|&p| query.groups.iter().any(|g| *g == people.get(p).group)))
     });
     out.sort_by(|a, b| {
         (

@@ -155,7 +155,7 @@ pub fn over(project: &Project, level: Level, attribute: &Key, filters: &[Where])
                 .into_iter()
                 .any(|p| breakdown.value(project, p, seg.document) == Some(blank));
             if here {
-                left_out.push(project.documents[seg.document].id.clone());
+                left_out.push(project.documents[seg.document].id.to_string());
             }
         }
         left_out.sort();

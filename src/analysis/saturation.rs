@@ -285,7 +285,7 @@ pub fn interview_order(project: &Project, by: &str, filters: &[Where]) -> Result
     if by == "document" {
         return Ok(coded
             .into_iter()
-            .map(|d| (d, project.documents[d].id.clone()))
+            .map(|d| (d, project.documents[d].id.to_string()))
             .collect());
     }
     let known = project.participants.attributes.iter().any(|a| a == by)

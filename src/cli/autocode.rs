@@ -238,7 +238,7 @@ fn write_sheet(
     for s in suggestions {
         let rule = &rules[s.rule];
         let key = (
-            project.documents[s.document].id.clone(),
+            project.documents[s.document].id.to_string(),
             s.bytes.start,
             s.bytes.end,
         );
@@ -257,7 +257,7 @@ fn write_sheet(
             (
                 seg.line,
                 (
-                    project.documents[seg.document].id.clone(),
+                    project.documents[seg.document].id.to_string(),
                     seg.bytes.start,
                     seg.bytes.end,
                 ),
@@ -327,7 +327,7 @@ fn write_sheet(
         codes.sort_by_key(|(c, _)| project.codebook.code(c));
         let mut row = Row {
             fields: vec![
-                doc.id.clone(),
+                doc.id.to_string(),
                 quote.to_string(),
                 String::new(),
                 String::new(),

@@ -221,7 +221,7 @@ fn show(project: &Project, e: &Extract, args: &Args) -> Shown {
         groups: e
             .participants
             .iter()
-            .map(|&p| people.get(p).group.clone())
+            .map(|&p| people.get(p).group.to_string())
             .collect(),
     }
 }

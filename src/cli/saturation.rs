@@ -62,7 +62,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .collect();
     let names: Vec<String> = order
         .iter()
-        .map(|&(d, _)| project.documents[d].id.clone())
+        .map(|&(d, _)| project.documents[d].id.to_string())
         .collect();
     let values: Vec<String> = order.iter().map(|(_, v)| v.clone()).collect();
     let a = assess(&codes, params);

@@ -130,6 +130,7 @@ struct SheetFile {
     coder: String,
     /// The path relative to the analysis folder.
     file: String,
+    path: PathBuf,
     xlsx: bool,
     bytes: Vec<u8>,
 }
@@ -138,18 +139,34 @@ impl SheetFiles {
     /// Lists and reads the sheets; problems with the folder and its files (two sheets for one
     /// coder, a spreadsheet format that is not read, a file that cannot be read) go to `diags`.
     pub fn read(root: &Path, dir: &str, diags: &mut Diagnostics) -> SheetFiles {
-        let mut files = Vec::new();
-        for (coder, path, xlsx) in list_sheets(root, dir, diags) {
-            let file = rel(root, &path);
-            if let Some(bytes) = crate::diagnostics::read_bytes(&path, &file, diags) {
-                files.push(SheetFile {
-                    coder,
-                    file,
-                    xlsx,
-                    bytes,
-                });
-            }
-        }
+        SheetFiles::list(root, dir, diags).load(diags)
+    }
+
+    /// Lists the sheets without reading them (problems with the folder go to `diags`).
+    pub fn list(root: &Path, dir: &str, diags: &mut Diagnostics) -> SheetFiles {
+        let files = list_sheets(root, dir, diags)
+            .into_iter()
+            .map(|(coder, path, xlsx)| SheetFile {
+                coder,
+                file: rel(root, &path),
+                path,
+                xlsx,
+                bytes: Vec::new(),
+            })
+            .collect();
+        SheetFiles { files }
+    }
+
+    /// Reads the listed sheets; one that cannot be read is reported and left out.
+    pub fn load(self, diags: &mut Diagnostics) -> SheetFiles {
+        let files = self
+            .files
+            .into_iter()
+            .filter_map(|f| {
+                let bytes = crate::diagnostics::read_bytes(&f.path, &f.file, diags)?;
+                Some(SheetFile { bytes, ..f })
+            })
+            .collect();
         SheetFiles { files }
     }
 
@@ -159,6 +176,33 @@ impl SheetFiles {
             h.str(&f.file).number(u64::from(f.xlsx)).str(&f.coder);
             h.number(f.bytes.len() as u64).bytes(&f.bytes);
         }
+    }
+
+    /// [`SheetFiles::feed`] of listed sheets, their bytes read from disk a piece at a time
+    /// rather than held: what a load that finds its coding in the cache needs. `None` when a
+    /// file cannot be read, or changes size while it is.
+    pub fn feed_from_disk(&self, h: &mut crate::cache::Hasher) -> Option<()> {
+        use std::io::Read;
+        let mut buffer = vec![0u8; 1 << 20];
+        for f in &self.files {
+            let mut file = std::fs::File::open(&f.path).ok()?;
+            let len = file.metadata().ok()?.len();
+            h.str(&f.file).number(u64::from(f.xlsx)).str(&f.coder);
+            h.number(len);
+            let mut read = 0u64;
+            loop {
+                let n = file.read(&mut buffer).ok()?;
+                if n == 0 {
+                    break;
+                }
+                h.bytes(&buffer[..n]);
+                read += n as u64;
+            }
+            if read != len {
+                return None;
+            }
+        }
+        Some(())
     }
 
     /// Parses every sheet with its rows; problems in their rows go to `diags`.

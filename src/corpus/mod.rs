@@ -14,7 +14,9 @@ pub mod turns;
 use crate::diagnostics::{did_you_mean, Diagnostics, Severity};
 use crate::participants::{ParticipantIdx, Participants};
 use crate::text::label_key;
+use compact_str::CompactString;
 use decode::Encoding;
+use smallvec::SmallVec;
 pub use speakers::Speakers;
 use speakers::{resolve_turns, speaker_map, DocLabels};
 use std::ops::Range;
@@ -95,10 +97,11 @@ impl Turn {
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Document {
-    /// The path under `transcripts/` without the extension, `/`-separated.
-    pub id: String,
+    /// The path under `transcripts/` without the extension, `/`-separated. (Short strings are
+    /// kept inline: a survey answer's id and path take no allocation of their own.)
+    pub id: CompactString,
     /// The path relative to the project folder, for messages.
-    pub path: String,
+    pub path: CompactString,
     pub format: Format,
     pub encoding: Encoding,
     /// The text positions count in: the file's text for `.txt`/`.md`, the transcript written
@@ -117,7 +120,8 @@ pub struct Document {
     /// Read as plain text (`turns = false` in its front matter or `documents.csv`): `Label:`
     /// lines stay text, and no speaker labels is what was meant.
     pub plain: bool,
-    pub turns: Vec<Turn>,
+    /// A survey answer's one turn is kept in place.
+    pub turns: SmallVec<[Turn; 1]>,
 }
 
 impl Document {
@@ -339,9 +343,9 @@ pub fn read_document(
         chars: 0,
         participant: None,
         plain,
-        turns: Vec::with_capacity(split.turns.len()),
-        id,
-        path,
+        turns: SmallVec::with_capacity(split.turns.len()),
+        id: id.into(),
+        path: path.into(),
         format,
         encoding,
         text: text.into(),

@@ -14,6 +14,7 @@ use crate::config::SurveySettings;
 use crate::diagnostics::{did_you_mean, Diagnostics};
 use crate::participants::{Participant, ParticipantIdx, Participants};
 use crate::text::CsvTable;
+use compact_str::CompactString;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -33,7 +34,7 @@ pub struct SurveyTable {
     pub attributes: Vec<(String, usize)>,
     /// Each respondent read: the id as the file has it, and the participant.
     #[serde(deserialize_with = "crate::cache::exact_vec")]
-    pub respondents: Vec<(String, ParticipantIdx)>,
+    pub respondents: Vec<(CompactString, ParticipantIdx)>,
 }
 
 /// Reads every survey of `[surveys]` (in name order). Respondents join `participants`, their
@@ -195,7 +196,7 @@ impl Survey<'_> {
             else {
                 continue;
             };
-            read.respondents.push((raw.to_string(), p));
+            read.respondents.push((raw.into(), p));
             for &(question, col) in &questions {
                 let cell = std::mem::take(&mut row.fields[col]);
                 if let Some(doc) = answer(self.name, raw, question, file, row.line, cell, p, encoding) {
@@ -218,7 +219,7 @@ impl Survey<'_> {
         file: &str,
         diags: &mut Diagnostics,
     ) -> Option<ParticipantIdx> {
-        let id = format!("{}/{raw}", self.name);
+        let id = compact_str::format_compact!("{}/{raw}", self.name);
         let known = participants.by_id(raw).or_else(|| participants.by_id(&id));
         if let Some(p) = known {
             if participants.get(p).survey.is_some() {
@@ -251,7 +252,7 @@ impl Survey<'_> {
                 let value = row.fields[c].trim();
                 let have = &participants.get(p).attributes[a];
                 if have.is_empty() {
-                    participants.set_attribute(p, a, value.to_string());
+                    participants.set_attribute(p, a, value);
                 } else if !value.is_empty() && have != value {
                     diags.error(
                         file,
@@ -265,8 +266,8 @@ impl Survey<'_> {
             }
             return Some(p);
         }
-        let group = match group_col {
-            None => self.name.to_string(),
+        let group: CompactString = match group_col {
+            None => self.name.into(),
             Some(c) => {
                 let group = row.fields[c].trim();
                 let column = self.settings.group.as_deref().unwrap_or_default();
@@ -288,12 +289,12 @@ impl Survey<'_> {
                         ),
                     );
                 }
-                group.to_string()
+                group.into()
             }
         };
-        let mut values = vec![String::new(); participants.attributes.len()];
+        let mut values = vec![CompactString::default(); participants.attributes.len()];
         for &(c, a) in attributes {
-            values[a] = row.fields[c].trim().to_string();
+            values[a] = row.fields[c].trim().into();
         }
         Some(participants.add_respondent(Participant {
             label: id.clone(),
@@ -334,8 +335,8 @@ fn answer(
     let chars = text.chars().count();
     let end = start + text[words.clone()].chars().count();
     Some(Document {
-        id: format!("{survey}/{respondent}/{question}"),
-        path: file.to_string(),
+        id: compact_str::format_compact!("{survey}/{respondent}/{question}"),
+        path: file.into(),
         format: Format::Survey,
         encoding,
         text: Text::from(text),
@@ -344,7 +345,7 @@ fn answer(
         front_matter: 0,
         participant: Some(p),
         plain: true,
-        turns: vec![Turn {
+        turns: smallvec::smallvec![Turn {
             label: String::new(),
             speaker: Speaker::Participant(p),
             time: None,

@@ -9,13 +9,82 @@ use std::sync::{Arc, OnceLock};
 
 /// Gives the texts of a project's documents, all at once, the first time one is wanted.
 pub trait TextSource: Send + Sync {
-    fn texts(&self) -> Vec<String>;
+    fn texts(&self) -> Texts;
+}
+
+/// Many documents' texts in one buffer: a million survey answers are one allocation, not a
+/// million.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Texts {
+    all: String,
+    /// Where each text ends in `all`.
+    ends: Vec<usize>,
+}
+
+impl Texts {
+    /// Texts in order.
+    pub fn of<'a>(texts: impl IntoIterator<Item = &'a str>) -> Texts {
+        let mut out = Texts::default();
+        for t in texts {
+            out.push(t);
+        }
+        out
+    }
+
+    pub fn push(&mut self, text: &str) {
+        self.all.push_str(text);
+        self.ends.push(self.all.len());
+    }
+
+    /// The buffer and each text's end in it, as [`Texts::from_parts`] takes them.
+    pub fn parts(&self) -> (&str, &[usize]) {
+        (&self.all, &self.ends)
+    }
+
+    /// Texts from a buffer and their ends; `None` unless the ends rise within the buffer, on
+    /// character boundaries.
+    pub fn from_parts(all: String, ends: Vec<usize>) -> Option<Texts> {
+        let mut from = 0;
+        for &end in &ends {
+            if end < from || !all.is_char_boundary(end) {
+                return None;
+            }
+            from = end;
+        }
+        Some(Texts { all, ends })
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Text `i`; empty past the last.
+    pub fn get(&self, i: usize) -> &str {
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.all[start..end]
+    }
+
+    /// Makes the count `n`, with empty texts at the end or the last ones left out.
+    pub fn resize(&mut self, n: usize) {
+        self.ends.truncate(n);
+        self.all.truncate(self.ends.last().copied().unwrap_or(0));
+        while self.ends.len() < n {
+            self.ends.push(self.all.len());
+        }
+    }
 }
 
 /// The texts behind the documents of one load, shared by them.
 pub struct TextStore {
     source: Box<dyn TextSource>,
-    texts: OnceLock<Vec<String>>,
+    texts: OnceLock<Texts>,
 }
 
 impl TextStore {
@@ -27,36 +96,35 @@ impl TextStore {
     }
 
     fn text(&self, i: usize) -> &str {
-        self.texts
-            .get_or_init(|| self.source.texts())
-            .get(i)
-            .map_or("", String::as_str)
+        self.texts.get_or_init(|| self.source.texts()).get(i)
     }
 }
 
 /// A document's text. It reads as a `str` (`&doc.text[range]`, `doc.text.len()`).
-#[derive(Default)]
-pub struct Text {
-    value: OnceLock<String>,
-    stored: Option<(Arc<TextStore>, usize)>,
+pub struct Text(Inner);
+
+enum Inner {
+    Owned(Box<str>),
+    /// Document `.1` of a store, read when first used.
+    Stored(Arc<TextStore>, usize),
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text(Inner::Owned(Box::default()))
+    }
 }
 
 impl Text {
     /// The text of document `i` of a store, read when first used.
     pub fn stored(store: Arc<TextStore>, i: usize) -> Text {
-        Text {
-            value: OnceLock::new(),
-            stored: Some((store, i)),
-        }
+        Text(Inner::Stored(store, i))
     }
 }
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text {
-            value: OnceLock::from(s),
-            stored: None,
-        }
+        Text(Inner::Owned(s.into_boxed_str()))
     }
 }
 
@@ -64,22 +132,18 @@ impl Deref for Text {
     type Target = str;
 
     fn deref(&self) -> &str {
-        if let Some(v) = self.value.get() {
-            return v;
-        }
-        match &self.stored {
-            Some((store, i)) => store.text(*i),
-            None => "",
+        match &self.0 {
+            Inner::Owned(s) => s,
+            Inner::Stored(store, i) => store.text(*i),
         }
     }
 }
 
 impl Clone for Text {
     fn clone(&self) -> Text {
-        match (self.value.get(), &self.stored) {
-            (Some(v), _) => Text::from(v.clone()),
-            (None, Some((store, i))) => Text::stored(store.clone(), *i),
-            (None, None) => Text::default(),
+        match &self.0 {
+            Inner::Owned(s) => Text(Inner::Owned(s.clone())),
+            Inner::Stored(store, i) => Text::stored(store.clone(), *i),
         }
     }
 }
@@ -110,9 +174,9 @@ mod tests {
     struct Counting(Arc<AtomicUsize>);
 
     impl TextSource for Counting {
-        fn texts(&self) -> Vec<String> {
+        fn texts(&self) -> Texts {
             self.0.fetch_add(1, Ordering::SeqCst);
-            vec!["one".into(), "two".into()]
+            Texts::of(["one", "two"])
         }
     }
 
@@ -126,5 +190,25 @@ mod tests {
         assert_eq!((&a[..], &b[1..], c.len()), ("one", "wo", 3));
         assert_eq!(reads.load(Ordering::SeqCst), 1);
         assert_eq!(Text::from("x".to_string()), "x");
+    }
+
+    #[test]
+    fn texts_are_one_buffer_and_their_ends() {
+        let mut t = Texts::of(["ab", "", "çd"]);
+        assert_eq!(
+            (t.len(), t.get(0), t.get(1), t.get(2), t.get(3)),
+            (3, "ab", "", "çd", "")
+        );
+        let (all, ends) = t.parts();
+        assert_eq!((all, ends), ("abçd", &[2, 2, 5][..]));
+        assert_eq!(Texts::from_parts(all.to_string(), ends.to_vec()), Some(t.clone()));
+        // Ends that fall back, leave the buffer or split a character are refused.
+        for bad in [vec![2, 1], vec![6], vec![3]] {
+            assert_eq!(Texts::from_parts("abçd".into(), bad), None);
+        }
+        t.resize(2);
+        assert_eq!((t.len(), t.get(1), t.parts().0), (2, "", "ab"));
+        t.resize(4);
+        assert_eq!((t.len(), t.get(3)), (4, ""));
     }
 }

@@ -136,7 +136,7 @@ fn codings(project: &Project, rename: &dyn Fn(&str) -> String) -> HashSet<Coding
         for &code in &s.codes {
             out.insert((
                 project.coders[s.coder].clone(),
-                project.documents[s.document].id.clone(),
+                project.documents[s.document].id.to_string(),
                 project.quote_of(s).to_string(),
                 s.occurrence.map_or(1, |n| n as usize),
                 rename(&project.codebook.codes[code].id),
@@ -193,7 +193,7 @@ fn passages_by_code(project: &Project) -> HashMap<String, BTreeSet<(String, Stri
                 .or_default()
                 .insert((
                     project.coders[s.coder].clone(),
-                    project.documents[s.document].id.clone(),
+                    project.documents[s.document].id.to_string(),
                     project.quote_of(s).to_string(),
                     s.occurrence.map_or(1, |n| n as usize),
                 ));

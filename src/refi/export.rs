@@ -440,11 +440,11 @@ fn write_cases(w: &mut Writer, project: &Project, counts: &mut Counts) {
     w.end("Variables");
     w.start("Cases", &[]);
     for (i, p) in people.list.iter().enumerate() {
-        let mut values: Vec<String> = vec![p.id.clone(), p.group.clone()];
+        let mut values: Vec<String> = vec![p.id.to_string(), p.group.to_string()];
         if with_aliases {
             values.push(p.aliases.join("; "));
         }
-        values.extend(p.attributes.iter().cloned());
+        values.extend(p.attributes.iter().map(|a| a.to_string()));
         w.start("Case", &[("guid", &guid("case", &[&p.id])), ("name", &p.label)]);
         for (value, g) in values.iter().zip(&var_guids) {
             if value.is_empty() {

@@ -543,7 +543,7 @@ impl Evidence {
         let codes = crate::analysis::saturation::codes_in_order(project, &self.filters, &order);
         let names: Vec<String> = order
             .iter()
-            .map(|&(d, _)| project.documents[d].id.clone())
+            .map(|&(d, _)| project.documents[d].id.to_string())
             .collect();
         let values: Vec<String> = order.iter().map(|(_, v)| v.clone()).collect();
         let a = assess(&codes, params);

@@ -230,7 +230,7 @@ fn finish(evidence: &Evidence, out: String) -> anyhow::Result<Report> {
         let (label, group) = match p.quote.participant {
             Some(who) => {
                 let who = project.participants.get(who);
-                (who.label.clone(), who.group.clone())
+                (who.label.to_string(), who.group.to_string())
             }
             None => (String::new(), String::new()),
         };
@@ -346,7 +346,7 @@ fn summary(project: &Project, group_labels: &[String]) -> String {
             format!(
                 "{} n = {}",
                 label,
-                people.list.iter().filter(|p| &p.group == g).count()
+                people.list.iter().filter(|p| p.group == *g).count()
             )
         })
         .collect();
@@ -438,7 +438,7 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
     let _ = writeln!(out, "- Approach: {approach}.");
     let people = &project.participants;
     for (g, label) in people.groups.iter().zip(group_labels) {
-        let n = people.list.iter().filter(|p| &p.group == g).count();
+        let n = people.list.iter().filter(|p| p.group == *g).count();
         let _ = writeln!(out, "- Participants, {}: {n}.", md::text(label));
     }
     let mut formats: BTreeMap<String, usize> = BTreeMap::new();

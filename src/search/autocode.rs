@@ -192,12 +192,7 @@ fn eval(node: &Node, u: &UnitView) -> bool {
             match f {
                 QField::Document => u.project.documents[u.document].id == *v,
                 QField::Code => u.codes.contains(v.as_str()),
-                QField::Participant => person.is_some_and(|p| {
-                    std::iter::once(&p.id)
-                        .chain([&p.label])
-                        .chain(&p.aliases)
-                        .any(|n| label_key(n) == key)
-                }),
+                QField::Participant => person.is_some_and(|p| p.names().any(|n| label_key(n) == key)),
                 QField::Group => person.is_some_and(|p| {
                     label_key(&p.group) == key || label_key(u.project.config.group_label(&p.group)) == key
                 }),

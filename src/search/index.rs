@@ -303,7 +303,7 @@ fn update(
         .documents
         .iter()
         .enumerate()
-        .map(|(d, doc)| (doc.id.clone(), fingerprint(project, d, doc)))
+        .map(|(d, doc)| (doc.id.to_string(), fingerprint(project, d, doc)))
         .collect();
     crate::progress::trace("index: fingerprints");
     let (schema, fields) = schema();
@@ -345,7 +345,7 @@ fn update(
         .documents
         .iter()
         .enumerate()
-        .filter(|(_, doc)| previous.get(&doc.id) != fingerprints.get(&doc.id))
+        .filter(|(_, doc)| previous.get(doc.id.as_str()) != fingerprints.get(doc.id.as_str()))
         .map(|(d, _)| d)
         .collect();
     let removed: Vec<&String> = previous
@@ -358,10 +358,10 @@ fn update(
         .context("cannot write the search index")?;
     // Only what the index holds is deleted: each delete is kept in memory until the commit
     // (about a kilobyte each), so a first build of a million answers deletes nothing.
-    for id in removed.iter().copied().chain(
+    for id in removed.iter().map(|id| id.as_str()).chain(
         changed
             .iter()
-            .map(|&d| &project.documents[d].id)
+            .map(|&d| project.documents[d].id.as_str())
             .filter(|id| previous.contains_key(*id)),
     ) {
         writer.delete_term(Term::from_field_text(fields.document, id));
@@ -501,7 +501,7 @@ fn add_document(writer: &mut IndexWriter, f: &Fields, project: &Project, d: usiz
                 td.add_text(f.participant, &p.id);
                 td.add_text(f.label, &p.label);
                 td.add_text(f.group, &p.group);
-                for key in std::iter::once(&p.id).chain([&p.label]).chain(&p.aliases) {
+                for key in p.names() {
                     td.add_text(f.participant_keys, label_key(key));
                 }
                 td.add_text(f.group_keys, label_key(&p.group));

@@ -163,7 +163,7 @@ pub(super) async fn add(axum::extract::State(state): Shared, Json(body): Json<Ad
             passage(&p, i, body.start, body.end)?
         };
         let new = NewCoding {
-            document: p.documents[i].id.clone(),
+            document: p.documents[i].id.to_string(),
             quote,
             codes: body.codes.ids(),
             memo: body.memo.filter(|m| !m.is_empty()),

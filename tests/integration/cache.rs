@@ -96,6 +96,7 @@ fn a_damaged_or_foreign_cache_is_ignored_and_rebuilt() {
     assert_eq!(outputs(&d, &[]), reference);
     std::fs::remove_file(&texts).unwrap();
     assert_eq!(outputs(&d, &[]), reference);
+    damage_and_rebuild(&d, &texts, &reference);
 }
 
 fn damage_and_rebuild(d: &Dir, file: &std::path::Path, reference: &[String]) {

@@ -55,7 +55,7 @@ fn turns(d: &Dir, doc: &str) -> Vec<(String, String, Option<String>)> {
         .iter()
         .map(|t| {
             let who = match t.speaker {
-                Speaker::Participant(p) => project.participants.get(p).id.clone(),
+                Speaker::Participant(p) => project.participants.get(p).id.to_string(),
                 Speaker::Interviewer => "interviewer".into(),
                 Speaker::Unidentified => "unidentified".into(),
                 Speaker::Unknown => "unknown".into(),

@@ -725,7 +725,7 @@ fn the_fixture_keeps_its_coding_through_export_and_import() {
                     s.codes.iter().map(|&c| p.codebook.codes[c].id.clone()).collect();
                 codes.sort();
                 (
-                    doc.id.clone(),
+                    doc.id.to_string(),
                     p.coders[s.coder].clone(),
                     doc.text[s.bytes.clone()].to_string(),
                     codes,
