@@ -4,7 +4,7 @@ use super::{emit, Global, Outcome};
 use crate::coding::anchor::{is_nfc, occurrence_of};
 use crate::diagnostics::Diagnostics;
 use crate::edit::write_record;
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_atomic_with;
 use crate::output::{Cell, Format, Table};
 use crate::project::Project;
 use crate::search::autocode::{self, Rule, Score, Suggestion, Unit};
@@ -151,8 +151,16 @@ fn sheet_path(project: &Project, coder: &str) -> Result<(String, std::path::Path
         let text = String::from_utf8(bytes)
             .map_err(|_| anyhow::anyhow!("{file} is not UTF-8: nothing was written"))?;
         let mut diags = Diagnostics::default();
-        let table = CsvTable::parse(&text, &file, &crate::coding::REQUIRED, &mut diags);
-        if table.is_none() || diags.errors() > 0 {
+        let read = CsvTable::read_rows(
+            &text,
+            &file,
+            &crate::coding::REQUIRED,
+            b',',
+            &mut diags,
+            |_, _| (),
+            |_, _, _| (),
+        );
+        if read.is_none() || diags.errors() > 0 {
             bail!(
                 "{file} has problems to fix first, nothing was written: {}",
                 diags.sorted().first().map(|p| p.to_string()).unwrap_or_default()
@@ -165,8 +173,8 @@ fn sheet_path(project: &Project, coder: &str) -> Result<(String, std::path::Path
     ))
 }
 
-/// A passage: document id and byte range.
-type Passage = (String, usize, usize);
+/// A passage: document (its index: documents are in the order of their ids) and byte range.
+type Passage = (usize, usize, usize);
 
 /// One row of suggestions: a passage and the codes suggested for it, each with its rule.
 struct Row {
@@ -219,7 +227,8 @@ fn row_codes(codes: &str, rule: &str) -> Vec<(String, String)> {
 
 /// Writes the suggestions, one row per passage with all its codes: the rows of the codes
 /// that ran are replaced (a row keeps the codes of rules that did not run), the other rows
-/// keep their bytes. Returns (rows written, suggestions left out).
+/// keep their bytes. Returns (rows written, suggestions left out). The sheet is written as it
+/// is made, the old one read a row at a time: a million suggestions are never held as text.
 fn write_sheet(
     project: &Project,
     sheet: &(String, std::path::PathBuf),
@@ -232,117 +241,125 @@ fn write_sheet(
         .iter()
         .map(|r| project.codebook.codes[r.code].id.as_str())
         .collect();
-    // The new suggestions, by passage.
-    let mut new: std::collections::BTreeMap<Passage, (usize, Vec<(String, String)>)> =
+    // The new suggestions (their rules), by passage.
+    let mut new: std::collections::BTreeMap<Passage, smallvec::SmallVec<[usize; 2]>> =
         std::collections::BTreeMap::new();
     for s in suggestions {
-        let rule = &rules[s.rule];
-        let key = (
-            project.documents[s.document].id.to_string(),
-            s.bytes.start,
-            s.bytes.end,
-        );
-        let entry = new.entry(key).or_insert_with(|| (s.document, Vec::new()));
-        entry
-            .1
-            .push((project.codebook.codes[rule.code].id.clone(), rule.text.clone()));
+        new.entry((s.document, s.bytes.start, s.bytes.end))
+            .or_default()
+            .push(s.rule);
     }
+    let code_and_rule = |r: usize| {
+        let rule = &rules[r];
+        (project.codebook.codes[rule.code].id.clone(), rule.text.clone())
+    };
     // Where the sheet's rows anchor, as loaded.
     let coder = project.coder(path.file_stem().and_then(|s| s.to_str()).unwrap_or(""));
     let anchored: HashMap<usize, Passage> = project
         .segments
         .iter()
         .filter(|seg| Some(seg.coder) == coder)
-        .map(|seg| {
-            (
-                seg.line,
-                (
-                    project.documents[seg.document].id.to_string(),
-                    seg.bytes.start,
-                    seg.bytes.end,
-                ),
-            )
-        })
+        .map(|seg| (seg.line, (seg.document, seg.bytes.start, seg.bytes.end)))
         .collect();
-    let mut out = write_record(&header, "\n");
-    let mut rows = 0;
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            let text = String::from_utf8(bytes).with_context(|| format!("{file} is not UTF-8"))?;
-            let mut diags = Diagnostics::default();
-            let table = CsvTable::parse(&text, file, &crate::coding::REQUIRED, &mut diags);
-            let Some(table) = table.filter(|_| diags.errors() == 0) else {
-                bail!(
-                    "{file} has problems to fix first, nothing was written: {}",
-                    diags.sorted().first().map(|p| p.to_string()).unwrap_or_default()
-                );
-            };
-            let same_layout = table.headers == header;
-            for row in &table.rows {
-                let get = |n: &str| table.column(n).map(|c| row.fields[c].clone()).unwrap_or_default();
-                let mut kept = Row {
-                    fields: header.iter().map(|h| get(h)).collect(),
-                    codes: row_codes(&get("codes"), &get(crate::coding::RULE)),
-                };
-                let before = kept.codes.clone();
-                kept.codes.retain(|(c, _)| !ran.contains(&c.as_str()));
-                if let Some((_, add)) = anchored.get(&row.line).and_then(|k| new.remove(k)) {
-                    for (c, r) in add {
-                        if !kept.codes.iter().any(|(k, _)| *k == c) {
-                            kept.codes.push((c, r));
-                        }
-                    }
-                }
-                if kept.codes.is_empty() {
-                    continue;
-                }
-                kept.codes.sort_by_key(|(c, _)| project.codebook.code(c));
-                rows += 1;
-                if same_layout && kept.codes == before {
-                    out.push_str(&text[row.bytes.clone()]);
-                    if !out.ends_with('\n') {
-                        out.push('\n');
-                    }
-                } else {
-                    out.push_str(&kept.render());
-                }
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+    let old = match std::fs::read(path) {
+        Ok(bytes) => Some(String::from_utf8(bytes).with_context(|| format!("{file} is not UTF-8"))?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot read {file}")),
-    }
-    let mut skipped = 0;
-    let mut nfc: HashMap<usize, bool> = HashMap::new();
-    for ((_, start, end), (d, codes)) in new {
-        let doc = &project.documents[d];
-        let quote = &doc.text[start..end];
-        let text_is_nfc = *nfc.entry(d).or_insert_with(|| is_nfc(&doc.text));
-        // A passage whose words cannot be quoted so that they anchor back here is left out.
-        let Some(occurrence) = occurrence_of(&doc.text, text_is_nfc, start..end) else {
-            skipped += codes.len();
-            continue;
-        };
-        let occurrence = occurrence.map(|n| n.to_string()).unwrap_or_default();
-        let mut codes = codes;
-        codes.sort_by_key(|(c, _)| project.codebook.code(c));
-        let mut row = Row {
-            fields: vec![
-                doc.id.to_string(),
-                quote.to_string(),
-                String::new(),
-                String::new(),
-                occurrence,
-                String::new(),
-            ],
-            codes,
-        };
-        out.push_str(&row.render());
-        rows += 1;
-    }
+    };
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    write_atomic(path, out.as_bytes())?;
+    let (mut rows, mut skipped) = (0, 0);
+    let mut problem = None;
+    write_atomic_with(path, |out| {
+        out.write_all(write_record(&header, "\n").as_bytes())?;
+        if let Some(text) = &old {
+            let mut diags = Diagnostics::default();
+            let mut result = Ok(());
+            let read = CsvTable::read_rows(
+                text,
+                file,
+                &crate::coding::REQUIRED,
+                b',',
+                &mut diags,
+                |headers, _| headers.to_vec(),
+                |headers, row, _| {
+                    if result.is_err() {
+                        return;
+                    }
+                    let column = |n: &str| headers.iter().position(|h| h == n);
+                    let get = |n: &str| column(n).map(|c| row.fields[c].clone()).unwrap_or_default();
+                    let mut kept = Row {
+                        fields: header.iter().map(|h| get(h)).collect(),
+                        codes: row_codes(&get("codes"), &get(crate::coding::RULE)),
+                    };
+                    let before = kept.codes.clone();
+                    kept.codes.retain(|(c, _)| !ran.contains(&c.as_str()));
+                    if let Some(add) = anchored.get(&row.line).and_then(|k| new.remove(k)) {
+                        for (c, r) in add.into_iter().map(code_and_rule) {
+                            if !kept.codes.iter().any(|(k, _)| *k == c) {
+                                kept.codes.push((c, r));
+                            }
+                        }
+                    }
+                    if kept.codes.is_empty() {
+                        return;
+                    }
+                    kept.codes.sort_by_key(|(c, _)| project.codebook.code(c));
+                    rows += 1;
+                    result = if *headers == header && kept.codes == before {
+                        let bytes = &text[row.bytes.clone()];
+                        out.write_all(bytes.as_bytes()).and_then(|_| {
+                            if bytes.ends_with('\n') {
+                                Ok(())
+                            } else {
+                                out.write_all(b"\n")
+                            }
+                        })
+                    } else {
+                        out.write_all(kept.render().as_bytes())
+                    };
+                },
+            );
+            result?;
+            if read.is_none() || diags.errors() > 0 {
+                problem = Some(diags.sorted().first().map(|p| p.to_string()).unwrap_or_default());
+                return Err(std::io::Error::other("the sheet has problems"));
+            }
+        }
+        let mut nfc: HashMap<usize, bool> = HashMap::new();
+        for ((d, start, end), add) in std::mem::take(&mut new) {
+            let doc = &project.documents[d];
+            let quote = &doc.text[start..end];
+            let text_is_nfc = *nfc.entry(d).or_insert_with(|| is_nfc(&doc.text));
+            // A passage whose words cannot be quoted so that they anchor back here is left out.
+            let Some(occurrence) = occurrence_of(&doc.text, text_is_nfc, start..end) else {
+                skipped += add.len();
+                continue;
+            };
+            let occurrence = occurrence.map(|n| n.to_string()).unwrap_or_default();
+            let mut codes: Vec<(String, String)> = add.into_iter().map(code_and_rule).collect();
+            codes.sort_by_key(|(c, _)| project.codebook.code(c));
+            let mut row = Row {
+                fields: vec![
+                    doc.id.to_string(),
+                    quote.to_string(),
+                    String::new(),
+                    String::new(),
+                    occurrence,
+                    String::new(),
+                ],
+                codes,
+            };
+            out.write_all(row.render().as_bytes())?;
+            rows += 1;
+        }
+        Ok(())
+    })
+    .map_err(|e| match problem.take() {
+        Some(p) => anyhow::anyhow!("{file} has problems to fix first, nothing was written: {p}"),
+        None => e,
+    })?;
     Ok((rows, skipped))
 }
 

@@ -73,6 +73,16 @@ pub fn survey_and_question(id: &str) -> (&str, &str) {
     (survey, question)
 }
 
+/// A survey's columns, found in its header.
+struct Plan<'a> {
+    /// Each question found, with its column.
+    questions: Vec<(&'a str, usize)>,
+    id_col: usize,
+    group_col: Option<usize>,
+    /// (column, index among the participants' attributes).
+    attributes: Vec<(usize, usize)>,
+}
+
 struct Survey<'a> {
     index: usize,
     name: &'a str,
@@ -110,22 +120,80 @@ impl Survey<'_> {
         };
         let mut required = vec![self.settings.id.as_str()];
         required.extend(self.settings.group.as_deref());
-        let (table, encoding) = if file.to_lowercase().ends_with(".xlsx") {
+        let mut seen: HashMap<CompactString, usize> = HashMap::new();
+        if file.to_lowercase().ends_with(".xlsx") {
             let table = crate::coding::sheet::xlsx_table(bytes.clone(), file, &required, diags);
             workbook_problems(bytes, file, diags);
-            (table, Encoding::Utf8)
-        } else {
-            match csv_table(bytes, file, &required, diags) {
-                Some((table, encoding)) => (Some(table), encoding),
-                None => return,
+            let Some(table) = table else {
+                return;
+            };
+            let plan = self.plan(&table.headers, file, participants, read, diags);
+            read.respondents.reserve(table.rows.len());
+            for row in table.rows {
+                self.row(
+                    &plan,
+                    row,
+                    file,
+                    Encoding::Utf8,
+                    participants,
+                    read,
+                    &mut seen,
+                    out,
+                    diags,
+                );
             }
-        };
-        let Some(table) = table else {
+            return;
+        }
+        // A CSV survey is read a row at a time, each answer's text moving into its document:
+        // a million answers are never held twice.
+        let Some((text, encoding)) = decode_csv(bytes, file, diags) else {
             return;
         };
+        let delimiter = crate::coding::sheet::delimiter_of(&text);
+        let mut plan = None;
+        let read_header = CsvTable::read_rows(
+            &text,
+            file,
+            &required,
+            delimiter,
+            diags,
+            |headers, _| headers.to_vec(),
+            |headers, row, diags| {
+                let plan = plan.get_or_insert_with(|| self.plan(headers, file, participants, read, diags));
+                self.row(
+                    plan,
+                    row,
+                    file,
+                    encoding,
+                    participants,
+                    read,
+                    &mut seen,
+                    out,
+                    diags,
+                );
+            },
+        );
+        if let (Some((headers, _)), None) = (read_header, &plan) {
+            // A survey with a header and no rows: its columns are still checked.
+            self.plan(&headers, file, participants, read, diags);
+        }
+    }
+
+    /// What the rows are read with, from the header: the question columns (a missing one is
+    /// an error), the id and group columns, and every other column as an attribute of the
+    /// respondents.
+    fn plan<'s>(
+        &'s self,
+        headers: &[String],
+        file: &str,
+        participants: &mut Participants,
+        read: &mut SurveyTable,
+        diags: &mut Diagnostics,
+    ) -> Plan<'s> {
+        let column = |name: &str| headers.iter().position(|h| h == name);
         let mut questions = Vec::with_capacity(self.settings.questions.len());
         for q in &self.settings.questions {
-            match table.column(q) {
+            match column(q) {
                 Some(c) => questions.push((q.as_str(), c)),
                 None => diags.error(
                     file,
@@ -133,8 +201,8 @@ impl Survey<'_> {
                     format!(
                         "question column `{q}` ([surveys.{}] questions) is not in the header{} (found: {})",
                         self.name,
-                        did_you_mean(q, table.headers.iter().map(String::as_str)),
-                        table.headers.join(",")
+                        did_you_mean(q, headers.iter().map(String::as_str)),
+                        headers.join(",")
                     ),
                 ),
             }
@@ -152,56 +220,77 @@ impl Survey<'_> {
                 );
             }
         }
-        let id_col = table.column(&self.settings.id).unwrap_or(0);
-        let group_col = self.settings.group.as_deref().and_then(|g| table.column(g));
+        let id_col = column(&self.settings.id).unwrap_or(0);
+        let group_col = self.settings.group.as_deref().and_then(column);
         // Every other column is an attribute of the respondent; the id column too, so that an
         // attribution can say `(Respondent {respondent})`.
-        let attributes: Vec<(usize, usize)> = (0..table.headers.len())
+        let attributes: Vec<(usize, usize)> = (0..headers.len())
             .filter(|&c| Some(c) != group_col && !questions.iter().any(|&(_, q)| q == c))
-            .filter(|&c| !table.headers[c].is_empty())
-            .map(|c| (c, participants.attribute_column(&table.headers[c])))
+            .filter(|&c| !headers[c].is_empty())
+            .map(|c| (c, participants.attribute_column(&headers[c])))
             .collect();
         read.questions = questions.iter().map(|&(q, _)| q.to_string()).collect();
-        read.attributes = attributes
-            .iter()
-            .map(|&(c, a)| (table.headers[c].clone(), a))
-            .collect();
-        read.respondents.reserve(table.rows.len());
-        let mut seen: HashMap<String, usize> = HashMap::with_capacity(table.rows.len());
-        // Rows are consumed as they are read: an answer's text moves into its document.
-        for mut row in table.rows {
-            let raw = row.fields[id_col].trim().to_string();
-            let raw = raw.as_str();
-            if raw.is_empty() {
-                diags.error(
-                    file,
-                    Some(row.line),
-                    format!(
-                        "no respondent id in column `{}`: this row is not read",
-                        self.settings.id
-                    ),
-                );
-                continue;
-            }
-            if let Some(first) = seen.insert(raw.to_string(), row.line) {
-                diags.error(
-                    file,
-                    Some(row.line),
-                    format!("duplicate respondent `{raw}` (first on row {first}): this row is not read"),
-                );
-                seen.insert(raw.to_string(), first);
-                continue;
-            }
-            let Some(p) = self.respondent(raw, &row, group_col, &attributes, participants, file, diags)
-            else {
-                continue;
-            };
-            read.respondents.push((raw.into(), p));
-            for &(question, col) in &questions {
-                let cell = std::mem::take(&mut row.fields[col]);
-                if let Some(doc) = answer(self.name, raw, question, file, row.line, cell, p, encoding) {
-                    out.push(doc);
-                }
+        read.attributes = attributes.iter().map(|&(c, a)| (headers[c].clone(), a)).collect();
+        Plan {
+            questions,
+            id_col,
+            group_col,
+            attributes,
+        }
+    }
+
+    /// One row: its respondent, then a document for each answer given.
+    #[allow(clippy::too_many_arguments)]
+    fn row(
+        &self,
+        plan: &Plan,
+        mut row: crate::text::CsvRow,
+        file: &str,
+        encoding: Encoding,
+        participants: &mut Participants,
+        read: &mut SurveyTable,
+        seen: &mut HashMap<CompactString, usize>,
+        out: &mut Vec<Document>,
+        diags: &mut Diagnostics,
+    ) {
+        let raw: CompactString = row.fields[plan.id_col].trim().into();
+        let raw = raw.as_str();
+        if raw.is_empty() {
+            diags.error(
+                file,
+                Some(row.line),
+                format!(
+                    "no respondent id in column `{}`: this row is not read",
+                    self.settings.id
+                ),
+            );
+            return;
+        }
+        if let Some(first) = seen.insert(raw.into(), row.line) {
+            diags.error(
+                file,
+                Some(row.line),
+                format!("duplicate respondent `{raw}` (first on row {first}): this row is not read"),
+            );
+            seen.insert(raw.into(), first);
+            return;
+        }
+        let Some(p) = self.respondent(
+            raw,
+            &row,
+            plan.group_col,
+            &plan.attributes,
+            participants,
+            file,
+            diags,
+        ) else {
+            return;
+        };
+        read.respondents.push((raw.into(), p));
+        for &(question, col) in &plan.questions {
+            let cell = std::mem::take(&mut row.fields[col]);
+            if let Some(doc) = answer(self.name, raw, question, file, row.line, cell, p, encoding) {
+                out.push(doc);
             }
         }
     }
@@ -356,14 +445,9 @@ fn answer(
     })
 }
 
-/// A CSV survey's table and how its bytes were read (a Windows-1252 file is read with a
+/// A CSV survey's text and how its bytes were read (a Windows-1252 file is read with a
 /// warning, as coding sheets are).
-fn csv_table(
-    bytes: Vec<u8>,
-    file: &str,
-    required: &[&str],
-    diags: &mut Diagnostics,
-) -> Option<(CsvTable, Encoding)> {
+fn decode_csv(bytes: Vec<u8>, file: &str, diags: &mut Diagnostics) -> Option<(String, Encoding)> {
     if crate::diagnostics::workbook_not_csv(&bytes, file, diags) {
         return None;
     }
@@ -387,9 +471,7 @@ fn csv_table(
         ),
         _ => {}
     }
-    let delimiter = crate::coding::sheet::delimiter_of(&text);
-    let table = CsvTable::parse_with(&text, file, required, delimiter, diags)?;
-    Some((table, encoding))
+    Some((text, encoding))
 }
 
 /// What a workbook holds that a survey table cannot: merged cells (the value sits in the

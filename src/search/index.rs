@@ -100,7 +100,7 @@ struct Manifest {
     /// Content hashes of the inputs, for files whose stamps change but not their bytes.
     hashes: BTreeMap<String, u64>,
     /// Document id → fingerprint of what was indexed for it.
-    documents: BTreeMap<String, u64>,
+    documents: BTreeMap<compact_str::CompactString, u64>,
     /// The names people are known by (aliases, speaker-map names), for redaction.
     names: Vec<String>,
     /// The index's files and their sizes after the last write.
@@ -258,7 +258,7 @@ fn update(
     let index_dir = dir.join(INDEX);
     // Stamps taken before reading: a file changed while we read is seen as changed next time.
     let stamps = inputs(root, config);
-    let old = read_manifest(dir).unwrap_or_default();
+    let mut old = read_manifest(dir).unwrap_or_default();
     if let Some(m) = Some(&old).filter(|m| fresh(m, language, &stamps, &index_dir)) {
         // Up to date: another command updated it while this one waited, or only the
         // quick-check files were missing.
@@ -299,11 +299,11 @@ fn update(
             &owned
         }
     };
-    let fingerprints: BTreeMap<String, u64> = project
+    let fingerprints: BTreeMap<compact_str::CompactString, u64> = project
         .documents
         .iter()
         .enumerate()
-        .map(|(d, doc)| (doc.id.to_string(), fingerprint(project, d, doc)))
+        .map(|(d, doc)| (doc.id.clone(), fingerprint(project, d, doc)))
         .collect();
     crate::progress::trace("index: fingerprints");
     let (schema, fields) = schema();
@@ -320,7 +320,7 @@ fn update(
         None
     };
     let (index, previous) = match existing {
-        Some(index) => (index, old.documents.clone()),
+        Some(index) => (index, std::mem::take(&mut old.documents)),
         None => {
             if index_dir.exists() {
                 std::fs::remove_dir_all(&index_dir)
@@ -348,7 +348,7 @@ fn update(
         .filter(|(_, doc)| previous.get(doc.id.as_str()) != fingerprints.get(doc.id.as_str()))
         .map(|(d, _)| d)
         .collect();
-    let removed: Vec<&String> = previous
+    let removed: Vec<&compact_str::CompactString> = previous
         .keys()
         .filter(|id| !fingerprints.contains_key(*id))
         .collect();
