@@ -144,34 +144,45 @@ pub fn write_value<T: serde::Serialize>(root: &Path, name: &str, key: u64, value
     let _ = crate::fsutil::write_atomic(&dir.join(name), &bytes);
 }
 
-/// Writes many texts (the documents' words) under `key`: the header of [`write_value`], then
-/// their number, where each ends, and the texts one after another. Read back with
-/// [`read_texts`] into one buffer, without a copy of it.
+/// How many texts share a checksum in a texts file: a text is read with its 15 neighbours,
+/// not with every other.
+pub const TEXTS_CHUNK: usize = 16;
+
+/// Writes many texts (the documents' words) under `key`: the header of [`write_value`], whose
+/// checksum covers what follows it up to the texts (their number, where each ends, and a
+/// checksum of each run of [`TEXTS_CHUNK`] texts), then the texts one after another. Read
+/// back with [`TextsFile::open`], a run at a time.
 pub fn write_texts<'a>(root: &Path, name: &str, key: u64, texts: impl Iterator<Item = &'a str> + Clone) {
     let Ok(dir) = dir(root) else { return };
     let mut ends = Vec::new();
+    let mut crcs = Vec::new();
     let mut end = 0u64;
     let mut crc = crc32fast::Hasher::new();
-    for t in texts.clone() {
+    for (i, t) in texts.clone().enumerate() {
         end += t.len() as u64;
         ends.push(end);
+        crc.update(t.as_bytes());
+        if (i + 1) % TEXTS_CHUNK == 0 {
+            crcs.push(std::mem::take(&mut crc).finalize());
+        }
     }
-    let mut head = Vec::with_capacity(8 * (ends.len() + 1));
+    if ends.len() % TEXTS_CHUNK != 0 {
+        crcs.push(crc.finalize());
+    }
+    let mut head = Vec::with_capacity(8 * (ends.len() + 1) + 4 * crcs.len());
     head.extend_from_slice(&(ends.len() as u64).to_le_bytes());
     for e in &ends {
         head.extend_from_slice(&e.to_le_bytes());
     }
-    crc.update(&head);
-    for t in texts.clone() {
-        crc.update(t.as_bytes());
+    for c in &crcs {
+        head.extend_from_slice(&c.to_le_bytes());
     }
-    let len = head.len() as u64 + end;
     let _ = crate::fsutil::write_atomic_with(&dir.join(name), |w| {
         w.write_all(MAGIC)?;
         w.write_all(&header_version().to_le_bytes())?;
         w.write_all(&key.to_le_bytes())?;
-        w.write_all(&crc.finalize().to_le_bytes())?;
-        w.write_all(&len.to_le_bytes())?;
+        w.write_all(&crc32fast::hash(&head).to_le_bytes())?;
+        w.write_all(&(head.len() as u64).to_le_bytes())?;
         w.write_all(&head)?;
         for t in texts {
             w.write_all(t.as_bytes())?;
@@ -180,39 +191,100 @@ pub fn write_texts<'a>(root: &Path, name: &str, key: u64, texts: impl Iterator<I
     });
 }
 
-/// The texts [`write_texts`] wrote under `key`; `None` when there are none, or another key's,
-/// or the file is damaged.
-pub fn read_texts(root: &Path, name: &str, key: u64) -> Option<crate::corpus::text::Texts> {
-    let mut bytes = std::fs::read(root.join(DIR).join(name)).ok()?;
-    const HEAD: usize = 8 + 8 + 8 + 4 + 8;
-    let (head, payload) = bytes.split_at_checked(HEAD)?;
-    let field = |at: usize| u64::from_le_bytes(head[at..at + 8].try_into().expect("8 bytes"));
-    let crc = u32::from_le_bytes(head[24..28].try_into().expect("4 bytes"));
-    if &head[..8] != MAGIC
-        || field(8) != header_version()
-        || field(16) != key
-        || field(28) != payload.len() as u64
-        || crc32fast::hash(payload) != crc
-    {
-        return None;
+/// A texts file [`write_texts`] wrote, open: where each text lies, read a run of
+/// [`TEXTS_CHUNK`] texts at a time and checked against its checksum. The file stays open, so
+/// a cache written again meanwhile (a new file put in its place) is not mixed in.
+pub struct TextsFile {
+    file: std::sync::Mutex<File>,
+    /// Where the texts start in the file.
+    start: u64,
+    ends: Vec<u64>,
+    crcs: Vec<u32>,
+}
+
+impl TextsFile {
+    /// The texts under `key`, `count` of them; `None` when there are none, or another key's or
+    /// number, or the file's head is damaged.
+    pub fn open(root: &Path, name: &str, key: u64, count: usize) -> Option<TextsFile> {
+        use std::io::Read;
+        const HEAD: usize = 8 + 8 + 8 + 4 + 8;
+        let mut file = File::open(root.join(DIR).join(name)).ok()?;
+        let mut header = [0u8; HEAD];
+        file.read_exact(&mut header).ok()?;
+        let field = |at: usize| u64::from_le_bytes(header[at..at + 8].try_into().expect("8 bytes"));
+        let crc = u32::from_le_bytes(header[24..28].try_into().expect("4 bytes"));
+        let chunks = count.div_ceil(TEXTS_CHUNK);
+        let len = 8 + 8 * count + 4 * chunks;
+        if &header[..8] != MAGIC
+            || field(8) != header_version()
+            || field(16) != key
+            || field(28) != len as u64
+        {
+            return None;
+        }
+        let mut head = vec![0u8; len];
+        file.read_exact(&mut head).ok()?;
+        if crc32fast::hash(&head) != crc || u64::from_le_bytes(head[..8].try_into().ok()?) != count as u64 {
+            return None;
+        }
+        let number = |at: usize| u64::from_le_bytes(head[at..at + 8].try_into().expect("8 bytes"));
+        let ends: Vec<u64> = (0..count).map(|i| number(8 + 8 * i)).collect();
+        let at = 8 + 8 * count;
+        let crcs = (0..chunks)
+            .map(|c| u32::from_le_bytes(head[at + 4 * c..at + 4 * c + 4].try_into().expect("4 bytes")))
+            .collect();
+        if ends.windows(2).any(|w| w[1] < w[0]) {
+            return None;
+        }
+        Some(TextsFile {
+            file: std::sync::Mutex::new(file),
+            start: (HEAD + len) as u64,
+            ends,
+            crcs,
+        })
     }
-    let number = |at: usize| -> Option<usize> {
-        let b = payload.get(at..at + 8)?;
-        usize::try_from(u64::from_le_bytes(b.try_into().ok()?)).ok()
-    };
-    let count = number(0)?;
-    let ends: Vec<usize> = (0..count).map(|i| number(8 + 8 * i)).collect::<Option<_>>()?;
-    let start = HEAD.checked_add(count.checked_mul(8)?.checked_add(8)?)?;
-    if start > bytes.len() {
-        return None;
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
     }
-    // The texts are the file's tail: moved to the front of the buffer, which becomes theirs.
-    bytes.drain(..start);
-    let all = String::from_utf8(bytes).ok()?;
-    if ends.last().is_some_and(|&e| e != all.len()) {
-        return None;
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
     }
-    crate::corpus::text::Texts::from_parts(all, ends)
+
+    /// Where text `i` ends in the texts (the start of text `i + 1`).
+    pub fn end(&self, i: usize) -> u64 {
+        self.ends[i]
+    }
+
+    /// Where run `c`'s texts start in the texts.
+    pub fn chunk_start(&self, c: usize) -> u64 {
+        if c == 0 {
+            0
+        } else {
+            self.ends[c * TEXTS_CHUNK - 1]
+        }
+    }
+
+    /// Run `c` of [`TEXTS_CHUNK`] texts, one after another; `None` when it cannot be read, is
+    /// damaged or is not UTF-8.
+    pub fn chunk(&self, c: usize) -> Option<String> {
+        use std::io::{Read, Seek, SeekFrom};
+        let from = self.chunk_start(c);
+        let to = *self
+            .ends
+            .get(((c + 1) * TEXTS_CHUNK).min(self.ends.len()).checked_sub(1)?)?;
+        let mut bytes = vec![0u8; usize::try_from(to.checked_sub(from)?).ok()?];
+        {
+            let mut file = self.file.lock().ok()?;
+            file.seek(SeekFrom::Start(self.start + from)).ok()?;
+            file.read_exact(&mut bytes).ok()?;
+        }
+        if crc32fast::hash(&bytes) != *self.crcs.get(c)? {
+            return None;
+        }
+        String::from_utf8(bytes).ok()
+    }
 }
 
 /// Whether the cache is to be used: not when `THEMATIC_CACHE=off` (or `0`, `no`).

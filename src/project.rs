@@ -168,14 +168,17 @@ impl Project {
         {
             Some((k, mut corpus)) => {
                 // The texts stay on disk until something reads one.
-                let store = corpus::text::TextStore::new(Box::new(CachedTexts {
-                    root: root.to_path_buf(),
-                    key: k,
-                    config: config.clone(),
-                    group_ids: group_ids.clone(),
-                    turns: turns.clone(),
-                    count: corpus.documents.len(),
-                }));
+                let store = corpus::text::TextStore::new(
+                    Box::new(CachedTexts {
+                        root: root.to_path_buf(),
+                        key: k,
+                        config: config.clone(),
+                        group_ids: group_ids.clone(),
+                        turns: turns.clone(),
+                        count: corpus.documents.len(),
+                    }),
+                    corpus.documents.len(),
+                );
                 for (i, d) in corpus.documents.iter_mut().enumerate() {
                     d.text = corpus::text::Text::stored(store.clone(), i);
                 }
@@ -678,12 +681,11 @@ struct CachedTexts {
 }
 
 impl corpus::text::TextSource for CachedTexts {
+    fn file(&self) -> Option<crate::cache::TextsFile> {
+        crate::cache::TextsFile::open(&self.root, TEXTS_CACHE, self.key, self.count)
+    }
+
     fn texts(&self) -> corpus::text::Texts {
-        if let Some(texts) = crate::cache::read_texts(&self.root, TEXTS_CACHE, self.key) {
-            if texts.len() == self.count {
-                return texts;
-            }
-        }
         // Read again as the load read them (the key says the files are the same, so the
         // documents come in the same order); the problems were reported then.
         let corpus = CorpusRead::from_files(&self.root, &self.config, &self.group_ids, &self.turns);

@@ -7,13 +7,17 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
-/// Gives the texts of a project's documents, all at once, the first time one is wanted.
+/// Where a project's texts come from when they are kept apart: a texts file of the cache, read
+/// a run at a time, or else (the file gone or damaged) every text at once, read again.
 pub trait TextSource: Send + Sync {
+    /// The cache's texts file, when it is there and whole.
+    fn file(&self) -> Option<crate::cache::TextsFile>;
+    /// Every text, read again.
     fn texts(&self) -> Texts;
 }
 
-/// Many documents' texts in one buffer: a million survey answers are one allocation, not a
-/// million.
+/// Many documents' texts in one buffer (the texts read again when the cache's are gone): a
+/// million survey answers are one allocation, not a million.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Texts {
     all: String,
@@ -34,24 +38,6 @@ impl Texts {
     pub fn push(&mut self, text: &str) {
         self.all.push_str(text);
         self.ends.push(self.all.len());
-    }
-
-    /// The buffer and each text's end in it, as [`Texts::from_parts`] takes them.
-    pub fn parts(&self) -> (&str, &[usize]) {
-        (&self.all, &self.ends)
-    }
-
-    /// Texts from a buffer and their ends; `None` unless the ends rise within the buffer, on
-    /// character boundaries.
-    pub fn from_parts(all: String, ends: Vec<usize>) -> Option<Texts> {
-        let mut from = 0;
-        for &end in &ends {
-            if end < from || !all.is_char_boundary(end) {
-                return None;
-            }
-            from = end;
-        }
-        Some(Texts { all, ends })
     }
 
     pub fn len(&self) -> usize {
@@ -81,22 +67,52 @@ impl Texts {
     }
 }
 
-/// The texts behind the documents of one load, shared by them.
+/// The texts behind the documents of one load, shared by them. A text is read the first time
+/// something looks at it, with the few stored beside it: a report quoting a thousand answers of
+/// a million reads a little of the cache, not all of it.
 pub struct TextStore {
     source: Box<dyn TextSource>,
-    texts: OnceLock<Texts>,
+    file: OnceLock<Option<crate::cache::TextsFile>>,
+    /// Each run of texts of the file, once read (`None`: it could not be).
+    chunks: Vec<OnceLock<Option<String>>>,
+    /// Every text, read again when the file failed.
+    all: OnceLock<Texts>,
 }
 
 impl TextStore {
-    pub fn new(source: Box<dyn TextSource>) -> Arc<TextStore> {
+    /// A store of `count` texts.
+    pub fn new(source: Box<dyn TextSource>, count: usize) -> Arc<TextStore> {
         Arc::new(TextStore {
             source,
-            texts: OnceLock::new(),
+            file: OnceLock::new(),
+            chunks: (0..count.div_ceil(crate::cache::TEXTS_CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
+            all: OnceLock::new(),
         })
     }
 
     fn text(&self, i: usize) -> &str {
-        self.texts.get_or_init(|| self.source.texts()).get(i)
+        if let Some(all) = self.all.get() {
+            return all.get(i);
+        }
+        if let Some(text) = self.in_file(i) {
+            return text;
+        }
+        self.all.get_or_init(|| self.source.texts()).get(i)
+    }
+
+    fn in_file(&self, i: usize) -> Option<&str> {
+        let file = self.file.get_or_init(|| self.source.file()).as_ref()?;
+        if file.len().div_ceil(crate::cache::TEXTS_CHUNK) != self.chunks.len() || i >= file.len() {
+            return None;
+        }
+        let c = i / crate::cache::TEXTS_CHUNK;
+        let chunk = self.chunks.get(c)?.get_or_init(|| file.chunk(c)).as_deref()?;
+        let base = file.chunk_start(c);
+        let from = if i == 0 { 0 } else { file.end(i - 1) } - base;
+        let to = file.end(i) - base;
+        chunk.get(usize::try_from(from).ok()?..usize::try_from(to).ok()?)
     }
 }
 
@@ -174,6 +190,10 @@ mod tests {
     struct Counting(Arc<AtomicUsize>);
 
     impl TextSource for Counting {
+        fn file(&self) -> Option<crate::cache::TextsFile> {
+            None
+        }
+
         fn texts(&self) -> Texts {
             self.0.fetch_add(1, Ordering::SeqCst);
             Texts::of(["one", "two"])
@@ -183,7 +203,7 @@ mod tests {
     #[test]
     fn stored_texts_are_read_once_and_only_when_used() {
         let reads = Arc::new(AtomicUsize::new(0));
-        let store = TextStore::new(Box::new(Counting(reads.clone())));
+        let store = TextStore::new(Box::new(Counting(reads.clone())), 2);
         let (a, b) = (Text::stored(store.clone(), 0), Text::stored(store, 1));
         let c = b.clone();
         assert_eq!(reads.load(Ordering::SeqCst), 0);
@@ -199,16 +219,47 @@ mod tests {
             (t.len(), t.get(0), t.get(1), t.get(2), t.get(3)),
             (3, "ab", "", "çd", "")
         );
-        let (all, ends) = t.parts();
-        assert_eq!((all, ends), ("abçd", &[2, 2, 5][..]));
-        assert_eq!(Texts::from_parts(all.to_string(), ends.to_vec()), Some(t.clone()));
-        // Ends that fall back, leave the buffer or split a character are refused.
-        for bad in [vec![2, 1], vec![6], vec![3]] {
-            assert_eq!(Texts::from_parts("abçd".into(), bad), None);
-        }
         t.resize(2);
-        assert_eq!((t.len(), t.get(1), t.parts().0), (2, "", "ab"));
+        assert_eq!((t.len(), t.get(0), t.get(1)), (2, "ab", ""));
         t.resize(4);
         assert_eq!((t.len(), t.get(3)), (4, ""));
+    }
+
+    struct FromFile(std::path::PathBuf);
+
+    impl TextSource for FromFile {
+        fn file(&self) -> Option<crate::cache::TextsFile> {
+            crate::cache::TextsFile::open(&self.0, "t.bin", 7, 40)
+        }
+
+        fn texts(&self) -> Texts {
+            Texts::of(std::iter::repeat_n("again", 40))
+        }
+    }
+
+    #[test]
+    fn stored_texts_are_read_a_run_at_a_time_and_read_again_when_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts: Vec<String> = (0..40).map(|i| format!("text {i} é")).collect();
+        crate::cache::write_texts(dir.path(), "t.bin", 7, texts.iter().map(String::as_str));
+        let store = TextStore::new(Box::new(FromFile(dir.path().to_path_buf())), 40);
+        let read: Vec<Text> = (0..40).map(|i| Text::stored(store.clone(), i)).collect();
+        assert_eq!(&*read[17], "text 17 é");
+        let loaded = |s: &TextStore| s.chunks.iter().filter(|c| c.get().is_some()).count();
+        assert_eq!(loaded(&store), 1, "only the run of text 17 is read");
+        assert!(read.iter().enumerate().all(|(i, t)| **t == texts[i]));
+        assert_eq!(loaded(&store), 3);
+        // A flipped byte in the texts: that run fails its checksum and every text is read again.
+        let path = dir.path().join(crate::cache::DIR).join("t.bin");
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = bytes.len() - 3;
+        bytes[at] ^= 0x20;
+        std::fs::write(&path, &bytes).unwrap();
+        let store = TextStore::new(Box::new(FromFile(dir.path().to_path_buf())), 40);
+        assert_eq!(&*Text::stored(store.clone(), 0), "text 0 é");
+        assert_eq!(&*Text::stored(store, 39), "again");
+        // Another key, or another number of texts, is not read at all.
+        assert!(crate::cache::TextsFile::open(dir.path(), "t.bin", 8, 40).is_none());
+        assert!(crate::cache::TextsFile::open(dir.path(), "t.bin", 7, 39).is_none());
     }
 }
