@@ -288,11 +288,6 @@ fn csv_values(
     names: &mut Vec<String>,
     diags: &mut Diagnostics,
 ) -> HashMap<(usize, String), (String, usize)> {
-    let index: HashMap<&str, usize> = documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
     let mut from_csv = HashMap::new();
     let doc_col = table.column("document").unwrap_or(0);
     let columns: Vec<(usize, String)> = table
@@ -319,7 +314,7 @@ fn csv_values(
     let mut seen: HashMap<usize, usize> = HashMap::new();
     for row in &table.rows {
         let id = row.fields[doc_col].trim();
-        let Some(&d) = index.get(id) else {
+        let Some(d) = crate::corpus::position(documents, id) else {
             diags.error(
                 file,
                 Some(row.line),

@@ -509,7 +509,7 @@ impl Project {
     }
 
     pub fn document(&self, id: &str) -> Option<usize> {
-        self.documents.binary_search_by(|d| d.id.as_str().cmp(id)).ok()
+        corpus::position(&self.documents, id)
     }
 
     pub fn coder(&self, name: &str) -> Option<usize> {

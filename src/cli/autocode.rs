@@ -86,18 +86,12 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let open = index::open(&project.root, &project.config, Some(&project), &bar)?;
     bar.finish();
     crate::progress::trace("autocode: index open");
-    let ids: HashMap<&str, usize> = project
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
     let mut analyzers = open.analyzers.clone();
     let mut candidates = |expr: &Option<crate::search::query::Expr>| -> Result<Vec<(usize, usize)>> {
         Ok(crate::search::turns_matching(&open, expr.as_ref())?
             .into_iter()
             .filter_map(|(d, t)| {
-                let d = *ids.get(d.as_str())?;
+                let d = project.document(&d)?;
                 (t < project.documents[d].turns.len()).then_some((d, t))
             })
             .collect())

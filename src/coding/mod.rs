@@ -18,7 +18,6 @@ use anchor::{Normalized, Pattern};
 use rayon::prelude::*;
 pub use sheet::{parse_sheet, read_sheets, SheetFiles, SheetFormat};
 use smallvec::SmallVec;
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// The columns a coding sheet must have, and those it may have.
@@ -109,7 +108,6 @@ pub fn split_codes(field: &str) -> Vec<String> {
 /// only its segments. Codes missing from the codebook are added to it as unsorted.
 pub struct Anchoring<'a> {
     documents: &'a [Document],
-    doc_index: HashMap<&'a str, usize>,
     unreadable: &'a [String],
     /// Each sheet's path, by its index.
     files: Vec<String>,
@@ -126,11 +124,6 @@ impl<'a> Anchoring<'a> {
     pub fn new(documents: &'a [Document], unreadable: &'a [String], rows: usize) -> Anchoring<'a> {
         Anchoring {
             documents,
-            doc_index: documents
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (d.id.as_str(), i))
-                .collect(),
             unreadable,
             files: Vec::new(),
             pending: Vec::new(),
@@ -151,7 +144,7 @@ impl<'a> Anchoring<'a> {
             self.files.resize(sheet + 1, String::new());
             self.files[sheet] = file.to_string();
         }
-        let Some(&doc) = self.doc_index.get(row.document.as_str()) else {
+        let Some(doc) = crate::corpus::position(self.documents, &row.document) else {
             let why = if self.unreadable.contains(&row.document) {
                 " (its transcript could not be read)".to_string()
             } else {

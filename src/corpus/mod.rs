@@ -168,6 +168,12 @@ impl Document {
     }
 }
 
+/// The place of document `id` among documents sorted by id (as a load leaves them): a binary
+/// search, where a map of a million ids would take 50 MB.
+pub fn position(documents: &[Document], id: &str) -> Option<usize> {
+    documents.binary_search_by(|d| d.id.as_str().cmp(id)).ok()
+}
+
 fn count_chars(s: &str) -> usize {
     s.chars().count()
 }

@@ -277,7 +277,9 @@ pub fn suggest(
             })
         })
         .collect();
-    let mut by_turn: std::collections::BTreeMap<(usize, usize), Vec<usize>> =
+    // A turn's rules kept in place (most turns match one or two): a million answers' worth of
+    // candidate turns take no allocation each.
+    let mut by_turn: std::collections::BTreeMap<(usize, usize), smallvec::SmallVec<[usize; 2]>> =
         std::collections::BTreeMap::new();
     for (r, rule) in rules.iter().enumerate() {
         if let Some(expr) = &rule.query {
@@ -293,7 +295,7 @@ pub fn suggest(
         .collect();
     // Every participant turn a rule may match, read once: its words cut into tokens and
     // sentences once, whatever the number of rules.
-    let turns: Vec<(usize, usize, Vec<usize>)> = project
+    let turns: Vec<(usize, usize, smallvec::SmallVec<[usize; 2]>)> = project
         .documents
         .iter()
         .enumerate()

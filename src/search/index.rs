@@ -354,7 +354,7 @@ fn update(
         .collect();
     let threads = if changed.len() > 64 { 2 } else { 1 };
     let mut writer: IndexWriter = index
-        .writer_with_num_threads(threads, 64_000_000 * threads)
+        .writer_with_num_threads(threads, 32_000_000 * threads)
         .context("cannot write the search index")?;
     // Only what the index holds is deleted: each delete is kept in memory until the commit
     // (about a kilobyte each), so a first build of a million answers deletes nothing.
