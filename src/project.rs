@@ -213,14 +213,11 @@ impl Project {
             Some(coding) => coding,
             None => {
                 let sheet_files = listed.load(&mut diags);
-                let coding_key = corpus_key.map(|(k, settled)| {
-                    let mut h = coding_hasher(&config, k, codebook_text.as_deref());
-                    sheet_files.feed(&mut h);
-                    (h.finish(), settled)
-                });
-                let coding = CodingRead::from_files(&config, codebook_text, sheet_files, &corpus);
-                if let Some((k, true)) = coding_key {
-                    crate::cache::write_value(root, CODING_CACHE, k, &coding);
+                let mut key = coding_hasher(&config, corpus_key.map_or(0, |k| k.0), codebook_text.as_deref());
+                let (coding, whole) =
+                    CodingRead::from_files(&config, codebook_text, sheet_files, &corpus, &mut key);
+                if let (Some((_, true)), true) = (corpus_key, whole) {
+                    crate::cache::write_value(root, CODING_CACHE, key.finish(), &coding);
                 }
                 coding
             }
@@ -740,23 +737,25 @@ impl CodingRead {
         codebook: Option<String>,
         sheets: coding::SheetFiles,
         corpus: &CorpusRead,
-    ) -> CodingRead {
+        key: &mut crate::cache::Hasher,
+    ) -> (CodingRead, bool) {
         let mut diags = Diagnostics::default();
         let mut codebook = match codebook {
             Some(text) => Codebook::parse(&text, &config.codebook.path, &mut diags),
             None => Codebook::default(),
         };
         let mut anchoring = coding::Anchoring::new(&corpus.documents, &corpus.unreadable, sheets.most_rows());
-        let sheets = sheets.parse_each(&mut diags, |sheet, file, row, diags| {
+        let (sheets, whole) = sheets.parse_each(&mut diags, key, |sheet, file, row, diags| {
             anchoring.row(sheet, file, row, &mut codebook, diags)
         });
         let segments = anchoring.finish(&mut diags);
-        CodingRead {
+        let coding = CodingRead {
             codebook,
             sheets,
             segments,
             problems: diags,
-        }
+        };
+        (coding, whole)
     }
 }
 

@@ -18,6 +18,203 @@ pub struct CsvRow {
     pub bytes: std::ops::Range<usize>,
 }
 
+/// A reader of CSV records as thematic reads them: no header row of the crate's, records of
+/// any length (checked here).
+fn csv_reader(delimiter: u8) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder.has_headers(false).flexible(true).delimiter(delimiter);
+    builder
+}
+
+/// What reading records needs of the bytes besides the records: where lines end.
+trait Marks {
+    /// Whether byte `i` is `\r` or `\n`.
+    fn is_line_end(&self, i: usize) -> bool;
+    /// How many `\n` bytes are in `from..to`.
+    fn newlines(&self, from: usize, to: usize) -> usize;
+    /// How many bytes there are (read so far, for a reader).
+    fn len(&self) -> usize;
+}
+
+/// The marks of text held whole.
+struct TextMarks<'a>(&'a [u8]);
+
+impl Marks for TextMarks<'_> {
+    fn is_line_end(&self, i: usize) -> bool {
+        self.0.get(i).is_some_and(|b| matches!(b, b'\r' | b'\n'))
+    }
+
+    fn newlines(&self, from: usize, to: usize) -> usize {
+        memchr::memchr_iter(b'\n', &self.0[from..to]).count()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// A reader that notes where each `\n` and `\r` it passes on is: the marks of text read a
+/// piece at a time (8 bytes a line).
+struct Marked<R> {
+    inner: R,
+    read: usize,
+    newlines: Vec<usize>,
+    returns: Vec<usize>,
+}
+
+impl<R> Marked<R> {
+    fn new(inner: R) -> Marked<R> {
+        Marked {
+            inner,
+            read: 0,
+            newlines: Vec::new(),
+            returns: Vec::new(),
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Marked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
+            let list = if buf[i] == b'\n' {
+                &mut self.newlines
+            } else {
+                &mut self.returns
+            };
+            list.push(self.read + i);
+        }
+        self.read += n;
+        Ok(n)
+    }
+}
+
+impl<R> Marks for Marked<R> {
+    fn is_line_end(&self, i: usize) -> bool {
+        self.newlines.binary_search(&i).is_ok() || self.returns.binary_search(&i).is_ok()
+    }
+
+    fn newlines(&self, from: usize, to: usize) -> usize {
+        self.newlines.partition_point(|&p| p < to) - self.newlines.partition_point(|&p| p < from)
+    }
+
+    fn len(&self) -> usize {
+        self.read
+    }
+}
+
+/// Reads the header and the records (see [`CsvTable::read_rows`]); `marks` gives the marks of
+/// the reader's bytes.
+#[allow(clippy::too_many_arguments)]
+fn read_records<R: std::io::Read, H>(
+    mut reader: csv::Reader<R>,
+    marks: impl for<'r> Fn(&'r R) -> &'r dyn Marks,
+    file: &str,
+    required: &[&str],
+    delimiter: u8,
+    diags: &mut Diagnostics,
+    header: impl FnOnce(&[String], &mut Diagnostics) -> H,
+    mut each: impl FnMut(&H, CsvRow, &mut Diagnostics),
+) -> Option<(Vec<String>, H)> {
+    let mut record = csv::StringRecord::new();
+    let headers: Vec<String> = match reader.read_record(&mut record) {
+        Ok(true) => record
+            .iter()
+            .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+            .collect(),
+        Err(e) => {
+            diags.error(
+                file,
+                Some(1),
+                format!("the header row cannot be read: {}", csv_reason(&e)),
+            );
+            return None;
+        }
+        Ok(false) => {
+            diags.error(file, None, "empty file: expected a header row");
+            return None;
+        }
+    };
+    let table = CsvTable::with_header(headers, file, required, diags)?;
+    let made = header(&table.headers, diags);
+    let mut pending: Option<(usize, Vec<String>, usize)> = None;
+    // Lines are counted here from each record's start: the csv crate counts a record that
+    // follows a CRLF as starting on the line before.
+    let (mut counted_to, mut line) = (0, 1);
+    let mut conflict: Option<usize> = None;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize);
+                diags.error(file, line, format!("this row cannot be read: {}", csv_reason(&e)));
+                continue;
+            }
+        }
+        let marks = marks(reader.get_ref());
+        let pos = record
+            .position()
+            .expect("records read from a reader have positions");
+        // The csv crate may place a record's start inside the previous CRLF.
+        let mut start = pos.byte() as usize;
+        while marks.is_line_end(start) {
+            start += 1;
+        }
+        if let Some((line, fields, s)) = pending.take() {
+            let row = CsvRow {
+                line,
+                fields,
+                bytes: s..start,
+            };
+            each(&made, row, diags);
+        }
+        line += marks.newlines(counted_to, start);
+        counted_to = start;
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        // A merge conflict left in the file: one error at its first line; the rows inside
+        // are not read until someone chooses.
+        if let Some(marker) = conflict_marker(&record) {
+            match marker {
+                b'<' if conflict.is_none() => conflict = Some(line),
+                b'>' => {
+                    if let Some(from) = conflict.take() {
+                        diags.error(file, Some(from), conflict_message(from, line));
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if conflict.is_some() {
+            continue;
+        }
+        if record.len() != table.headers.len() {
+            diags.error(
+                file,
+                Some(line),
+                field_count_message(record.len(), table.headers.len(), delimiter),
+            );
+            continue;
+        }
+        pending = Some((line, record.iter().map(str::to_string).collect(), start));
+    }
+    if let Some(from) = conflict {
+        diags.error(file, Some(from), conflict_message(from, line));
+    }
+    if let Some((line, fields, s)) = pending {
+        let row = CsvRow {
+            line,
+            fields,
+            bytes: s..marks(reader.get_ref()).len(),
+        };
+        each(&made, row, diags);
+    }
+    Some((table.headers, made))
+}
+
 impl CsvTable {
     /// Reads comma-separated text. Malformed records are reported and skipped; `None` when the
     /// header is missing or lacks one of `required` (also reported).
@@ -58,112 +255,36 @@ impl CsvTable {
         delimiter: u8,
         diags: &mut Diagnostics,
         header: impl FnOnce(&[String], &mut Diagnostics) -> H,
-        mut each: impl FnMut(&H, CsvRow, &mut Diagnostics),
+        each: impl FnMut(&H, CsvRow, &mut Diagnostics),
     ) -> Option<(Vec<String>, H)> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(text.as_bytes());
-        let mut records = reader.records();
-        let headers: Vec<String> = match records.next() {
-            Some(Ok(h)) => h
-                .iter()
-                .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
-                .collect(),
-            Some(Err(e)) => {
-                diags.error(
-                    file,
-                    Some(1),
-                    format!("the header row cannot be read: {}", csv_reason(&e)),
-                );
-                return None;
-            }
-            None => {
-                diags.error(file, None, "empty file: expected a header row");
-                return None;
-            }
-        };
-        let table = CsvTable::with_header(headers, file, required, diags)?;
-        let made = header(&table.headers, diags);
-        let mut pending: Option<(usize, Vec<String>, usize)> = None;
-        // Lines are counted here from each record's start: the csv crate counts a record that
-        // follows a CRLF as starting on the line before.
-        let (mut counted_to, mut line) = (0, 1);
-        let mut conflict: Option<usize> = None;
-        for record in records {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map(|p| p.line() as usize);
-                    diags.error(file, line, format!("this row cannot be read: {}", csv_reason(&e)));
-                    continue;
-                }
-            };
-            let pos = record
-                .position()
-                .expect("records read from a reader have positions");
-            // The csv crate may place a record's start inside the previous CRLF.
-            let mut start = pos.byte() as usize;
-            while text
-                .as_bytes()
-                .get(start)
-                .is_some_and(|b| matches!(b, b'\r' | b'\n'))
-            {
-                start += 1;
-            }
-            if let Some((line, fields, s)) = pending.take() {
-                let row = CsvRow {
-                    line,
-                    fields,
-                    bytes: s..start,
-                };
-                each(&made, row, diags);
-            }
-            line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..start]).count();
-            counted_to = start;
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            // A merge conflict left in the file: one error at its first line; the rows inside
-            // are not read until someone chooses.
-            if let Some(marker) = conflict_marker(&record) {
-                match marker {
-                    b'<' if conflict.is_none() => conflict = Some(line),
-                    b'>' => {
-                        if let Some(from) = conflict.take() {
-                            diags.error(file, Some(from), conflict_message(from, line));
-                        }
-                    }
-                    _ => {}
-                }
-                continue;
-            }
-            if conflict.is_some() {
-                continue;
-            }
-            if record.len() != table.headers.len() {
-                diags.error(
-                    file,
-                    Some(line),
-                    field_count_message(record.len(), table.headers.len(), delimiter),
-                );
-                continue;
-            }
-            pending = Some((line, record.iter().map(str::to_string).collect(), start));
-        }
-        if let Some(from) = conflict {
-            diags.error(file, Some(from), conflict_message(from, line));
-        }
-        if let Some((line, fields, s)) = pending {
-            let row = CsvRow {
-                line,
-                fields,
-                bytes: s..text.len(),
-            };
-            each(&made, row, diags);
-        }
-        Some((table.headers, made))
+        let marks = TextMarks(text.as_bytes());
+        let reader = csv_reader(delimiter).from_reader(text.as_bytes());
+        read_records(reader, |_| &marks, file, required, delimiter, diags, header, each)
+    }
+
+    /// [`CsvTable::read_rows`] of UTF-8 text read from `source` a piece at a time (a file too
+    /// big to hold): the same rows, lines and problems as from the text whole. A row's `bytes`
+    /// are its place in the source.
+    pub fn read_rows_from<R: std::io::Read, H>(
+        source: R,
+        file: &str,
+        required: &[&str],
+        delimiter: u8,
+        diags: &mut Diagnostics,
+        header: impl FnOnce(&[String], &mut Diagnostics) -> H,
+        each: impl FnMut(&H, CsvRow, &mut Diagnostics),
+    ) -> Option<(Vec<String>, H)> {
+        let reader = csv_reader(delimiter).from_reader(Marked::new(source));
+        read_records(
+            reader,
+            |m: &Marked<R>| m as &dyn Marks,
+            file,
+            required,
+            delimiter,
+            diags,
+            header,
+            each,
+        )
     }
 
     /// An empty table with a checked header (every `required` column, none twice), or `None`
@@ -322,6 +443,65 @@ pub fn is_code_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hands out its bytes a few at a time, as a file read in pieces does at their edges.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.1 = self.1 % 3 + 1;
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    type Read = (
+        Option<Vec<String>>,
+        Vec<(usize, Vec<String>, std::ops::Range<usize>)>,
+        Vec<String>,
+    );
+
+    fn rows_of(text: &str, from_reader: bool) -> Read {
+        let mut diags = Diagnostics::default();
+        let mut rows = Vec::new();
+        let each = |_: &(), r: CsvRow, _: &mut Diagnostics| rows.push((r.line, r.fields, r.bytes));
+        let header = |_: &[String], _: &mut Diagnostics| ();
+        let headers = if from_reader {
+            CsvTable::read_rows_from(
+                Trickle(text.as_bytes(), 0),
+                "f.csv",
+                &["a"],
+                b',',
+                &mut diags,
+                header,
+                each,
+            )
+        } else {
+            CsvTable::read_rows(text, "f.csv", &["a"], b',', &mut diags, header, each)
+        };
+        let problems = diags.sorted().iter().map(|p| p.to_string()).collect();
+        (headers.map(|(h, _)| h), rows, problems)
+    }
+
+    #[test]
+    fn rows_read_from_a_reader_are_those_read_from_the_text() {
+        for text in [
+            "a,b\n1,2\n3,4\n",
+            "\u{feff}a,b\r\n1,2\r\n\r\n3,\"four\r\nlines\"\r\n5,6",
+            "a,b\n1\n2,3,4\n,\n\"x\ny\nz\",w\n<<<<<<< ours\n7,8\n=======\n9,10\n>>>>>>> theirs\n11,12\n",
+            "a,b\n<<<<<<< ours\n1,2\n",
+            "a,b\r1,2\r3,4\r",
+            "b\n1\n",
+            "",
+            "a\n\"unclosed\n",
+        ] {
+            assert_eq!(rows_of(text, true), rows_of(text, false), "{text:?}");
+        }
+        let (_, rows, _) = rows_of("a,b\r\n1,2\r\n\r\n3,\"x\r\ny\"\r\n", true);
+        assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 4]);
+    }
 
     #[test]
     fn csv_rows_keep_lines_and_report_bad_records() {

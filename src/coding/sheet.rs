@@ -133,6 +133,84 @@ struct SheetFile {
     path: PathBuf,
     xlsx: bool,
     bytes: Vec<u8>,
+    /// A CSV sheet too big to hold, found to be plain UTF-8: it is read from the file as it is
+    /// parsed, and `bytes` stays empty.
+    streamed: Option<Plain>,
+}
+
+/// What a look through a file found: it is UTF-8 without NUL bytes (so it reads as its bytes
+/// say, with no decoding), this long, with this many lines.
+#[derive(Debug, Clone, Copy)]
+struct Plain {
+    len: u64,
+    lines: usize,
+    bom: bool,
+}
+
+/// CSV sheets over this many bytes are read from the file as they are parsed rather than held
+/// whole (`THEMATIC_STREAM_OVER`, when set, is the number: the tests read small sheets so).
+fn stream_over() -> u64 {
+    std::env::var("THEMATIC_STREAM_OVER")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16 << 20)
+}
+
+/// Reads `path` a megabyte at a time: [`Plain`] when it is UTF-8 without NUL bytes or a UTF-16
+/// byte-order mark, else `None` (it is read whole and decoded).
+fn plain_utf8(path: &Path) -> Option<Plain> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut buffer = vec![0u8; 1 << 20];
+    let (mut len, mut lines, mut carry) = (0u64, 0usize, 0usize);
+    let mut first = true;
+    let mut bom = false;
+    loop {
+        let n = file.read(&mut buffer[carry..]).ok()?;
+        if n == 0 {
+            return (carry == 0).then_some(Plain { len, lines, bom });
+        }
+        let piece = &buffer[..carry + n];
+        if first {
+            if piece.starts_with(b"\xFF\xFE")
+                || piece.starts_with(b"\xFE\xFF")
+                || piece.starts_with(b"PK\x03\x04")
+            {
+                return None;
+            }
+            bom = piece.starts_with(b"\xEF\xBB\xBF");
+            first = false;
+        }
+        // A character cut at the piece's end is carried to the next.
+        let valid = match std::str::from_utf8(piece) {
+            Ok(_) => piece.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => return None,
+        };
+        if memchr::memchr(0, &piece[..valid]).is_some() {
+            return None;
+        }
+        lines += memchr::memchr_iter(b'\n', &piece[..valid]).count();
+        len += valid as u64;
+        buffer.copy_within(valid..carry + n, 0);
+        carry = carry + n - valid;
+    }
+}
+
+/// A reader that feeds what it reads to the cache's key, and counts it.
+struct Hashing<'h, R> {
+    inner: R,
+    key: &'h mut crate::cache::Hasher,
+    read: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.key.bytes(&buf[..n]);
+        self.read += n as u64;
+        Ok(n)
+    }
 }
 
 impl SheetFiles {
@@ -152,30 +230,33 @@ impl SheetFiles {
                 path,
                 xlsx,
                 bytes: Vec::new(),
+                streamed: None,
             })
             .collect();
         SheetFiles { files }
     }
 
-    /// Reads the listed sheets; one that cannot be read is reported and left out.
+    /// Reads the listed sheets; one that cannot be read is reported and left out. A CSV sheet
+    /// over [`stream_over`] bytes that is plain UTF-8 is only looked through: it is read as it
+    /// is parsed.
     pub fn load(self, diags: &mut Diagnostics) -> SheetFiles {
+        let over = stream_over();
         let files = self
             .files
             .into_iter()
             .filter_map(|f| {
+                let big = !f.xlsx && std::fs::metadata(&f.path).is_ok_and(|m| m.len() > over);
+                if let Some(plain) = big.then(|| plain_utf8(&f.path)).flatten() {
+                    return Some(SheetFile {
+                        streamed: Some(plain),
+                        ..f
+                    });
+                }
                 let bytes = crate::diagnostics::read_bytes(&f.path, &f.file, diags)?;
                 Some(SheetFile { bytes, ..f })
             })
             .collect();
         SheetFiles { files }
-    }
-
-    /// Feeds each file's path and bytes to `h`.
-    pub fn feed(&self, h: &mut crate::cache::Hasher) {
-        for f in &self.files {
-            h.str(&f.file).number(u64::from(f.xlsx)).str(&f.coder);
-            h.number(f.bytes.len() as u64).bytes(&f.bytes);
-        }
     }
 
     /// [`SheetFiles::feed`] of listed sheets, their bytes read from disk a piece at a time
@@ -208,7 +289,8 @@ impl SheetFiles {
     /// Parses every sheet with its rows; problems in their rows go to `diags`.
     pub fn parse(self, diags: &mut Diagnostics) -> Vec<(Sheet, Vec<SheetRow>)> {
         let mut rows: Vec<Vec<SheetRow>> = Vec::new();
-        let sheets = self.parse_each(diags, |sheet, _, row, _| {
+        let mut key = crate::cache::Hasher::default();
+        let (sheets, _) = self.parse_each(diags, &mut key, |sheet, _, row, _| {
             rows.resize_with(rows.len().max(sheet + 1), Vec::new);
             rows[sheet].push(row);
         });
@@ -218,26 +300,40 @@ impl SheetFiles {
 
     /// Parses every sheet, giving each checked row to `each` with its sheet's index among
     /// those returned and the sheet's path, as it is read: a sheet of a million rows is never
-    /// held as a table. Returns the sheets read.
+    /// held as a table. Each file's path and bytes are fed to `key` as they are parsed (the
+    /// cache's key of what was read, as [`SheetFiles::feed_from_disk`] makes it). Returns the
+    /// sheets read, and whether `key` stands for them (not when a file streamed from disk
+    /// changed while it was read).
     pub fn parse_each(
         self,
         diags: &mut Diagnostics,
+        key: &mut crate::cache::Hasher,
         mut each: impl FnMut(usize, &str, SheetRow, &mut Diagnostics),
-    ) -> Vec<Sheet> {
+    ) -> (Vec<Sheet>, bool) {
         let mut sheets = Vec::with_capacity(self.files.len());
+        let mut whole = true;
         for f in self.files {
             let index = sheets.len();
             let file = f.file.clone();
             let mut row = |r: SheetRow, diags: &mut Diagnostics| each(index, &file, r, diags);
-            let sheet = if f.xlsx {
-                let table = xlsx_table(f.bytes, &f.file, &REQUIRED, diags);
-                Some(sheet_of_table(table, &f.file, f.coder, diags, &mut row))
+            key.str(&f.file).number(u64::from(f.xlsx)).str(&f.coder);
+            let sheet = if let Some(plain) = f.streamed {
+                key.number(plain.len);
+                let (sheet, read) = streamed_sheet(&f, plain, key, diags, &mut row);
+                whole &= read == Some(plain.len);
+                sheet
             } else {
-                csv_sheet(f.bytes, &f.file, f.coder, diags, &mut row)
+                key.number(f.bytes.len() as u64).bytes(&f.bytes);
+                if f.xlsx {
+                    let table = xlsx_table(f.bytes, &f.file, &REQUIRED, diags);
+                    Some(sheet_of_table(table, &f.file, f.coder, diags, &mut row))
+                } else {
+                    csv_sheet(f.bytes, &f.file, f.coder, diags, &mut row)
+                }
             };
             sheets.extend(sheet);
         }
-        sheets
+        (sheets, whole)
     }
 
     /// How many rows the sheets can hold at most (their lines; rows of a workbook are not
@@ -246,7 +342,10 @@ impl SheetFiles {
         self.files
             .iter()
             .filter(|f| !f.xlsx)
-            .map(|f| memchr::memchr_iter(b'\n', &f.bytes).count() + 1)
+            .map(|f| match f.streamed {
+                Some(plain) => plain.lines + 1,
+                None => memchr::memchr_iter(b'\n', &f.bytes).count() + 1,
+            })
             .sum()
     }
 }
@@ -323,6 +422,59 @@ fn list_sheets(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<(String, 
 /// A row of a sheet as it is read.
 type EachRow<'a> = &'a mut dyn FnMut(SheetRow, &mut Diagnostics);
 
+/// A plain UTF-8 CSV sheet read from its file as it is parsed, its bytes fed to `key`: the same
+/// rows and problems as [`csv_sheet`] gives from the bytes whole. Also how many bytes were
+/// read (`None`: the file could not be opened, reported).
+fn streamed_sheet(
+    f: &SheetFile,
+    plain: Plain,
+    key: &mut crate::cache::Hasher,
+    diags: &mut Diagnostics,
+    each: EachRow,
+) -> (Option<Sheet>, Option<u64>) {
+    use std::io::Read;
+    let open = |diags: &mut Diagnostics| {
+        std::fs::File::open(&f.path)
+            .map_err(|e| diags.error(&f.file, None, format!("cannot read: {e}")))
+            .ok()
+    };
+    // The delimiter is the header line's, as for a sheet read whole.
+    let Some(file) = open(diags) else {
+        return (None, None);
+    };
+    let mut head = Vec::new();
+    let _ = file.take(64 << 10).read_to_end(&mut head);
+    let head = String::from_utf8_lossy(&head);
+    let delimiter = delimiter_of(head.strip_prefix('\u{feff}').unwrap_or(&head));
+    let Some(file) = open(diags) else {
+        return (None, None);
+    };
+    let mut source = Hashing {
+        inner: std::io::BufReader::with_capacity(1 << 20, file),
+        key,
+        read: 0,
+    };
+    let encoding = if plain.bom {
+        Encoding::Utf8Bom
+    } else {
+        Encoding::Utf8
+    };
+    let sheet = parse_csv_with(
+        &f.file,
+        f.coder.clone(),
+        encoding,
+        delimiter,
+        diags,
+        each,
+        |header, row, diags| {
+            CsvTable::read_rows_from(&mut source, &f.file, &REQUIRED, delimiter, diags, header, row)
+        },
+    );
+    // What the parser left unread (nothing, unless the file grew) is part of the bytes too.
+    let _ = std::io::copy(&mut source, &mut std::io::sink());
+    (Some(sheet), Some(source.read))
+}
+
 fn csv_sheet(
     bytes: Vec<u8>,
     file: &str,
@@ -372,6 +524,31 @@ fn parse_csv(
     each: EachRow,
 ) -> Sheet {
     let delimiter = delimiter_of(text);
+    parse_csv_with(
+        file,
+        coder,
+        encoding,
+        delimiter,
+        diags,
+        each,
+        |header, row, diags| CsvTable::read_rows(text, file, &REQUIRED, delimiter, diags, header, row),
+    )
+}
+
+/// A CSV sheet whose records `read` reads, each checked row given to `each`.
+fn parse_csv_with(
+    file: &str,
+    coder: String,
+    encoding: Encoding,
+    delimiter: u8,
+    diags: &mut Diagnostics,
+    each: EachRow,
+    read: impl FnOnce(
+        &dyn Fn(&[String], &mut Diagnostics) -> Columns,
+        &mut dyn FnMut(&Columns, CsvRow, &mut Diagnostics),
+        &mut Diagnostics,
+    ) -> Option<(Vec<String>, Columns)>,
+) -> Sheet {
     if delimiter != b',' {
         diags.warning(
             file,
@@ -388,18 +565,14 @@ fn parse_csv(
         format: SheetFormat::Csv { encoding, delimiter },
         suggestions: false,
     };
-    let read = CsvTable::read_rows(
-        text,
-        file,
-        &REQUIRED,
-        delimiter,
-        diags,
-        |headers, diags| Columns::of(headers, file, diags),
-        |columns, row, diags| {
+    let read = read(
+        &|headers, diags| Columns::of(headers, file, diags),
+        &mut |columns, row, diags| {
             if let Some(r) = columns.row(&row, file, diags) {
                 each(r, diags);
             }
         },
+        diags,
     );
     sheet.suggestions = read.is_some_and(|(_, c)| c.suggestions);
     sheet

@@ -430,3 +430,38 @@ fn malformed_sheet_row_is_explained_in_plain_words() {
         assert!(!out.stdout.contains(jargon), "{jargon}: {out:#?}");
     }
 }
+
+/// A sheet too big to hold is read from its file as it is parsed (`THEMATIC_STREAM_OVER`
+/// bytes; 16 MiB unless set): every row, line and problem is the one read from the sheet
+/// whole, and the cache's key the same.
+#[test]
+fn a_sheet_read_from_its_file_as_it_is_parsed_reads_as_the_sheet_held_whole() {
+    let d = Dir::project();
+    // A byte-order mark, CRLF line ends, a quote across lines, a blank line, a ragged row,
+    // an unknown document, a quote not found, a conflict left by a merge, and no final line end.
+    d.write(
+        "coding/ben.csv",
+        "\u{feff}document,quote,codes,memo\r\nS1,We share values.,shared-values,\"one\r\ntwo\"\r\n\r\nS1,Trust takes time.,trust\r\nS9,x,trust,\r\nS1,Not there.,trust,\r\n<<<<<<< ours\r\nS1,Communication is good.,trust,\r\n=======\r\n>>>>>>> theirs\r\nS2,Funding is short.,funding,",
+    );
+    let run = |over: &str, args: &[&str]| {
+        let out = d.run_env(args, &[("THEMATIC_STREAM_OVER", over), ("THEMATIC_CACHE", "off")]);
+        (out.code, out.stdout, out.stderr)
+    };
+    for args in [
+        &["check"][..],
+        &["extracts", "--code", "trust"],
+        &["stats", "--by", "group"],
+    ] {
+        let whole = run("1000000000", args);
+        let said = format!("{}{}", whole.1, whole.2);
+        assert!(said.contains("coding/ben.csv:"), "{said}");
+        assert_eq!(run("0", args), whole, "{args:?}");
+    }
+    // A cache written by a streamed read is found by the next load, which reads the sheet
+    // in pieces to make its key: the same outputs.
+    d.settle(60);
+    let cached = |over: &str| d.run_env(&["check"], &[("THEMATIC_STREAM_OVER", over)]).stdout;
+    let first = cached("0");
+    assert_eq!(cached("1000000000"), first);
+    assert_eq!(cached("0"), first);
+}
