@@ -135,66 +135,7 @@ struct SheetFile {
     bytes: Vec<u8>,
     /// A CSV sheet too big to hold, found to be plain UTF-8: it is read from the file as it is
     /// parsed, and `bytes` stays empty.
-    streamed: Option<Plain>,
-}
-
-/// What a look through a file found: it is UTF-8 without NUL bytes (so it reads as its bytes
-/// say, with no decoding), this long, with this many lines.
-#[derive(Debug, Clone, Copy)]
-struct Plain {
-    len: u64,
-    lines: usize,
-    bom: bool,
-}
-
-/// CSV sheets over this many bytes are read from the file as they are parsed rather than held
-/// whole (`THEMATIC_STREAM_OVER`, when set, is the number: the tests read small sheets so).
-fn stream_over() -> u64 {
-    std::env::var("THEMATIC_STREAM_OVER")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(16 << 20)
-}
-
-/// Reads `path` a megabyte at a time: [`Plain`] when it is UTF-8 without NUL bytes or a UTF-16
-/// byte-order mark, else `None` (it is read whole and decoded).
-fn plain_utf8(path: &Path) -> Option<Plain> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut buffer = vec![0u8; 1 << 20];
-    let (mut len, mut lines, mut carry) = (0u64, 0usize, 0usize);
-    let mut first = true;
-    let mut bom = false;
-    loop {
-        let n = file.read(&mut buffer[carry..]).ok()?;
-        if n == 0 {
-            return (carry == 0).then_some(Plain { len, lines, bom });
-        }
-        let piece = &buffer[..carry + n];
-        if first {
-            if piece.starts_with(b"\xFF\xFE")
-                || piece.starts_with(b"\xFE\xFF")
-                || piece.starts_with(b"PK\x03\x04")
-            {
-                return None;
-            }
-            bom = piece.starts_with(b"\xEF\xBB\xBF");
-            first = false;
-        }
-        // A character cut at the piece's end is carried to the next.
-        let valid = match std::str::from_utf8(piece) {
-            Ok(_) => piece.len(),
-            Err(e) if e.error_len().is_none() => e.valid_up_to(),
-            Err(_) => return None,
-        };
-        if memchr::memchr(0, &piece[..valid]).is_some() {
-            return None;
-        }
-        lines += memchr::memchr_iter(b'\n', &piece[..valid]).count();
-        len += valid as u64;
-        buffer.copy_within(valid..carry + n, 0);
-        carry = carry + n - valid;
-    }
+    streamed: Option<crate::corpus::decode::Plain>,
 }
 
 /// A reader that feeds what it reads to the cache's key, and counts it.
@@ -237,16 +178,16 @@ impl SheetFiles {
     }
 
     /// Reads the listed sheets; one that cannot be read is reported and left out. A CSV sheet
-    /// over [`stream_over`] bytes that is plain UTF-8 is only looked through: it is read as it
+    /// over [`crate::corpus::decode::stream_over`] bytes that is plain UTF-8 is only looked through: it is read as it
     /// is parsed.
     pub fn load(self, diags: &mut Diagnostics) -> SheetFiles {
-        let over = stream_over();
+        let over = crate::corpus::decode::stream_over();
         let files = self
             .files
             .into_iter()
             .filter_map(|f| {
                 let big = !f.xlsx && std::fs::metadata(&f.path).is_ok_and(|m| m.len() > over);
-                if let Some(plain) = big.then(|| plain_utf8(&f.path)).flatten() {
+                if let Some(plain) = big.then(|| crate::corpus::decode::plain_utf8(&f.path)).flatten() {
                     return Some(SheetFile {
                         streamed: Some(plain),
                         ..f
@@ -427,7 +368,7 @@ type EachRow<'a> = &'a mut dyn FnMut(SheetRow, &mut Diagnostics);
 /// read (`None`: the file could not be opened, reported).
 fn streamed_sheet(
     f: &SheetFile,
-    plain: Plain,
+    plain: crate::corpus::decode::Plain,
     key: &mut crate::cache::Hasher,
     diags: &mut Diagnostics,
     each: EachRow,

@@ -66,6 +66,136 @@ pub fn decode_raw(bytes: Vec<u8>) -> Result<(String, Encoding), String> {
     }
 }
 
+/// What a look through a file found: it is UTF-8 without NUL bytes (so it reads as its bytes
+/// say, with no decoding), this long, with this many lines.
+#[derive(Debug, Clone, Copy)]
+pub struct Plain {
+    pub len: u64,
+    pub lines: usize,
+    pub bom: bool,
+}
+
+/// CSV sheets and surveys over this many bytes are read from the file as they are parsed rather
+/// than held whole (`THEMATIC_STREAM_OVER`, when set, is the number: the tests read small files
+/// so).
+pub fn stream_over() -> u64 {
+    std::env::var("THEMATIC_STREAM_OVER")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16 << 20)
+}
+
+/// Reads `path` a megabyte at a time: [`Plain`] when it is UTF-8 without NUL bytes or a UTF-16
+/// byte-order mark, else `None` (it is read whole and decoded).
+pub fn plain_utf8(path: &std::path::Path) -> Option<Plain> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut buffer = vec![0u8; 1 << 20];
+    let (mut len, mut lines, mut carry) = (0u64, 0usize, 0usize);
+    let mut first = true;
+    let mut bom = false;
+    loop {
+        let n = file.read(&mut buffer[carry..]).ok()?;
+        if n == 0 {
+            return (carry == 0).then_some(Plain { len, lines, bom });
+        }
+        let piece = &buffer[..carry + n];
+        if first {
+            if piece.starts_with(b"\xFF\xFE")
+                || piece.starts_with(b"\xFE\xFF")
+                || piece.starts_with(b"PK\x03\x04")
+            {
+                return None;
+            }
+            bom = piece.starts_with(b"\xEF\xBB\xBF");
+            first = false;
+        }
+        // A character cut at the piece's end is carried to the next.
+        let valid = match std::str::from_utf8(piece) {
+            Ok(_) => piece.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => return None,
+        };
+        if memchr::memchr(0, &piece[..valid]).is_some() {
+            return None;
+        }
+        lines += memchr::memchr_iter(b'\n', &piece[..valid]).count();
+        len += valid as u64;
+        buffer.copy_within(valid..carry + n, 0);
+        carry = carry + n - valid;
+    }
+}
+
+/// A reader of text whose CRLF and lone CR line ends come out as LF, as [`decode`] makes them:
+/// a file read a piece at a time reads as the file decoded whole.
+pub struct LineEndsLf<R> {
+    inner: R,
+    /// Bytes read and not yet given, LF line ends made.
+    ready: Vec<u8>,
+    at: usize,
+    /// A CR at the end of the last piece read, whose LF (if any) is in the next.
+    held_cr: bool,
+}
+
+impl<R> LineEndsLf<R> {
+    pub fn new(inner: R) -> LineEndsLf<R> {
+        LineEndsLf {
+            inner,
+            ready: Vec::new(),
+            at: 0,
+            held_cr: false,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for LineEndsLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.ready.len() {
+            let mut piece = [0u8; 64 << 10];
+            let n = self.inner.read(&mut piece)?;
+            self.ready.clear();
+            self.at = 0;
+            if n == 0 {
+                if std::mem::take(&mut self.held_cr) {
+                    self.ready.push(b'\n');
+                    break;
+                }
+                return Ok(0);
+            }
+            let mut bytes = &piece[..n];
+            if std::mem::take(&mut self.held_cr) {
+                self.ready.push(b'\n');
+                if bytes[0] == b'\n' {
+                    bytes = &bytes[1..];
+                }
+            }
+            let mut rest = bytes;
+            while let Some(i) = memchr::memchr(b'\r', rest) {
+                self.ready.extend_from_slice(&rest[..i]);
+                match rest.get(i + 1) {
+                    Some(b'\n') => {
+                        self.ready.push(b'\n');
+                        rest = &rest[i + 2..];
+                    }
+                    Some(_) => {
+                        self.ready.push(b'\n');
+                        rest = &rest[i + 1..];
+                    }
+                    None => {
+                        self.held_cr = true;
+                        rest = &[];
+                    }
+                }
+            }
+            self.ready.extend_from_slice(rest);
+        }
+        let n = buf.len().min(self.ready.len() - self.at);
+        buf[..n].copy_from_slice(&self.ready[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
 /// UTF-16 text without a byte-order mark: mostly Latin text has a NUL byte in every other
 /// place (the high byte of each code unit), on odd places for little-endian and on even
 /// places for big-endian. Accepted only when it decodes to text without control characters.
@@ -101,6 +231,47 @@ pub fn normalize_line_ends(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hands out its bytes one or two at a time: a CR at the end of a piece, its LF in the next.
+    struct Trickle<'a>(&'a [u8], bool);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.1 = !self.1;
+            let n = (1 + usize::from(self.1)).min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn line_ends_made_lf_as_read_are_those_of_the_text_whole() {
+        for text in [
+            "a\r\nb\rc\n",
+            "\r",
+            "\r\r\n\n\r",
+            "x\r",
+            "no line ends",
+            "",
+            "é\r\né\r",
+        ] {
+            for trickle in [false, true] {
+                let mut out = Vec::new();
+                let mut reader: Box<dyn std::io::Read> = if trickle {
+                    Box::new(LineEndsLf::new(Trickle(text.as_bytes(), false)))
+                } else {
+                    Box::new(LineEndsLf::new(text.as_bytes()))
+                };
+                std::io::Read::read_to_end(&mut reader, &mut out).unwrap();
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    normalize_line_ends(text.to_string()),
+                    "{text:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {

@@ -103,7 +103,46 @@ impl Survey<'_> {
         if crate::fsutil::reported_outside(root, file, diags) {
             return;
         }
-        let bytes = match std::fs::read(root.join(file)) {
+        let mut required = vec![self.settings.id.as_str()];
+        required.extend(self.settings.group.as_deref());
+        let mut seen: HashMap<CompactString, usize> = HashMap::new();
+        let path = root.join(file);
+        let csv = !file.to_lowercase().ends_with(".xlsx");
+        let big = csv && std::fs::metadata(&path).is_ok_and(|m| m.len() > decode::stream_over());
+        if let Some(plain) = big.then(|| decode::plain_utf8(&path)).flatten() {
+            // A survey too big to hold is read from its file as it is parsed, as it would read
+            // decoded whole (its line ends made LF).
+            let open = || {
+                std::fs::File::open(&path)
+                    .map(|f| decode::LineEndsLf::new(std::io::BufReader::with_capacity(1 << 20, f)))
+            };
+            let (Ok(head), Ok(source)) = (open(), open()) else {
+                diags.error(file, None, "cannot read the survey file");
+                return;
+            };
+            let mut start = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut std::io::Read::take(head, 64 << 10), &mut start);
+            let start = String::from_utf8_lossy(&start);
+            let delimiter =
+                crate::coding::sheet::delimiter_of(start.strip_prefix('\u{feff}').unwrap_or(&start));
+            let encoding = if plain.bom {
+                Encoding::Utf8Bom
+            } else {
+                Encoding::Utf8
+            };
+            self.read_csv(
+                |h, r, d| CsvTable::read_rows_from(source, file, &required, delimiter, d, h, r),
+                file,
+                encoding,
+                participants,
+                read,
+                &mut seen,
+                out,
+                diags,
+            );
+            return;
+        }
+        let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 diags.error(
@@ -118,10 +157,7 @@ impl Survey<'_> {
                 return;
             }
         };
-        let mut required = vec![self.settings.id.as_str()];
-        required.extend(self.settings.group.as_deref());
-        let mut seen: HashMap<CompactString, usize> = HashMap::new();
-        if file.to_lowercase().ends_with(".xlsx") {
+        if !csv {
             let table = crate::coding::sheet::xlsx_table(bytes.clone(), file, &required, diags);
             workbook_problems(bytes, file, diags);
             let Some(table) = table else {
@@ -150,28 +186,44 @@ impl Survey<'_> {
             return;
         };
         let delimiter = crate::coding::sheet::delimiter_of(&text);
-        let mut plan = None;
-        let read_header = CsvTable::read_rows(
-            &text,
+        self.read_csv(
+            |h, r, d| CsvTable::read_rows(&text, file, &required, delimiter, d, h, r),
             file,
-            &required,
-            delimiter,
+            encoding,
+            participants,
+            read,
+            &mut seen,
+            out,
             diags,
-            |headers, _| headers.to_vec(),
-            |headers, row, diags| {
+        );
+    }
+
+    /// A CSV survey's rows as `records` reads them ([`CsvTable::read_rows`] of the text, or
+    /// [`CsvTable::read_rows_from`] the file), each answer's text moving into its document.
+    #[allow(clippy::too_many_arguments)]
+    fn read_csv(
+        &self,
+        records: impl FnOnce(
+            &dyn Fn(&[String], &mut Diagnostics) -> Vec<String>,
+            &mut dyn FnMut(&Vec<String>, crate::text::CsvRow, &mut Diagnostics),
+            &mut Diagnostics,
+        ) -> Option<(Vec<String>, Vec<String>)>,
+        file: &str,
+        encoding: Encoding,
+        participants: &mut Participants,
+        read: &mut SurveyTable,
+        seen: &mut HashMap<CompactString, usize>,
+        out: &mut Vec<Document>,
+        diags: &mut Diagnostics,
+    ) {
+        let mut plan = None;
+        let read_header = records(
+            &|headers, _| headers.to_vec(),
+            &mut |headers, row, diags| {
                 let plan = plan.get_or_insert_with(|| self.plan(headers, file, participants, read, diags));
-                self.row(
-                    plan,
-                    row,
-                    file,
-                    encoding,
-                    participants,
-                    read,
-                    &mut seen,
-                    out,
-                    diags,
-                );
+                self.row(plan, row, file, encoding, participants, read, seen, out, diags);
             },
+            diags,
         );
         if let (Some((headers, _)), None) = (read_header, &plan) {
             // A survey with a header and no rows: its columns are still checked.

@@ -461,3 +461,40 @@ fn surveys_the_cache_sees_a_changed_survey() {
     );
     assert!(out.stdout.contains("\"We trust the staff.\""), "{}", out.stdout);
 }
+
+/// A survey too big to hold is read from its file as it is parsed (`THEMATIC_STREAM_OVER`
+/// bytes; 16 MiB unless set), its line ends made LF as they pass: the same respondents,
+/// answers, rows and problems as the file decoded whole.
+#[test]
+fn surveys_a_survey_read_from_its_file_as_it_is_parsed_reads_as_the_file_whole() {
+    let d = Dir::empty();
+    d.write("thematic.toml", TOML);
+    d.write("codebook.md", CODEBOOK);
+    // A byte-order mark, CRLF and lone CR line ends, an answer across lines, a blank line, a
+    // ragged row, a duplicate respondent, no final line end.
+    d.write(
+        "surveys/pulse.csv",
+        "\u{feff}respondent,role,region,worked,change\r\n1043,staff,North,\"Trust between teams\r\nhas grown.\",More funding.\r1044,staff,South,Regular communication.,\r\n\r\n1045,partner,North,x\r\n1045,partner,South,Funding is short.,Less paperwork.\r\n1046,partner,South,,Trust is low.",
+    );
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes\npulse/1043/worked,\"Trust between teams\nhas grown.\",trust\npulse/1046/change,,trust\n",
+    );
+    let run = |over: &str, args: &[&str]| {
+        let out = d.run_env(args, &[("THEMATIC_STREAM_OVER", over), ("THEMATIC_CACHE", "off")]);
+        (out.code, out.stdout, out.stderr)
+    };
+    for args in [
+        &["check"][..],
+        &["extracts", "--code", "trust"],
+        &["stats", "--by", "region"],
+    ] {
+        let whole = run("1000000000", args);
+        let said = format!("{}{}", whole.1, whole.2);
+        assert!(
+            said.contains("surveys/pulse.csv:") || args[0] != "check",
+            "{said}"
+        );
+        assert_eq!(run("0", args), whole, "{args:?}");
+    }
+}
