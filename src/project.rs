@@ -762,8 +762,16 @@ impl CodingRead {
 /// Adds survey answers to the transcripts' documents, keeping them sorted by id; an answer
 /// whose id a transcript has already is an error, and is left out.
 fn with_answers(documents: &mut Vec<Document>, answers: Vec<Document>, diags: &mut Diagnostics) {
+    if documents.is_empty() {
+        // A folder of surveys alone: the answers are the documents (a million of them are not
+        // copied into a list of their own).
+        *documents = answers;
+        documents.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        return;
+    }
     let transcripts: std::collections::HashMap<CompactString, CompactString> =
         documents.iter().map(|d| (d.id.clone(), d.path.clone())).collect();
+    documents.reserve(answers.len());
     for answer in answers {
         match transcripts.get(&answer.id) {
             Some(path) => diags.error(
@@ -777,7 +785,8 @@ fn with_answers(documents: &mut Vec<Document>, answers: Vec<Document>, diags: &m
             None => documents.push(answer),
         }
     }
-    documents.sort_by(|a, b| a.id.cmp(&b.id));
+    // Ids are unique: an answer with a transcript's id was left out.
+    documents.sort_unstable_by(|a, b| a.id.cmp(&b.id));
 }
 
 /// Hashes the stamps (path, size, modification time) of `files` and of every file under

@@ -110,6 +110,9 @@ impl Survey<'_> {
         let csv = !file.to_lowercase().ends_with(".xlsx");
         let big = csv && std::fs::metadata(&path).is_ok_and(|m| m.len() > decode::stream_over());
         if let Some(plain) = big.then(|| decode::plain_utf8(&path)).flatten() {
+            // Room for an answer to every question of every line, made at once (what is not
+            // used is never touched).
+            out.reserve(plain.lines * self.settings.questions.len());
             // A survey too big to hold is read from its file as it is parsed, as it would read
             // decoded whole (its line ends made LF).
             let open = || {
