@@ -236,13 +236,20 @@ fn write_sheet(
         .map(|r| project.codebook.codes[r.code].id.as_str())
         .collect();
     // The new suggestions (their rules), by passage.
-    let mut new: std::collections::BTreeMap<Passage, smallvec::SmallVec<[usize; 2]>> =
-        std::collections::BTreeMap::new();
+    // The suggestions come sorted by passage: each passage once, in order, with its rules (an
+    // old row that takes a passage's rules empties them).
+    let mut new: Vec<(Passage, smallvec::SmallVec<[usize; 2]>)> = Vec::new();
     for s in suggestions {
-        new.entry((s.document, s.bytes.start, s.bytes.end))
-            .or_default()
-            .push(s.rule);
+        let passage = (s.document, s.bytes.start, s.bytes.end);
+        match new.last_mut() {
+            Some((p, rules)) if *p == passage => rules.push(s.rule),
+            _ => new.push((passage, smallvec::smallvec![s.rule])),
+        }
     }
+    debug_assert!(
+        new.windows(2).all(|w| w[0].0 < w[1].0),
+        "suggestions sorted by passage"
+    );
     let code_and_rule = |r: usize| {
         let rule = &rules[r];
         (project.codebook.codes[rule.code].id.clone(), rule.text.clone())
@@ -289,7 +296,12 @@ fn write_sheet(
                     };
                     let before = kept.codes.clone();
                     kept.codes.retain(|(c, _)| !ran.contains(&c.as_str()));
-                    if let Some(add) = anchored.get(&row.line).and_then(|k| new.remove(k)) {
+                    if let Some(add) = anchored
+                        .get(&row.line)
+                        .and_then(|k| new.binary_search_by(|(p, _)| p.cmp(k)).ok())
+                        .map(|i| std::mem::take(&mut new[i].1))
+                        .filter(|add| !add.is_empty())
+                    {
                         for (c, r) in add.into_iter().map(code_and_rule) {
                             if !kept.codes.iter().any(|(k, _)| *k == c) {
                                 kept.codes.push((c, r));
@@ -321,11 +333,22 @@ fn write_sheet(
                 return Err(std::io::Error::other("the sheet has problems"));
             }
         }
-        let mut nfc: HashMap<usize, bool> = HashMap::new();
+        // Passages come document by document: whether a text is in NFC is worked out once.
+        let mut nfc: Option<(usize, bool)> = None;
         for ((d, start, end), add) in std::mem::take(&mut new) {
+            if add.is_empty() {
+                continue;
+            }
             let doc = &project.documents[d];
             let quote = &doc.text[start..end];
-            let text_is_nfc = *nfc.entry(d).or_insert_with(|| is_nfc(&doc.text));
+            let text_is_nfc = match nfc {
+                Some((n, yes)) if n == d => yes,
+                _ => {
+                    let yes = is_nfc(&doc.text);
+                    nfc = Some((d, yes));
+                    yes
+                }
+            };
             // A passage whose words cannot be quoted so that they anchor back here is left out.
             let Some(occurrence) = occurrence_of(&doc.text, text_is_nfc, start..end) else {
                 skipped += add.len();

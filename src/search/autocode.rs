@@ -295,17 +295,28 @@ pub fn suggest(
         .collect();
     // Every participant turn a rule may match, read once: its words cut into tokens and
     // sentences once, whatever the number of rules.
-    let turns: Vec<(usize, usize, smallvec::SmallVec<[usize; 2]>)> = project
-        .documents
-        .iter()
-        .enumerate()
-        .flat_map(|(d, doc)| (0..doc.turns.len()).map(move |t| (d, t)))
-        .filter(|&(d, t)| spoken_by_participant(&project.documents[d], t))
-        .filter_map(|(d, t)| {
-            let rules = by_turn.remove(&(d, t)).unwrap_or_default();
-            (!rules.is_empty() || !regexes.is_empty()).then_some((d, t, rules))
-        })
-        .collect();
+    let turns: Vec<(usize, usize, smallvec::SmallVec<[usize; 2]>)> = if regexes.is_empty() {
+        // Only the turns the index found, taken from the map as it is emptied.
+        by_turn
+            .into_iter()
+            .filter(|&((d, t), _)| {
+                project
+                    .documents
+                    .get(d)
+                    .is_some_and(|doc| t < doc.turns.len() && spoken_by_participant(doc, t))
+            })
+            .map(|((d, t), rules)| (d, t, rules))
+            .collect()
+    } else {
+        project
+            .documents
+            .iter()
+            .enumerate()
+            .flat_map(|(d, doc)| (0..doc.turns.len()).map(move |t| (d, t)))
+            .filter(|&(d, t)| spoken_by_participant(&project.documents[d], t))
+            .map(|(d, t)| (d, t, by_turn.remove(&(d, t)).unwrap_or_default()))
+            .collect()
+    };
     progress.start(turns.len() as u64);
     let base_analyzers = analyzers.clone();
     let chunk = turns
@@ -397,7 +408,12 @@ pub fn suggest(
         .collect();
     progress.finish();
     // (document, start, end, rule): sorted and without repeats.
-    let out: BTreeSet<(usize, usize, usize, usize)> = found.into_iter().flatten().collect();
+    let mut out: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(found.iter().map(Vec::len).sum());
+    for chunk in found {
+        out.extend(chunk);
+    }
+    out.par_sort_unstable();
+    out.dedup();
     Ok(out
         .into_iter()
         .map(|(document, start, end, rule)| Suggestion {
