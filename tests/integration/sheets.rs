@@ -443,19 +443,15 @@ fn a_sheet_read_from_its_file_as_it_is_parsed_reads_as_the_sheet_held_whole() {
         "coding/ben.csv",
         "\u{feff}document,quote,codes,memo\r\nS1,We share values.,shared-values,\"one\r\ntwo\"\r\n\r\nS1,Trust takes time.,trust\r\nS9,x,trust,\r\nS1,Not there.,trust,\r\n<<<<<<< ours\r\nS1,Communication is good.,trust,\r\n=======\r\n>>>>>>> theirs\r\nS2,Funding is short.,funding,",
     );
-    let run = |over: &str, args: &[&str]| {
-        let out = d.run_env(args, &[("THEMATIC_STREAM_OVER", over), ("THEMATIC_CACHE", "off")]);
-        (out.code, out.stdout, out.stderr)
-    };
     for args in [
         &["check"][..],
         &["extracts", "--code", "trust"],
         &["stats", "--by", "group"],
     ] {
-        let whole = run("1000000000", args);
+        let whole = d.run_streamed("1000000000", args);
         let said = format!("{}{}", whole.1, whole.2);
         assert!(said.contains("coding/ben.csv:"), "{said}");
-        assert_eq!(run("0", args), whole, "{args:?}");
+        assert_eq!(d.run_streamed("0", args), whole, "{args:?}");
     }
     // A cache written by a streamed read is found by the next load, which reads the sheet
     // in pieces to make its key: the same outputs.

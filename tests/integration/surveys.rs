@@ -480,21 +480,17 @@ fn surveys_a_survey_read_from_its_file_as_it_is_parsed_reads_as_the_file_whole()
         "coding/amira.csv",
         "document,quote,codes\npulse/1043/worked,\"Trust between teams\nhas grown.\",trust\npulse/1046/change,,trust\n",
     );
-    let run = |over: &str, args: &[&str]| {
-        let out = d.run_env(args, &[("THEMATIC_STREAM_OVER", over), ("THEMATIC_CACHE", "off")]);
-        (out.code, out.stdout, out.stderr)
-    };
     for args in [
         &["check"][..],
         &["extracts", "--code", "trust"],
         &["stats", "--by", "region"],
     ] {
-        let whole = run("1000000000", args);
+        let whole = d.run_streamed("1000000000", args);
         let said = format!("{}{}", whole.1, whole.2);
         assert!(
             said.contains("surveys/pulse.csv:") || args[0] != "check",
             "{said}"
         );
-        assert_eq!(run("0", args), whole, "{args:?}");
+        assert_eq!(d.run_streamed("0", args), whole, "{args:?}");
     }
 }

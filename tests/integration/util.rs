@@ -100,6 +100,13 @@ impl Dir {
         run_in(self.path(), &all)
     }
 
+    /// `thematic ARGS -p DIR` without the cache, reading the sheets and surveys over `over`
+    /// bytes from their files as they are parsed: (exit code, standard output, standard error).
+    pub fn run_streamed(&self, over: &str, args: &[&str]) -> (i32, String, String) {
+        let out = self.run_env(args, &[("THEMATIC_STREAM_OVER", over), ("THEMATIC_CACHE", "off")]);
+        (out.code, out.stdout, out.stderr)
+    }
+
     /// Runs `thematic ARGS -p DIR` with environment variables set.
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut all: Vec<&str> = args.to_vec();
