@@ -196,12 +196,11 @@ impl Project {
             }
         };
         crate::progress::trace("load: corpus");
-        // The codebook and the sheets are read every time, and their bytes make the key: a
-        // sheet just written (by `autocode`, `code` or the browser) is read from the cache by
-        // the next command, not anchored again.
-        // Looking the coding up in the cache reads the sheets a piece at a time (a sheet of a
-        // million suggestions is not held for it); reading them for good makes the key again
-        // from the bytes parsed.
+        // The codebook's and the sheets' bytes make the coding's key, so a sheet just written
+        // (by `autocode`, `code` or the browser) is read from the cache by the next command,
+        // not anchored again. Looking it up reads the sheets a megabyte at a time (a sheet of a
+        // million suggestions is not held for it); on a miss the key is made again from the
+        // very bytes parsed, and a sheet that changed while it was read is not cached.
         let codebook_text = read_text(root, &config.codebook.path, true, &mut diags);
         let listed = coding::SheetFiles::list(root, &config.coding.sheets, &mut diags);
         let cached = corpus_key.and_then(|k| {
