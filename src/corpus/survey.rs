@@ -73,6 +73,15 @@ pub fn survey_and_question(id: &str) -> (&str, &str) {
     (survey, question)
 }
 
+/// What makes a CSV survey's columns from its header (here: the header itself).
+type Header<'h> = &'h dyn Fn(&[String], &mut Diagnostics) -> Vec<String>;
+/// What takes each record of a CSV survey.
+type EachRecord<'e> = &'e mut dyn FnMut(&Vec<String>, crate::text::CsvRow, &mut Diagnostics);
+/// How a CSV survey's records are read: [`CsvTable::read_rows`] of its text, or
+/// [`CsvTable::read_rows_from`] its file.
+type Records<'a> = dyn for<'h, 'e> FnOnce(Header<'h>, EachRecord<'e>, &mut Diagnostics) -> Option<(Vec<String>, Vec<String>)>
+    + 'a;
+
 /// A survey's columns, found in its header.
 struct Plan<'a> {
     /// Each question found, with its column.
@@ -109,96 +118,107 @@ impl Survey<'_> {
         let path = root.join(file);
         let csv = !file.to_lowercase().ends_with(".xlsx");
         let big = csv && std::fs::metadata(&path).is_ok_and(|m| m.len() > decode::stream_over());
-        if let Some(plain) = big.then(|| decode::plain_utf8(&path)).flatten() {
-            // Room for an answer to every question of every line, made at once (what is not
-            // used is never touched).
-            out.reserve(plain.lines * self.settings.questions.len());
-            // A survey too big to hold is read from its file as it is parsed, as it would read
-            // decoded whole (its line ends made LF).
-            let open = || {
-                std::fs::File::open(&path)
-                    .map(|f| decode::LineEndsLf::new(std::io::BufReader::with_capacity(1 << 20, f)))
+        // A CSV survey is read a row at a time, each answer's text moving into its document: a
+        // million answers are never held twice. One too big to hold is read from its file as
+        // it is parsed, as it would read decoded whole (its line ends made LF).
+        let text: String;
+        let (records, encoding): (Box<Records>, Encoding) =
+            match big.then(|| decode::plain_utf8(&path)).flatten() {
+                Some(plain) => {
+                    // Room for an answer to every question of every line, made at once (what
+                    // is not used is never touched).
+                    out.reserve(plain.lines * self.settings.questions.len());
+                    let open = || {
+                        std::fs::File::open(&path)
+                            .map(|f| decode::LineEndsLf::new(std::io::BufReader::with_capacity(1 << 20, f)))
+                    };
+                    let (Ok(head), Ok(source)) = (open(), open()) else {
+                        diags.error(file, None, "cannot read the survey file");
+                        return;
+                    };
+                    let mut start = Vec::new();
+                    let _ = std::io::Read::read_to_end(&mut std::io::Read::take(head, 64 << 10), &mut start);
+                    let start = String::from_utf8_lossy(&start);
+                    let delimiter =
+                        crate::coding::sheet::delimiter_of(start.strip_prefix('\u{feff}').unwrap_or(&start));
+                    let encoding = if plain.bom {
+                        Encoding::Utf8Bom
+                    } else {
+                        Encoding::Utf8
+                    };
+                    let records = Box::new(move |h: Header, r: EachRecord, d: &mut Diagnostics| {
+                        CsvTable::read_rows_from(source, file, &required, delimiter, d, h, r)
+                    });
+                    (records, encoding)
+                }
+                None => {
+                    let bytes = match std::fs::read(&path) {
+                        Ok(b) => b,
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                            diags.error(
+                                file,
+                                None,
+                                format!("survey file not found ([surveys.{}] path)", self.name),
+                            );
+                            return;
+                        }
+                        Err(e) => {
+                            diags.error(file, None, format!("cannot read: {e}"));
+                            return;
+                        }
+                    };
+                    if !csv {
+                        self.read_xlsx(bytes, file, &required, participants, read, &mut seen, out, diags);
+                        return;
+                    }
+                    let Some((decoded, encoding)) = decode_csv(bytes, file, diags) else {
+                        return;
+                    };
+                    text = decoded;
+                    let delimiter = crate::coding::sheet::delimiter_of(&text);
+                    let records = Box::new(move |h: Header, r: EachRecord, d: &mut Diagnostics| {
+                        CsvTable::read_rows(&text, file, &required, delimiter, d, h, r)
+                    });
+                    (records, encoding)
+                }
             };
-            let (Ok(head), Ok(source)) = (open(), open()) else {
-                diags.error(file, None, "cannot read the survey file");
-                return;
-            };
-            let mut start = Vec::new();
-            let _ = std::io::Read::read_to_end(&mut std::io::Read::take(head, 64 << 10), &mut start);
-            let start = String::from_utf8_lossy(&start);
-            let delimiter =
-                crate::coding::sheet::delimiter_of(start.strip_prefix('\u{feff}').unwrap_or(&start));
-            let encoding = if plain.bom {
-                Encoding::Utf8Bom
-            } else {
-                Encoding::Utf8
-            };
-            self.read_csv(
-                |h, r, d| CsvTable::read_rows_from(source, file, &required, delimiter, d, h, r),
+        self.read_csv(records, file, encoding, participants, read, &mut seen, out, diags);
+    }
+
+    /// An `.xlsx` survey's rows: its first worksheet, with its merged cells and formulas
+    /// reported.
+    #[allow(clippy::too_many_arguments)]
+    fn read_xlsx(
+        &self,
+        bytes: Vec<u8>,
+        file: &str,
+        required: &[&str],
+        participants: &mut Participants,
+        read: &mut SurveyTable,
+        seen: &mut HashMap<CompactString, usize>,
+        out: &mut Vec<Document>,
+        diags: &mut Diagnostics,
+    ) {
+        let table = crate::coding::sheet::xlsx_table(bytes.clone(), file, required, diags);
+        workbook_problems(bytes, file, diags);
+        let Some(table) = table else {
+            return;
+        };
+        let plan = self.plan(&table.headers, file, participants, read, diags);
+        read.respondents.reserve(table.rows.len());
+        for row in table.rows {
+            self.row(
+                &plan,
+                row,
                 file,
-                encoding,
+                Encoding::Utf8,
                 participants,
                 read,
-                &mut seen,
+                seen,
                 out,
                 diags,
             );
-            return;
         }
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                diags.error(
-                    file,
-                    None,
-                    format!("survey file not found ([surveys.{}] path)", self.name),
-                );
-                return;
-            }
-            Err(e) => {
-                diags.error(file, None, format!("cannot read: {e}"));
-                return;
-            }
-        };
-        if !csv {
-            let table = crate::coding::sheet::xlsx_table(bytes.clone(), file, &required, diags);
-            workbook_problems(bytes, file, diags);
-            let Some(table) = table else {
-                return;
-            };
-            let plan = self.plan(&table.headers, file, participants, read, diags);
-            read.respondents.reserve(table.rows.len());
-            for row in table.rows {
-                self.row(
-                    &plan,
-                    row,
-                    file,
-                    Encoding::Utf8,
-                    participants,
-                    read,
-                    &mut seen,
-                    out,
-                    diags,
-                );
-            }
-            return;
-        }
-        // A CSV survey is read a row at a time, each answer's text moving into its document:
-        // a million answers are never held twice.
-        let Some((text, encoding)) = decode_csv(bytes, file, diags) else {
-            return;
-        };
-        let delimiter = crate::coding::sheet::delimiter_of(&text);
-        self.read_csv(
-            |h, r, d| CsvTable::read_rows(&text, file, &required, delimiter, d, h, r),
-            file,
-            encoding,
-            participants,
-            read,
-            &mut seen,
-            out,
-            diags,
-        );
     }
 
     /// A CSV survey's rows as `records` reads them ([`CsvTable::read_rows`] of the text, or
@@ -206,11 +226,7 @@ impl Survey<'_> {
     #[allow(clippy::too_many_arguments)]
     fn read_csv(
         &self,
-        records: impl FnOnce(
-            &dyn Fn(&[String], &mut Diagnostics) -> Vec<String>,
-            &mut dyn FnMut(&Vec<String>, crate::text::CsvRow, &mut Diagnostics),
-            &mut Diagnostics,
-        ) -> Option<(Vec<String>, Vec<String>)>,
+        records: Box<Records>,
         file: &str,
         encoding: Encoding,
         participants: &mut Participants,
