@@ -284,7 +284,8 @@ impl Breakdown {
         // answers have a few.
         let mut ids: HashMap<Values, usize> = HashMap::new();
         let mut combos: Vec<Values> = Vec::new();
-        let mut raw: Vec<(usize, Option<usize>)> = Vec::new();
+        // (combination, participant) of each unit with a participant: who each value counts.
+        let mut raw: Vec<(usize, usize)> = Vec::with_capacity(project.documents.len());
         let mut add = |p: Option<usize>, d: Option<usize>| {
             if !b.passes(project, p, d) {
                 return;
@@ -296,7 +297,9 @@ impl Breakdown {
                 combos.push(v.clone());
                 combos.len() - 1
             });
-            raw.push((id, p));
+            if let Some(p) = p {
+                raw.push((id, p));
+            }
         };
         for (d, doc) in project.documents.iter().enumerate() {
             let people = doc.participants();
@@ -341,7 +344,7 @@ impl Breakdown {
         let place: Vec<Option<usize>> = combos.iter().map(|c| b.index_of(c)).collect();
         b.population = vec![HashSet::new(); b.values.len()];
         for (id, p) in raw {
-            if let (Some(p), Some(i)) = (p, place[id]) {
+            if let Some(i) = place[id] {
                 b.population[i].insert(p);
             }
         }
