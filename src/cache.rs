@@ -106,18 +106,35 @@ fn header_version() -> u64 {
         .finish()
 }
 
+/// How long a cache file's header is: magic, build, key, CRC-32, length.
+const HEAD: usize = 8 + 8 + 8 + 4 + 8;
+
+/// The header of a cache file for inputs with this `key`, whose checked part (`len` bytes
+/// after the header) has this `crc`.
+fn header(key: u64, crc: u32, len: u64) -> [u8; HEAD] {
+    let mut head = [0u8; HEAD];
+    head[..8].copy_from_slice(MAGIC);
+    head[8..16].copy_from_slice(&header_version().to_le_bytes());
+    head[16..24].copy_from_slice(&key.to_le_bytes());
+    head[24..28].copy_from_slice(&crc.to_le_bytes());
+    head[28..].copy_from_slice(&len.to_le_bytes());
+    head
+}
+
+/// The CRC-32 and length a header written by this build for `key` gives; `None` for another
+/// file, build or key.
+fn read_header(head: &[u8; HEAD], key: u64) -> Option<(u32, u64)> {
+    let field = |at: usize| u64::from_le_bytes(head[at..at + 8].try_into().expect("8 bytes"));
+    let crc = u32::from_le_bytes(head[24..28].try_into().expect("4 bytes"));
+    (&head[..8] == MAGIC && field(8) == header_version() && field(16) == key).then(|| (crc, field(28)))
+}
+
 /// The value kept under `name` for inputs with this `key`, when there is one, intact.
 pub fn read_value<T: serde::de::DeserializeOwned>(root: &Path, name: &str, key: u64) -> Option<T> {
     let bytes = std::fs::read(root.join(DIR).join(name)).ok()?;
-    let (head, payload) = bytes.split_at_checked(8 + 8 + 8 + 4 + 8)?;
-    let field = |at: usize| u64::from_le_bytes(head[at..at + 8].try_into().expect("8 bytes"));
-    let crc = u32::from_le_bytes(head[24..28].try_into().expect("4 bytes"));
-    if &head[..8] != MAGIC
-        || field(8) != header_version()
-        || field(16) != key
-        || field(28) != payload.len() as u64
-        || crc32fast::hash(payload) != crc
-    {
+    let (head, payload) = bytes.split_first_chunk::<HEAD>()?;
+    let (crc, len) = read_header(head, key)?;
+    if len != payload.len() as u64 || crc32fast::hash(payload) != crc {
         return None;
     }
     postcard::from_bytes(payload).ok()
@@ -130,17 +147,12 @@ pub fn write_value<T: serde::Serialize>(root: &Path, name: &str, key: u64, value
     let Ok(dir) = dir(root) else { return };
     // The value is written after room for the header, which is filled in after: a cache
     // entry of a few hundred megabytes is held once, not twice.
-    const HEAD: usize = 8 + 8 + 8 + 4 + 8;
     let Ok(mut bytes) = postcard::to_extend(value, vec![0u8; HEAD]) else {
         return;
     };
     let crc = crc32fast::hash(&bytes[HEAD..]);
     let len = (bytes.len() - HEAD) as u64;
-    bytes[..8].copy_from_slice(MAGIC);
-    bytes[8..16].copy_from_slice(&header_version().to_le_bytes());
-    bytes[16..24].copy_from_slice(&key.to_le_bytes());
-    bytes[24..28].copy_from_slice(&crc.to_le_bytes());
-    bytes[28..HEAD].copy_from_slice(&len.to_le_bytes());
+    bytes[..HEAD].copy_from_slice(&header(key, crc, len));
     let _ = crate::fsutil::write_atomic(&dir.join(name), &bytes);
 }
 
@@ -178,11 +190,7 @@ pub fn write_texts<'a>(root: &Path, name: &str, key: u64, texts: impl Iterator<I
         head.extend_from_slice(&c.to_le_bytes());
     }
     let _ = crate::fsutil::write_atomic_with(&dir.join(name), |w| {
-        w.write_all(MAGIC)?;
-        w.write_all(&header_version().to_le_bytes())?;
-        w.write_all(&key.to_le_bytes())?;
-        w.write_all(&crc32fast::hash(&head).to_le_bytes())?;
-        w.write_all(&(head.len() as u64).to_le_bytes())?;
+        w.write_all(&header(key, crc32fast::hash(&head), head.len() as u64))?;
         w.write_all(&head)?;
         for t in texts {
             w.write_all(t.as_bytes())?;
@@ -207,19 +215,13 @@ impl TextsFile {
     /// number, or the file's head is damaged.
     pub fn open(root: &Path, name: &str, key: u64, count: usize) -> Option<TextsFile> {
         use std::io::Read;
-        const HEAD: usize = 8 + 8 + 8 + 4 + 8;
         let mut file = File::open(root.join(DIR).join(name)).ok()?;
         let mut header = [0u8; HEAD];
         file.read_exact(&mut header).ok()?;
-        let field = |at: usize| u64::from_le_bytes(header[at..at + 8].try_into().expect("8 bytes"));
-        let crc = u32::from_le_bytes(header[24..28].try_into().expect("4 bytes"));
         let chunks = count.div_ceil(TEXTS_CHUNK);
         let len = 8 + 8 * count + 4 * chunks;
-        if &header[..8] != MAGIC
-            || field(8) != header_version()
-            || field(16) != key
-            || field(28) != len as u64
-        {
+        let (crc, written) = read_header(&header, key)?;
+        if written != len as u64 {
             return None;
         }
         let mut head = vec![0u8; len];

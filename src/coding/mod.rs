@@ -227,23 +227,6 @@ impl<'a> Anchoring<'a> {
     }
 }
 
-/// Anchors every row of parsed sheets (each with its rows): [`Anchoring`] for rows in memory.
-pub fn anchor_sheets(
-    sheets: &[(Sheet, Vec<SheetRow>)],
-    documents: &[Document],
-    unreadable: &[String],
-    codebook: &mut Codebook,
-    diags: &mut Diagnostics,
-) -> Vec<CodedSegment> {
-    let mut anchoring = Anchoring::new(documents, unreadable, sheets.iter().map(|(_, r)| r.len()).sum());
-    for (i, (sheet, rows)) in sheets.iter().enumerate() {
-        for row in rows {
-            anchoring.row(i, &sheet.path, row.clone(), codebook, diags);
-        }
-    }
-    anchoring.finish(diags)
-}
-
 /// Warns where one coder's sheet has two rows for the same passage (segments sorted by
 /// document, range, coder and line): each row after the first names the first.
 fn passages_coded_twice(segments: &[CodedSegment], files: &[String], diags: &mut Diagnostics) {

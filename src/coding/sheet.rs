@@ -204,23 +204,18 @@ impl SheetFiles {
     /// rather than held: what a load that finds its coding in the cache needs. `None` when a
     /// file cannot be read, or changes size while it is.
     pub fn feed_from_disk(&self, h: &mut crate::cache::Hasher) -> Option<()> {
-        use std::io::Read;
-        let mut buffer = vec![0u8; 1 << 20];
         for f in &self.files {
-            let mut file = std::fs::File::open(&f.path).ok()?;
+            let file = std::fs::File::open(&f.path).ok()?;
             let len = file.metadata().ok()?.len();
             h.str(&f.file).number(u64::from(f.xlsx)).str(&f.coder);
             h.number(len);
-            let mut read = 0u64;
-            loop {
-                let n = file.read(&mut buffer).ok()?;
-                if n == 0 {
-                    break;
-                }
-                h.bytes(&buffer[..n]);
-                read += n as u64;
-            }
-            if read != len {
+            let mut source = Hashing {
+                inner: std::io::BufReader::with_capacity(1 << 20, file),
+                key: h,
+                read: 0,
+            };
+            std::io::copy(&mut source, &mut std::io::sink()).ok()?;
+            if source.read != len {
                 return None;
             }
         }
@@ -258,7 +253,7 @@ impl SheetFiles {
             let file = f.file.clone();
             let mut row = |r: SheetRow, diags: &mut Diagnostics| each(index, &file, r, diags);
             key.str(&f.file).number(u64::from(f.xlsx)).str(&f.coder);
-            let sheet = if let Some(plain) = f.streamed {
+            let sheet = if let Some(plain) = &f.streamed {
                 key.number(plain.len);
                 let (sheet, read) = streamed_sheet(&f, plain, key, diags, &mut row);
                 whole &= read == Some(plain.len);
@@ -283,7 +278,7 @@ impl SheetFiles {
         self.files
             .iter()
             .filter(|f| !f.xlsx)
-            .map(|f| match f.streamed {
+            .map(|f| match &f.streamed {
                 Some(plain) => plain.lines + 1,
                 None => memchr::memchr_iter(b'\n', &f.bytes).count() + 1,
             })
@@ -368,27 +363,19 @@ type EachRow<'a> = &'a mut dyn FnMut(SheetRow, &mut Diagnostics);
 /// read (`None`: the file could not be opened, reported).
 fn streamed_sheet(
     f: &SheetFile,
-    plain: crate::corpus::decode::Plain,
+    plain: &crate::corpus::decode::Plain,
     key: &mut crate::cache::Hasher,
     diags: &mut Diagnostics,
     each: EachRow,
 ) -> (Option<Sheet>, Option<u64>) {
-    use std::io::Read;
-    let open = |diags: &mut Diagnostics| {
-        std::fs::File::open(&f.path)
-            .map_err(|e| diags.error(&f.file, None, format!("cannot read: {e}")))
-            .ok()
-    };
     // The delimiter is the header line's, as for a sheet read whole.
-    let Some(file) = open(diags) else {
-        return (None, None);
-    };
-    let mut head = Vec::new();
-    let _ = file.take(64 << 10).read_to_end(&mut head);
-    let head = String::from_utf8_lossy(&head);
-    let delimiter = delimiter_of(head.strip_prefix('\u{feff}').unwrap_or(&head));
-    let Some(file) = open(diags) else {
-        return (None, None);
+    let delimiter = delimiter_of(&plain.head);
+    let file = match std::fs::File::open(&f.path) {
+        Ok(file) => file,
+        Err(e) => {
+            diags.error(&f.file, None, format!("cannot read: {e}"));
+            return (None, None);
+        }
     };
     let mut source = Hashing {
         inner: std::io::BufReader::with_capacity(1 << 20, file),

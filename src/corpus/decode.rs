@@ -68,11 +68,14 @@ pub fn decode_raw(bytes: Vec<u8>) -> Result<(String, Encoding), String> {
 
 /// What a look through a file found: it is UTF-8 without NUL bytes (so it reads as its bytes
 /// say, with no decoding), this long, with this many lines.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Plain {
     pub len: u64,
     pub lines: usize,
     pub bom: bool,
+    /// Its start (up to a megabyte, the byte-order mark left out): where its header is, which
+    /// says the delimiter.
+    pub head: String,
 }
 
 /// CSV sheets and surveys over this many bytes are read from the file as they are parsed rather
@@ -92,23 +95,26 @@ pub fn plain_utf8(path: &std::path::Path) -> Option<Plain> {
     let mut file = std::fs::File::open(path).ok()?;
     let mut buffer = vec![0u8; 1 << 20];
     let (mut len, mut lines, mut carry) = (0u64, 0usize, 0usize);
-    let mut first = true;
+    let mut head: Option<String> = None;
     let mut bom = false;
     loop {
         let n = file.read(&mut buffer[carry..]).ok()?;
         if n == 0 {
-            return (carry == 0).then_some(Plain { len, lines, bom });
+            let head = head.unwrap_or_default();
+            return (carry == 0).then_some(Plain {
+                len,
+                lines,
+                bom,
+                head,
+            });
         }
         let piece = &buffer[..carry + n];
-        if first {
-            if piece.starts_with(b"\xFF\xFE")
+        if head.is_none()
+            && (piece.starts_with(b"\xFF\xFE")
                 || piece.starts_with(b"\xFE\xFF")
-                || piece.starts_with(b"PK\x03\x04")
-            {
-                return None;
-            }
-            bom = piece.starts_with(b"\xEF\xBB\xBF");
-            first = false;
+                || piece.starts_with(b"PK\x03\x04"))
+        {
+            return None;
         }
         // A character cut at the piece's end is carried to the next.
         let valid = match std::str::from_utf8(piece) {
@@ -116,6 +122,11 @@ pub fn plain_utf8(path: &std::path::Path) -> Option<Plain> {
             Err(e) if e.error_len().is_none() => e.valid_up_to(),
             Err(_) => return None,
         };
+        if head.is_none() {
+            let text = std::str::from_utf8(&piece[..valid]).ok()?;
+            bom = text.starts_with('\u{feff}');
+            head = Some(text.trim_start_matches('\u{feff}').to_string());
+        }
         if memchr::memchr(0, &piece[..valid]).is_some() {
             return None;
         }

@@ -128,19 +128,14 @@ impl Survey<'_> {
                     // Room for an answer to every question of every line, made at once (what
                     // is not used is never touched).
                     out.reserve(plain.lines * self.settings.questions.len());
-                    let open = || {
-                        std::fs::File::open(&path)
-                            .map(|f| decode::LineEndsLf::new(std::io::BufReader::with_capacity(1 << 20, f)))
-                    };
-                    let (Ok(head), Ok(source)) = (open(), open()) else {
+                    let Ok(opened) = std::fs::File::open(&path) else {
                         diags.error(file, None, "cannot read the survey file");
                         return;
                     };
-                    let mut start = Vec::new();
-                    let _ = std::io::Read::read_to_end(&mut std::io::Read::take(head, 64 << 10), &mut start);
-                    let start = String::from_utf8_lossy(&start);
+                    let source = decode::LineEndsLf::new(std::io::BufReader::with_capacity(1 << 20, opened));
+                    // The delimiter is the header line's, its line ends made LF as the text's.
                     let delimiter =
-                        crate::coding::sheet::delimiter_of(start.strip_prefix('\u{feff}').unwrap_or(&start));
+                        crate::coding::sheet::delimiter_of(&decode::normalize_line_ends(plain.head.clone()));
                     let encoding = if plain.bom {
                         Encoding::Utf8Bom
                     } else {
