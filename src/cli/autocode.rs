@@ -334,23 +334,26 @@ fn write_sheet(
             }
         }
         // Passages come document by document: whether a text is in NFC is worked out once.
+        // Texts are read in order through one reader, which keeps only the last few.
         let mut nfc: Option<(usize, bool)> = None;
+        let mut reader = crate::corpus::text::Reader::default();
         for ((d, start, end), add) in std::mem::take(&mut new) {
             if add.is_empty() {
                 continue;
             }
             let doc = &project.documents[d];
-            let quote = &doc.text[start..end];
+            let text = doc.text.read(&mut reader);
+            let quote = &text[start..end];
             let text_is_nfc = match nfc {
                 Some((n, yes)) if n == d => yes,
                 _ => {
-                    let yes = is_nfc(&doc.text);
+                    let yes = is_nfc(text);
                     nfc = Some((d, yes));
                     yes
                 }
             };
             // A passage whose words cannot be quoted so that they anchor back here is left out.
-            let Some(occurrence) = occurrence_of(&doc.text, text_is_nfc, start..end) else {
+            let Some(occurrence) = occurrence_of(text, text_is_nfc, start..end) else {
                 skipped += add.len();
                 continue;
             };

@@ -197,9 +197,14 @@ impl<'a> Anchoring<'a> {
         // By document, each document's rows in the order read.
         pending.sort_by_key(|p| p.0);
         let (documents, files) = (self.documents, &self.files);
+        // Each thread reads the texts through its own reader, in order: the texts anchored
+        // against are not kept (a million answers would stay in memory).
         let results: Vec<(Vec<CodedSegment>, Diagnostics)> = pending
             .par_chunk_by(|a, b| a.0 == b.0)
-            .map(|rows| anchor_document(rows[0].0, &documents[rows[0].0], rows, files))
+            .map_init(crate::corpus::text::Reader::default, |reader, rows| {
+                let doc = &documents[rows[0].0];
+                anchor_document(rows[0].0, doc, doc.text.read(reader), rows, files)
+            })
             .collect();
         for (s, d) in results {
             self.segments.extend(s);
@@ -256,15 +261,16 @@ fn passages_coded_twice(segments: &[CodedSegment], files: &[String], diags: &mut
 fn anchor_document(
     doc_idx: usize,
     doc: &Document,
+    text: &str,
     rows: &[(usize, CoderIdx, SheetRow, SmallVec<[CodeIdx; 2]>)],
     files: &[String],
 ) -> (Vec<CodedSegment>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut out = Vec::with_capacity(rows.len());
-    let nfc = anchor::is_nfc(&doc.text);
+    let nfc = anchor::is_nfc(text);
     for (_, coder, row, codes) in rows {
-        match locate_in(doc, nfc, &row.quote, row.occurrence) {
-            Ok(bytes) => out.push(segment(doc_idx, doc, bytes, codes.clone(), *coder, row)),
+        match locate_in(doc, text, nfc, &row.quote, row.occurrence) {
+            Ok(bytes) => out.push(segment(doc_idx, doc, text, bytes, codes.clone(), *coder, row)),
             Err(message) => diags.error(&files[*coder], Some(row.line), message),
         }
     }
@@ -273,12 +279,13 @@ fn anchor_document(
 
 /// Finds a quote in a document: the byte range it covers, or a message saying why not.
 pub fn locate(doc: &Document, quote: &str, occurrence: Option<usize>) -> Result<Range<usize>, String> {
-    locate_in(doc, anchor::is_nfc(&doc.text), quote, occurrence)
+    locate_in(doc, &doc.text, anchor::is_nfc(&doc.text), quote, occurrence)
 }
 
 /// [`locate`] where whether the document's text is in NFC is known already.
 fn locate_in(
     doc: &Document,
+    text: &str,
     text_is_nfc: bool,
     quote: &str,
     occurrence: Option<usize>,
@@ -290,15 +297,15 @@ fn locate_in(
         return whole_answer(doc, occurrence);
     }
     let pattern = Pattern::new(quote)?;
-    let found = pattern.find_in(&doc.text, text_is_nfc);
+    let found = pattern.find_in(text, text_is_nfc);
     let pick = match (occurrence, found.len()) {
-        (_, 0) => return Err(not_found(doc, &pattern, quote)),
+        (_, 0) => return Err(not_found(doc, text, &pattern, quote)),
         (None, 1) => 0,
         (None, n) => {
             return Err(format!(
                 "quote occurs {n} times in {}: {}; add an `occurrence` column (1 to {n}) to pick one",
                 doc.id,
-                places(doc, &found)
+                places(doc, text, &found)
             ))
         }
         (Some(k), n) if k > n => {
@@ -334,14 +341,14 @@ fn whole_answer(doc: &Document, occurrence: Option<usize>) -> Result<Range<usize
         .ok_or_else(|| format!("the answer {} is empty", doc.id))
 }
 
-fn not_found(doc: &Document, pattern: &Pattern, quote: &str) -> String {
+fn not_found(doc: &Document, text: &str, pattern: &Pattern, quote: &str) -> String {
     // The rare path: normalize the whole text to find what comes closest.
-    let normalized = Normalized::new(&doc.text);
+    let normalized = Normalized::new(text);
     let mut message = format!("quote not found in {}: \"{}\"", doc.id, excerpt(quote, 80));
     match anchor::closest(pattern, &normalized.text) {
         Some(r) => {
-            let bytes = normalized.original(&doc.text, r);
-            message.push_str(&format!(" (closest: \"{}\")", excerpt(&doc.text[bytes], 80)));
+            let bytes = normalized.original(text, r);
+            message.push_str(&format!(" (closest: \"{}\")", excerpt(&text[bytes], 80)));
         }
         None => message.push_str(" (nothing close)"),
     }
@@ -353,7 +360,7 @@ fn not_found(doc: &Document, pattern: &Pattern, quote: &str) -> String {
 }
 
 /// `line 12 (Partner 7i), line 40 (R)`: where each match lies.
-fn places(doc: &Document, found: &[Range<usize>]) -> String {
+fn places(doc: &Document, text: &str, found: &[Range<usize>]) -> String {
     found
         .iter()
         .take(10)
@@ -362,7 +369,7 @@ fn places(doc: &Document, found: &[Range<usize>]) -> String {
             match doc.turns.get(turns.start) {
                 Some(t) if !t.label.is_empty() => format!("line {} ({})", t.line, t.label),
                 Some(t) => format!("line {}", t.line),
-                None => format!("line {}", crate::config::line_of(&doc.text, bytes.start)),
+                None => format!("line {}", crate::config::line_of(text, bytes.start)),
             }
         })
         .collect::<Vec<_>>()
@@ -373,21 +380,22 @@ fn places(doc: &Document, found: &[Range<usize>]) -> String {
 fn segment(
     document: usize,
     doc: &Document,
+    text: &str,
     bytes: Range<usize>,
     codes: SmallVec<[CodeIdx; 2]>,
     coder: CoderIdx,
     row: &SheetRow,
 ) -> CodedSegment {
     let turns = doc.turns_overlapping(&bytes);
-    let quote = (row.quote != doc.text[bytes.clone()]).then(|| row.quote.as_str().into());
+    let quote = (row.quote != text[bytes.clone()]).then(|| row.quote.as_str().into());
     let mut participants: SmallVec<[ParticipantIdx; 2]> = doc.turns[turns.clone()]
         .iter()
         .filter_map(|t| t.participant())
         .collect();
     participants.sort_unstable();
     participants.dedup();
-    let start = doc.char_at(bytes.start);
-    let end = start + doc.text[bytes.clone()].chars().count();
+    let start = doc.char_at_in(text, bytes.start);
+    let end = start + text[bytes.clone()].chars().count();
     CodedSegment {
         document,
         chars: start..end,

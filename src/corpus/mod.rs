@@ -159,11 +159,16 @@ impl Document {
 
     /// The character offset of a byte offset (which must lie on a character boundary).
     pub fn char_at(&self, byte: usize) -> usize {
+        self.char_at_in(&self.text, byte)
+    }
+
+    /// [`Document::char_at`] in the document's text read already.
+    pub fn char_at_in(&self, text: &str, byte: usize) -> usize {
         // Start from the nearest turn before `byte`, whose offsets are known.
         let i = self.turns.partition_point(|t| t.bytes.start <= byte);
         match i.checked_sub(1).map(|i| &self.turns[i]) {
-            Some(t) => t.chars.start + count_chars(&self.text[t.bytes.start..byte]),
-            None => count_chars(&self.text[..byte]),
+            Some(t) => t.chars.start + count_chars(&text[t.bytes.start..byte]),
+            None => count_chars(&text[..byte]),
         }
     }
 }

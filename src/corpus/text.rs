@@ -4,7 +4,7 @@
 //! without loading the texts at all.
 
 use std::fmt;
-use std::ops::Deref;
+use std::ops::{Deref, Range};
 use std::sync::{Arc, OnceLock};
 
 /// Where a project's texts come from when they are kept apart: a texts file of the cache, read
@@ -103,17 +103,43 @@ impl TextStore {
     }
 
     fn in_file(&self, i: usize) -> Option<&str> {
+        let (file, c, within) = self.place(i)?;
+        let chunk = self.chunks.get(c)?.get_or_init(|| file.chunk(c)).as_deref()?;
+        chunk.get(within)
+    }
+
+    /// The file, the run text `i` is in and where it lies in that run; `None` when the file is
+    /// not there or not this store's.
+    fn place(&self, i: usize) -> Option<(&crate::cache::TextsFile, usize, Range<usize>)> {
         let file = self.file.get_or_init(|| self.source.file()).as_ref()?;
         if file.len().div_ceil(crate::cache::TEXTS_CHUNK) != self.chunks.len() || i >= file.len() {
             return None;
         }
         let c = i / crate::cache::TEXTS_CHUNK;
-        let chunk = self.chunks.get(c)?.get_or_init(|| file.chunk(c)).as_deref()?;
         let base = file.chunk_start(c);
         let from = if i == 0 { 0 } else { file.end(i - 1) } - base;
         let to = file.end(i) - base;
-        chunk.get(usize::try_from(from).ok()?..usize::try_from(to).ok()?)
+        Some((file, c, usize::try_from(from).ok()?..usize::try_from(to).ok()?))
     }
+
+    /// Text `i` when it is in memory already (its run read, or every text).
+    fn held(&self, i: usize) -> Option<&str> {
+        if let Some(all) = self.all.get() {
+            return Some(all.get(i));
+        }
+        let c = i / crate::cache::TEXTS_CHUNK;
+        let chunk = self.chunks.get(c)?.get()?.as_deref()?;
+        let (_, _, within) = self.place(i)?;
+        chunk.get(within)
+    }
+}
+
+/// Reads stored texts one run at a time and keeps only the last run, for a pass over every
+/// text in order (indexing, anchoring, autocoding): read through the documents instead, a
+/// million answers would all stay in memory until the command ends.
+#[derive(Default)]
+pub struct Reader {
+    run: Option<(Arc<TextStore>, usize, String)>,
 }
 
 /// A document's text. It reads as a `str` (`&doc.text[range]`, `doc.text.len()`).
@@ -135,6 +161,29 @@ impl Text {
     /// The text of document `i` of a store, read when first used.
     pub fn stored(store: Arc<TextStore>, i: usize) -> Text {
         Text(Inner::Stored(store, i))
+    }
+
+    /// The text, read through `reader`: a stored text not yet in memory is read with its run
+    /// into the reader, which lets go of the run before when it reads the next.
+    pub fn read<'a>(&'a self, reader: &'a mut Reader) -> &'a str {
+        let (store, i) = match &self.0 {
+            Inner::Owned(s) => return s,
+            Inner::Stored(store, i) => (store, *i),
+        };
+        if let Some(text) = store.held(i) {
+            return text;
+        }
+        let Some((file, c, within)) = store.place(i) else {
+            return store.text(i);
+        };
+        let have = matches!(&reader.run, Some((s, rc, _)) if Arc::ptr_eq(s, store) && *rc == c);
+        if !have {
+            reader.run = file.chunk(c).map(|run| (store.clone(), c, run));
+        }
+        match &reader.run {
+            Some((_, _, run)) => run.get(within).unwrap_or_else(|| store.text(i)),
+            None => store.text(i),
+        }
     }
 }
 
@@ -249,6 +298,16 @@ mod tests {
         assert_eq!(loaded(&store), 1, "only the run of text 17 is read");
         assert!(read.iter().enumerate().all(|(i, t)| **t == texts[i]));
         assert_eq!(loaded(&store), 3);
+        // Read through a reader, the texts are the same and the store keeps none of them.
+        let store = TextStore::new(Box::new(FromFile(dir.path().to_path_buf())), 40);
+        let read: Vec<Text> = (0..40).map(|i| Text::stored(store.clone(), i)).collect();
+        let mut reader = Reader::default();
+        assert!(read
+            .iter()
+            .enumerate()
+            .all(|(i, t)| t.read(&mut reader) == texts[i]));
+        assert_eq!(loaded(&store), 0);
+        assert_eq!(Text::from("owned".to_string()).read(&mut reader), "owned");
         // A flipped byte in the texts: that run fails its checksum and every text is read again.
         let path = dir.path().join(crate::cache::DIR).join("t.bin");
         let mut bytes = std::fs::read(&path).unwrap();
@@ -258,6 +317,10 @@ mod tests {
         let store = TextStore::new(Box::new(FromFile(dir.path().to_path_buf())), 40);
         assert_eq!(&*Text::stored(store.clone(), 0), "text 0 é");
         assert_eq!(&*Text::stored(store, 39), "again");
+        let store = TextStore::new(Box::new(FromFile(dir.path().to_path_buf())), 40);
+        let mut reader = Reader::default();
+        assert_eq!(Text::stored(store.clone(), 0).read(&mut reader), "text 0 é");
+        assert_eq!(Text::stored(store, 39).read(&mut reader), "again");
         // Another key, or another number of texts, is not read at all.
         assert!(crate::cache::TextsFile::open(dir.path(), "t.bin", 8, 40).is_none());
         assert!(crate::cache::TextsFile::open(dir.path(), "t.bin", 7, 39).is_none());

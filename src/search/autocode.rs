@@ -328,12 +328,14 @@ pub fn suggest(
         .map(|chunk| {
             let mut analyzers = base_analyzers.clone();
             let mut out = Vec::new();
+            // The chunk's texts are read in order and let go (see `Reader`).
+            let mut reader = crate::corpus::text::Reader::default();
             for (d, t, query_rules) in chunk {
                 let (d, t) = (*d, *t);
                 let doc = &project.documents[d];
                 let turn = &doc.turns[t];
                 let base = turn.bytes.start;
-                let words = &doc.text[turn.bytes.clone()];
+                let words = &doc.text.read(&mut reader)[turn.bytes.clone()];
                 let units: Vec<Range<usize>> = match unit {
                     Unit::Sentence => sentences(words),
                     Unit::Turn | Unit::Match => std::iter::once(0..words.len()).collect(),

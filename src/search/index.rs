@@ -299,11 +299,18 @@ fn update(
             &owned
         }
     };
+    // Texts are read a run at a time and let go: a million answers are not all held.
+    let mut reader = crate::corpus::text::Reader::default();
     let fingerprints: BTreeMap<compact_str::CompactString, u64> = project
         .documents
         .iter()
         .enumerate()
-        .map(|(d, doc)| (doc.id.clone(), fingerprint(project, d, doc)))
+        .map(|(d, doc)| {
+            (
+                doc.id.clone(),
+                fingerprint(project, d, doc, doc.text.read(&mut reader)),
+            )
+        })
         .collect();
     crate::progress::trace("index: fingerprints");
     let (schema, fields) = schema();
@@ -368,7 +375,8 @@ fn update(
     }
     progress.start(changed.len() as u64);
     for &d in &changed {
-        add_document(&mut writer, &fields, project, d)?;
+        let text = project.documents[d].text.read(&mut reader);
+        add_document(&mut writer, &fields, project, d, text)?;
         progress.inc();
     }
     crate::progress::trace("index: added");
@@ -435,9 +443,9 @@ fn content_hashes(root: &Path, stamps: &BTreeMap<String, Stamp>) -> BTreeMap<Str
 }
 
 /// What was indexed for a document: its text, turns, speakers and coded passages.
-fn fingerprint(project: &Project, d: usize, doc: &Document) -> u64 {
+fn fingerprint(project: &Project, d: usize, doc: &Document, text: &str) -> u64 {
     let mut h = Hasher::default();
-    h.number(u64::from(FORMAT)).str(&doc.id).str(&doc.text);
+    h.number(u64::from(FORMAT)).str(&doc.id).str(text);
     for t in &doc.turns {
         h.number(t.bytes.start as u64)
             .number(t.bytes.end as u64)
@@ -476,18 +484,18 @@ pub fn speaker_kind(s: Speaker) -> &'static str {
     }
 }
 
-fn add_document(writer: &mut IndexWriter, f: &Fields, project: &Project, d: usize) -> Result<()> {
+fn add_document(writer: &mut IndexWriter, f: &Fields, project: &Project, d: usize, text: &str) -> Result<()> {
     let doc = &project.documents[d];
     let segments = project.segments_of(d);
     for (i, t) in doc.turns.iter().enumerate() {
-        let words = &doc.text[t.bytes.clone()];
+        let words = &text[t.bytes.clone()];
         if words.is_empty() {
             continue;
         }
         let mut td = TantivyDocument::default();
         td.add_text(f.document, &doc.id);
         td.add_u64(f.turn, i as u64);
-        td.add_u64(f.line, crate::config::line_of(&doc.text, t.bytes.start) as u64);
+        td.add_u64(f.line, crate::config::line_of(text, t.bytes.start) as u64);
         td.add_u64(f.start, t.chars.start as u64);
         td.add_text(f.text, words);
         td.add_text(f.raw, words);
