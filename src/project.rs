@@ -431,7 +431,7 @@ impl Project {
     pub fn quote_of<'a>(&'a self, s: &'a CodedSegment) -> &'a str {
         match &s.quote {
             Some(q) => q,
-            None => &self.documents[s.document].text[s.bytes.clone()],
+            None => &self.documents[s.document].text[s.bytes.range()],
         }
     }
 
@@ -1099,8 +1099,8 @@ mod tests {
                     speaker: Speaker::Participant(0),
                     time: Some("00:01".into()),
                     line: 1,
-                    bytes: 3..5,
-                    chars: 3..5,
+                    bytes: (3..5).into(),
+                    chars: (3..5).into(),
                 }],
             }],
         };
@@ -1114,9 +1114,9 @@ mod tests {
             }],
             segments: vec![CodedSegment {
                 document: 0,
-                bytes: 3..5,
-                chars: 3..5,
-                turns: 0..1,
+                bytes: (3..5).into(),
+                chars: (3..5).into(),
+                turns: (0..1).into(),
                 participants: smallvec::smallvec![0],
                 codes: smallvec::smallvec![0],
                 coder: 0,

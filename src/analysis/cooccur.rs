@@ -115,7 +115,7 @@ pub fn cooccurrence(project: &Project, level: Level, unit: Unit, filters: &[Wher
                 if unit == Unit::Document {
                     by_key.entry((seg.document, 0)).or_default().add_together(&of);
                 } else {
-                    for turn in seg.turns.clone() {
+                    for turn in seg.turns.range() {
                         by_key.entry((seg.document, turn)).or_default().add_together(&of);
                     }
                 }
@@ -169,7 +169,7 @@ fn passage_units(project: &Project, nodes: &Nodes, filters: &[Where]) -> Vec<Uni
     let mut passages: BTreeMap<(usize, usize, usize), BTreeSet<usize>> = BTreeMap::new();
     for seg in super::breakdown::findings(project, filters) {
         passages
-            .entry((seg.document, seg.chars.start, seg.chars.end))
+            .entry((seg.document, seg.chars.start(), seg.chars.end()))
             .or_default()
             .extend(nodes.of_codes(&seg.codes));
     }

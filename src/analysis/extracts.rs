@@ -146,7 +146,7 @@ pub fn retrieve(project: &Project, query: &Query) -> Vec<Extract> {
         let excluded: Vec<(usize, Range<usize>)> = segments
             .iter()
             .filter(|s| s.codes.iter().any(|c| query.not.contains(c)))
-            .map(|s| (s.document, s.bytes.clone()))
+            .map(|s| (s.document, s.bytes.range()))
             .collect();
         out.retain(|e| {
             !excluded
@@ -189,9 +189,9 @@ fn from_segment(project: &Project, node: usize, s: &CodedSegment) -> Extract {
     Extract {
         node,
         document: s.document,
-        bytes: s.bytes.clone(),
-        chars: s.chars.clone(),
-        line: crate::config::line_of(&doc.text, s.bytes.start),
+        bytes: s.bytes.range(),
+        chars: s.chars.range(),
+        line: crate::config::line_of(&doc.text, s.bytes.start()),
         participants: s.participants.to_vec(),
         coders: vec![s.coder],
         codes: s.codes.to_vec(),

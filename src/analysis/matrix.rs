@@ -67,10 +67,10 @@ pub fn matrix(
                     people.entry((r, node)).or_default().insert(p);
                 }
                 // A passage once per cell, whichever coders and codes put it there.
-                if seen.insert((r, node, seg.document, seg.bytes.start, seg.bytes.end)) {
+                if seen.insert((r, node, seg.document, seg.bytes.start(), seg.bytes.end())) {
                     cells[r][node].extracts.push(Extract {
                         document: seg.document,
-                        bytes: seg.bytes.clone(),
+                        bytes: seg.bytes.range(),
                         participant: p,
                     });
                 }

@@ -136,7 +136,7 @@ pub fn units(project: &Project) -> Vec<Unit> {
 /// The unit's words, as written.
 pub fn unit_text(project: &Project, unit: Unit) -> &str {
     let doc = &project.documents[unit.document];
-    &doc.text[doc.turns[unit.turn].bytes.clone()]
+    &doc.text[doc.turns[unit.turn].bytes.range()]
 }
 
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\w\w+\b").expect("a valid pattern"));
@@ -335,7 +335,7 @@ pub fn suggest(project: &Project, params: &Params) -> Suggestions {
     let mut coded_documents = vec![false; project.documents.len()];
     for s in project.findings() {
         coded_documents[s.document] = true;
-        for turn in s.turns.clone() {
+        for turn in s.turns.range() {
             if let Some(&u) = index.get(&(s.document, turn)) {
                 labels[u].extend(s.codes.iter().copied());
             }

@@ -148,7 +148,7 @@ pub fn triangulate_where(
         .map(|_| (0..n_values).map(|_| Acc::default()).collect())
         .collect();
     for seg in project.findings() {
-        let key = (seg.document, seg.chars.start, seg.chars.end);
+        let key = (seg.document, seg.chars.start(), seg.chars.end());
         let values: Vec<(Option<usize>, usize)> = Breakdown::units(&seg.participants)
             .into_iter()
             .filter_map(|p| breakdown.value(project, p, seg.document).map(|v| (p, v)))

@@ -260,7 +260,7 @@ fn write_sheet(
         .segments
         .iter()
         .filter(|seg| Some(seg.coder) == coder)
-        .map(|seg| (seg.line, (seg.document, seg.bytes.start, seg.bytes.end)))
+        .map(|seg| (seg.line, (seg.document, seg.bytes.start(), seg.bytes.end())))
         .collect();
     let old = match std::fs::read(path) {
         Ok(bytes) => Some(String::from_utf8(bytes).with_context(|| format!("{file} is not UTF-8"))?),

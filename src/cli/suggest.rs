@@ -201,7 +201,7 @@ fn write_sheet(project: &Project, learnt: &Suggestions) -> Result<(usize, usize)
         for &(u, score) in &r.suggestions {
             let unit = learnt.units[u];
             let doc = &project.documents[unit.document];
-            let bytes = doc.turns[unit.turn].bytes.clone();
+            let bytes = doc.turns[unit.turn].bytes.range();
             let quote = unit_text(project, unit);
             let text_is_nfc = *nfc.entry(unit.document).or_insert_with(|| is_nfc(&doc.text));
             // Where the quote occurs more than once, which occurrence this turn is; a turn

@@ -10,7 +10,7 @@ pub mod anchor;
 pub mod sheet;
 
 use crate::codebook::{CodeIdx, Codebook};
-use crate::corpus::Document;
+use crate::corpus::{Document, Span};
 use crate::diagnostics::{did_you_mean, Diagnostics};
 use crate::participants::ParticipantIdx;
 use crate::text::{excerpt, is_code_id};
@@ -65,11 +65,11 @@ pub type CoderIdx = usize;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CodedSegment {
     pub document: usize,
-    pub bytes: Range<usize>,
+    pub bytes: Span,
     /// Unicode scalar values of the document's text.
-    pub chars: Range<usize>,
+    pub chars: Span,
     /// Indices of the turns the segment overlaps.
-    pub turns: Range<usize>,
+    pub turns: Span,
     /// The participants who speak in those turns (the interviewer counts for no one).
     pub participants: SmallVec<[ParticipantIdx; 2]>,
     pub codes: SmallVec<[CodeIdx; 2]>,
@@ -218,10 +218,10 @@ impl<'a> Anchoring<'a> {
         let mut segments = self.segments;
         // (document, range, coder, line) is unique: a row is one segment.
         segments.par_sort_unstable_by(|a, b| {
-            (a.document, a.chars.start, a.chars.end, a.coder, a.line).cmp(&(
+            (a.document, a.chars.start(), a.chars.end(), a.coder, a.line).cmp(&(
                 b.document,
-                b.chars.start,
-                b.chars.end,
+                b.chars.start(),
+                b.chars.end(),
                 b.coder,
                 b.line,
             ))
@@ -337,7 +337,7 @@ fn whole_answer(doc: &Document, occurrence: Option<usize>) -> Result<Range<usize
     }
     doc.turns
         .first()
-        .map(|t| t.bytes.clone())
+        .map(|t| t.bytes.range())
         .ok_or_else(|| format!("the answer {} is empty", doc.id))
 }
 
@@ -398,9 +398,9 @@ fn segment(
     let end = start + text[bytes.clone()].chars().count();
     CodedSegment {
         document,
-        chars: start..end,
-        bytes,
-        turns,
+        chars: (start..end).into(),
+        bytes: bytes.into(),
+        turns: turns.into(),
         participants,
         codes,
         coder,

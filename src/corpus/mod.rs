@@ -60,6 +60,55 @@ impl Format {
     }
 }
 
+/// A range of positions in a document's text, in bytes or in characters, kept in 32 bits each
+/// end: a text is under 4 GiB (a bigger file is refused when read), and a million answers'
+/// turns and coded passages take half the room `Range<usize>` would. It reads and writes as
+/// a range does (`{"start": 3, "end": 9}`).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub struct Span {
+    start: u32,
+    end: u32,
+}
+
+/// The longest text a document may have: positions are kept in 32 bits (see [`Span`]).
+pub const MAX_TEXT: usize = u32::MAX as usize;
+
+impl Span {
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// The range, to slice a text with.
+    pub fn range(self) -> Range<usize> {
+        self.start()..self.end()
+    }
+
+    pub fn len(self) -> usize {
+        self.end().saturating_sub(self.start())
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+}
+
+impl From<Range<usize>> for Span {
+    /// Positions past [`MAX_TEXT`] (which no text read has) are kept as `MAX_TEXT`.
+    fn from(r: Range<usize>) -> Span {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            start: narrow(r.start),
+            end: narrow(r.end),
+        }
+    }
+}
+
 /// Who speaks a turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Speaker {
@@ -82,8 +131,8 @@ pub struct Turn {
     /// 1-based line in the file (for `.vtt`/`.srt`, the cue's timing line).
     pub line: usize,
     /// The turn's words, as bytes and as characters of the document's text.
-    pub bytes: Range<usize>,
-    pub chars: Range<usize>,
+    pub bytes: Span,
+    pub chars: Span,
 }
 
 impl Turn {
@@ -145,8 +194,8 @@ impl Document {
 
     /// Indices of the turns that overlap a byte range.
     pub fn turns_overlapping(&self, bytes: &Range<usize>) -> Range<usize> {
-        let first = self.turns.partition_point(|t| t.bytes.end <= bytes.start);
-        let last = self.turns.partition_point(|t| t.bytes.start < bytes.end);
+        let first = self.turns.partition_point(|t| t.bytes.end() <= bytes.start);
+        let last = self.turns.partition_point(|t| t.bytes.start() < bytes.end);
         first..last.max(first)
     }
 
@@ -154,7 +203,7 @@ impl Document {
     /// ranges of the document's text. Computed on demand: only some analyses need them.
     pub fn sentences(&self, turn: usize) -> Vec<Range<usize>> {
         let t = &self.turns[turn];
-        sentences(&self.text[t.bytes.clone()], t.chars.start)
+        sentences(&self.text[t.bytes.range()], t.chars.start())
     }
 
     /// The character offset of a byte offset (which must lie on a character boundary).
@@ -165,9 +214,9 @@ impl Document {
     /// [`Document::char_at`] in the document's text read already.
     pub fn char_at_in(&self, text: &str, byte: usize) -> usize {
         // Start from the nearest turn before `byte`, whose offsets are known.
-        let i = self.turns.partition_point(|t| t.bytes.start <= byte);
+        let i = self.turns.partition_point(|t| t.bytes.start() <= byte);
         match i.checked_sub(1).map(|i| &self.turns[i]) {
-            Some(t) => t.chars.start + count_chars(&text[t.bytes.start..byte]),
+            Some(t) => t.chars.start() + count_chars(&text[t.bytes.start()..byte]),
             None => count_chars(&text[..byte]),
         }
     }
@@ -269,6 +318,17 @@ pub fn read_document(
         ),
         _ => {}
     }
+    if text.len() > MAX_TEXT {
+        diags.error(
+            &path,
+            None,
+            format!(
+                "the transcript is {} MB: over 4 GiB of text is more than one document can hold; split it",
+                text.len() / 1_000_000
+            ),
+        );
+        return None;
+    }
     let subtitles = matches!(format, Format::WebVtt | Format::SubRip);
     let (front, body) = if subtitles {
         let found = match format {
@@ -367,7 +427,7 @@ pub fn read_document(
     let labels = DocLabels { speakers, map: &map };
     resolve_turns(&mut doc, split.turns, &labels, diags);
     doc.chars = match doc.turns.last() {
-        Some(t) => t.chars.end + count_chars(&doc.text[t.bytes.end..]),
+        Some(t) => t.chars.end() + count_chars(&doc.text[t.bytes.end()..]),
         None => count_chars(&doc.text),
     };
     Some(doc)
@@ -419,7 +479,7 @@ pub fn warn_unlabelled(documents: &[Document], participants: &Participants, diag
         if !turn.label.is_empty() || doc.plain {
             continue;
         }
-        let paragraphs = doc.text[turn.bytes.clone()]
+        let paragraphs = doc.text[turn.bytes.range()]
             .split("\n\n")
             .filter(|p| !p.trim().is_empty())
             .count();
@@ -558,7 +618,7 @@ mod tests {
         assert_eq!(doc.participant, Some(0));
         assert_eq!(doc.turns[0].speaker, Speaker::Interviewer);
         assert_eq!(doc.turns[1].speaker, Speaker::Participant(0));
-        assert_eq!(doc.turns[1].chars, 21..54);
+        assert_eq!(doc.turns[1].chars.range(), 21..54);
         let sentences: Vec<String> = doc
             .sentences(1)
             .iter()
@@ -577,9 +637,14 @@ mod tests {
         );
         let doc = doc.unwrap();
         let t = &doc.turns[1];
-        let chars: String = doc.text.chars().skip(t.chars.start).take(t.chars.len()).collect();
-        assert_eq!(chars, &doc.text[t.bytes.clone()]);
-        assert_eq!(doc.char_at(t.bytes.start), t.chars.start);
+        let chars: String = doc
+            .text
+            .chars()
+            .skip(t.chars.start())
+            .take(t.chars.len())
+            .collect();
+        assert_eq!(chars, &doc.text[t.bytes.range()]);
+        assert_eq!(doc.char_at(t.bytes.start()), t.chars.start());
         assert_eq!(doc.char_at(doc.text.len()), doc.chars);
     }
 

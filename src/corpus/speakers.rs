@@ -165,8 +165,8 @@ pub(super) fn resolve_turns(
             speaker,
             time: t.time,
             line: t.line,
-            bytes: t.words,
-            chars: start_char..start_char + len,
+            bytes: t.words.into(),
+            chars: (start_char..start_char + len).into(),
         });
     }
 }

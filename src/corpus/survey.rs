@@ -505,8 +505,8 @@ fn answer(
             speaker: Speaker::Participant(p),
             time: None,
             line,
-            bytes: words,
-            chars: start..end,
+            bytes: words.into(),
+            chars: (start..end).into(),
         }],
     })
 }

@@ -338,8 +338,8 @@ pub fn project_xml(
             } else {
                 w.start("TextSource", &attrs);
                 for s in segments {
-                    let start = s.chars.start.saturating_sub(skipped);
-                    let end = s.chars.end.saturating_sub(skipped);
+                    let start = s.chars.start().saturating_sub(skipped);
+                    let end = s.chars.end().saturating_sub(skipped);
                     if start >= end {
                         continue;
                     }

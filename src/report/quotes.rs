@@ -58,7 +58,7 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
     // Passages a row marks `quotable = no` are never quoted, whoever else coded them.
     let mut withheld: HashMap<usize, Vec<Range<usize>>> = HashMap::new();
     for s in project.segments.iter().filter(|s| !s.quotable) {
-        withheld.entry(s.document).or_default().push(s.bytes.clone());
+        withheld.entry(s.document).or_default().push(s.bytes.range());
     }
     // Where each passage is in `out`: one candidate however many rows code it.
     let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
@@ -69,7 +69,7 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
         let doc = &project.documents[seg.document];
         // A document nobody speaks in (field notes, minutes) is quoted as the document.
         let no_one = doc.participants().is_empty();
-        let best = doc.turns[seg.turns.clone()]
+        let best = doc.turns[seg.turns.range()]
             .iter()
             .filter_map(|t| {
                 let p = match t.speaker {
@@ -77,8 +77,8 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
                     Speaker::Unknown if no_one => None,
                     _ => return None,
                 };
-                let start = seg.bytes.start.max(t.bytes.start);
-                let end = seg.bytes.end.min(t.bytes.end);
+                let start = seg.bytes.start().max(t.bytes.start());
+                let end = seg.bytes.end().min(t.bytes.end());
                 (start < end).then_some((end - start, start..end, p))
             })
             .max_by_key(|(len, r, _)| (*len, std::cmp::Reverse(r.start)));
@@ -213,10 +213,9 @@ pub fn choose(
             let (text, cut) = cut(raw, max_chars);
             // A passage that starts inside a sentence says so.
             let turn = doc.turns_overlapping(&c.bytes).start;
-            let before = doc
-                .turns
-                .get(turn)
-                .map_or("", |t| &doc.text[t.bytes.start.min(c.bytes.start)..c.bytes.start]);
+            let before = doc.turns.get(turn).map_or("", |t| {
+                &doc.text[t.bytes.start().min(c.bytes.start)..c.bytes.start]
+            });
             let mid_sentence =
                 before.trim_end().chars().last().is_some_and(|ch| {
                     !matches!(ch, '.' | '?' | '!' | '…' | ':' | ';' | '"' | '\u{201D}' | ')')

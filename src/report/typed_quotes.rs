@@ -142,7 +142,7 @@ fn check_one(project: &Project, t: &Typed) -> Option<String> {
                 .turns
                 .iter()
                 .filter(|turn| turn.participant() == Some(p))
-                .any(|turn| matches(&doc.text[turn.bytes.clone()]));
+                .any(|turn| matches(&doc.text[turn.bytes.range()]));
             if said {
                 return None;
             }

@@ -254,12 +254,12 @@ pub fn suggest(
     // Human codes per turn, for `code:` fields.
     let mut coded: CodedTurns = HashMap::new();
     for s in human_segments(project) {
-        for t in s.turns.clone() {
+        for t in s.turns.range() {
             for &c in &s.codes {
                 coded
                     .entry((s.document, t))
                     .or_default()
-                    .push((s.bytes.clone(), project.codebook.codes[c].id.as_str()));
+                    .push((s.bytes.range(), project.codebook.codes[c].id.as_str()));
             }
         }
     }
@@ -334,8 +334,8 @@ pub fn suggest(
                 let (d, t) = (*d, *t);
                 let doc = &project.documents[d];
                 let turn = &doc.turns[t];
-                let base = turn.bytes.start;
-                let words = &doc.text.read(&mut reader)[turn.bytes.clone()];
+                let base = turn.bytes.start();
+                let words = &doc.text.read(&mut reader)[turn.bytes.range()];
                 let units: Vec<Range<usize>> = match unit {
                     Unit::Sentence => sentences(words),
                     Unit::Turn | Unit::Match => std::iter::once(0..words.len()).collect(),
@@ -438,7 +438,7 @@ pub fn score(project: &Project, rules: &[Rule], suggestions: &[Suggestion], unit
             // Human passages of the code, by document.
             let mut human: Vec<(usize, Range<usize>)> = human_segments(project)
                 .filter(|s| s.codes.contains(&rule.code))
-                .map(|s| (s.document, s.bytes.clone()))
+                .map(|s| (s.document, s.bytes.range()))
                 .collect();
             human.sort_by_key(|(d, b)| (*d, b.start, b.end));
             human.dedup();
@@ -473,11 +473,11 @@ pub fn score(project: &Project, rules: &[Rule], suggestions: &[Suggestion], unit
                                 continue;
                             }
                             let turn = &doc.turns[t];
-                            let base = turn.bytes.start;
+                            let base = turn.bytes.start();
                             let spans = match unit {
                                 Unit::Sentence => cut
                                     .entry((*d, t))
-                                    .or_insert_with(|| sentences(&doc.text[turn.bytes.clone()]))
+                                    .or_insert_with(|| sentences(&doc.text[turn.bytes.range()]))
                                     .clone(),
                                 _ => std::iter::once(0..turn.bytes.len()).collect(),
                             };

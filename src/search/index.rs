@@ -447,8 +447,8 @@ fn fingerprint(project: &Project, d: usize, doc: &Document, text: &str) -> u64 {
     let mut h = Hasher::default();
     h.number(u64::from(FORMAT)).str(&doc.id).str(text);
     for t in &doc.turns {
-        h.number(t.bytes.start as u64)
-            .number(t.bytes.end as u64)
+        h.number(t.bytes.start() as u64)
+            .number(t.bytes.end() as u64)
             .str(&t.label);
         match t.speaker {
             Speaker::Participant(p) => {
@@ -466,8 +466,8 @@ fn fingerprint(project: &Project, d: usize, doc: &Document, text: &str) -> u64 {
     }
     for s in project.segments_of(d) {
         h.str(&project.coders[s.coder])
-            .number(s.bytes.start as u64)
-            .number(s.bytes.end as u64);
+            .number(s.bytes.start() as u64)
+            .number(s.bytes.end() as u64);
         for &c in &s.codes {
             h.str(&project.codebook.codes[c].id);
         }
@@ -488,15 +488,15 @@ fn add_document(writer: &mut IndexWriter, f: &Fields, project: &Project, d: usiz
     let doc = &project.documents[d];
     let segments = project.segments_of(d);
     for (i, t) in doc.turns.iter().enumerate() {
-        let words = &text[t.bytes.clone()];
+        let words = &text[t.bytes.range()];
         if words.is_empty() {
             continue;
         }
         let mut td = TantivyDocument::default();
         td.add_text(f.document, &doc.id);
         td.add_u64(f.turn, i as u64);
-        td.add_u64(f.line, crate::config::line_of(text, t.bytes.start) as u64);
-        td.add_u64(f.start, t.chars.start as u64);
+        td.add_u64(f.line, crate::config::line_of(text, t.bytes.start()) as u64);
+        td.add_u64(f.start, t.chars.start() as u64);
         td.add_text(f.text, words);
         td.add_text(f.raw, words);
         td.add_text(f.speaker, speaker_kind(t.speaker));
@@ -521,10 +521,10 @@ fn add_document(writer: &mut IndexWriter, f: &Fields, project: &Project, d: usiz
         let mut codes: Vec<&str> = Vec::new();
         for s in segments
             .iter()
-            .filter(|s| s.bytes.start < t.bytes.end && t.bytes.start < s.bytes.end)
+            .filter(|s| s.bytes.start() < t.bytes.end() && t.bytes.start() < s.bytes.end())
         {
-            let start = s.bytes.start.max(t.bytes.start) - t.bytes.start;
-            let end = s.bytes.end.min(t.bytes.end) - t.bytes.start;
+            let start = s.bytes.start().max(t.bytes.start()) - t.bytes.start();
+            let end = s.bytes.end().min(t.bytes.end()) - t.bytes.start();
             let ids: Vec<String> = s
                 .codes
                 .iter()

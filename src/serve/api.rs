@@ -273,8 +273,8 @@ pub(super) fn document_json(p: &Project, i: usize, known: Option<&str>) -> Value
                 "participant": t.participant().map(|x| p.participants.get(x).id.clone()),
                 "time": t.time,
                 "line": t.line,
-                "start": t.chars.start,
-                "end": t.chars.end,
+                "start": t.chars.start(),
+                "end": t.chars.end(),
             })
         })
         .collect();
@@ -290,8 +290,8 @@ pub(super) fn document_json(p: &Project, i: usize, known: Option<&str>) -> Value
                 "exemplar": s.exemplar,
                 "quotable": s.quotable,
                 "occurrence": s.occurrence,
-                "start": s.chars.start,
-                "end": s.chars.end,
+                "start": s.chars.start(),
+                "end": s.chars.end(),
                 "line": s.line,
                 "quote": p.quote_of(s),
             })
@@ -512,9 +512,9 @@ async fn memos(axum::extract::State(state): Shared) -> Answer {
                     "line": s.line,
                     "codes": code_ids(&p, &s.codes),
                     "memo": s.memo,
-                    "start": s.chars.start,
-                    "end": s.chars.end,
-                    "text": crate::text::excerpt(&d.text[s.bytes.clone()], 120),
+                    "start": s.chars.start(),
+                    "end": s.chars.end(),
+                    "text": crate::text::excerpt(&d.text[s.bytes.range()], 120),
                 })
             })
             .collect();

@@ -187,7 +187,7 @@ impl<'a> Grid<'a> {
         let words = doc
             .turns
             .first()
-            .map_or(&doc.text[..], |t| &doc.text[t.bytes.clone()]);
+            .map_or(&doc.text[..], |t| &doc.text[t.bytes.range()]);
         let chars = words.chars().count();
         let shown: String = words.chars().take(CELL_CHARS).collect();
         // By code (in codebook order), each with its coders (sorted, as the coders are).

@@ -191,7 +191,7 @@ fn otter_txt_speaker_and_time_lines_are_turns() {
     // Otter's closing line is nobody's words.
     let (project, _) = Project::load(d.path()).unwrap();
     let doc = &project.documents[0];
-    assert_eq!(&doc.text[doc.turns[2].bytes.clone()], "Why not?");
+    assert_eq!(&doc.text[doc.turns[2].bytes.range()], "Why not?");
 }
 
 #[test]

@@ -453,7 +453,7 @@ fn nvivo_emoji_projects_land_on_the_passages_nvivo_shows() {
         for (_, passage, codes) in NVIVO_PASSAGES.iter().filter(|(f, _, _)| *f == file) {
             let found = project.segments.iter().find(|s| {
                 let doc = &project.documents[s.document];
-                &doc.text[s.bytes.clone()] == *passage
+                &doc.text[s.bytes.range()] == *passage
             });
             let s = found.unwrap_or_else(|| panic!("{file}: no segment on {passage:?}"));
             let ids: Vec<&str> = s
@@ -466,7 +466,12 @@ fn nvivo_emoji_projects_land_on_the_passages_nvivo_shows() {
             }
             // The segment's position in code points is the same passage.
             let doc = &project.documents[s.document];
-            let by_chars: String = doc.text.chars().skip(s.chars.start).take(s.chars.len()).collect();
+            let by_chars: String = doc
+                .text
+                .chars()
+                .skip(s.chars.start())
+                .take(s.chars.len())
+                .collect();
             assert_eq!(by_chars, *passage);
         }
     }
@@ -727,7 +732,7 @@ fn the_fixture_keeps_its_coding_through_export_and_import() {
                 (
                     doc.id.to_string(),
                     p.coders[s.coder].clone(),
-                    doc.text[s.bytes.clone()].to_string(),
+                    doc.text[s.bytes.range()].to_string(),
                     codes,
                 )
             })

@@ -95,7 +95,7 @@ pub(crate) fn assert_quotes_verbatim(root: &Path, report_md: &str) -> usize {
                 .turns
                 .iter()
                 .filter(|t| t.participant() == Some(who))
-                .any(|t| re.is_match(&d.text[t.bytes.clone()]))
+                .any(|t| re.is_match(&d.text[t.bytes.range()]))
         });
         assert!(said, "quote {quote:?} is not verbatim from a turn of {label}");
         checked += 1;

@@ -208,7 +208,7 @@ pub fn compare(project: &Project, opts: &Options) -> Agreement {
         for &code in &s.codes {
             raw.entry((code, s.document, k))
                 .or_default()
-                .push(s.chars.clone());
+                .push(s.chars.range());
         }
     }
     let intervals: Intervals = raw
@@ -226,7 +226,7 @@ pub fn compare(project: &Project, opts: &Options) -> Agreement {
             .map(|&d| {
                 let doc = &project.documents[d];
                 match opts.unit {
-                    UnitKind::Turn => doc.turns.iter().map(|t| t.chars.clone()).collect(),
+                    UnitKind::Turn => doc.turns.iter().map(|t| t.chars.range()).collect(),
                     _ => (0..doc.turns.len()).flat_map(|t| doc.sentences(t)).collect(),
                 }
             })
