@@ -775,7 +775,7 @@ fn with_answers(documents: &mut Vec<Document>, answers: Vec<Document>, diags: &m
         match transcripts.get(&answer.id) {
             Some(path) => diags.error(
                 &answer.path,
-                answer.turns.first().map(|t| t.line),
+                answer.turns.first().map(|t| t.line as usize),
                 format!(
                     "the answer `{}` has the id of the transcript {path}: rename the transcript or the survey",
                     answer.id

@@ -89,7 +89,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let turns = doc.turns_overlapping(&bytes);
     let speakers: Vec<&str> = doc.turns[turns]
         .iter()
-        .map(|t| t.label.as_str())
+        .map(|t| &*t.label)
         .filter(|l| !l.is_empty())
         .collect();
     let start = doc.char_at(bytes.start);

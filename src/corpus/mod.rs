@@ -112,7 +112,8 @@ impl From<Range<usize>> for Span {
 /// Who speaks a turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Speaker {
-    Participant(ParticipantIdx),
+    /// A participant (their [`ParticipantIdx`], kept in 32 bits: see [`Speaker::participant`]).
+    Participant(u32),
     Interviewer,
     /// A voice nobody could name (`[corpus] unidentified`, such as `Unknown speaker`): the
     /// turn counts for no one, and that is not a problem.
@@ -125,20 +126,33 @@ pub enum Speaker {
 pub struct Turn {
     /// The label as written (`R`, `Partner 7i`, `Dana Whitlock`); empty for an unlabelled
     /// document.
-    pub label: String,
+    pub label: Box<str>,
     pub speaker: Speaker,
-    pub time: Option<String>,
+    pub time: Option<Box<str>>,
     /// 1-based line in the file (for `.vtt`/`.srt`, the cue's timing line).
-    pub line: usize,
+    pub line: u32,
     /// The turn's words, as bytes and as characters of the document's text.
     pub bytes: Span,
     pub chars: Span,
 }
 
+/// A line number kept in 32 bits (a text under 4 GiB has fewer lines).
+pub fn line32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Speaker {
+    /// Participant `p` speaking. (There are fewer than 2^32 participants: a people file or
+    /// survey that big could not be read.)
+    pub fn participant(p: ParticipantIdx) -> Speaker {
+        Speaker::Participant(u32::try_from(p).unwrap_or(u32::MAX))
+    }
+}
+
 impl Turn {
     pub fn participant(&self) -> Option<ParticipantIdx> {
         match self.speaker {
-            Speaker::Participant(p) => Some(p),
+            Speaker::Participant(p) => Some(p as ParticipantIdx),
             _ => None,
         }
     }
@@ -488,7 +502,7 @@ pub fn warn_unlabelled(documents: &[Document], participants: &Participants, diag
         }
         diags.warning(
             &doc.path,
-            Some(turn.line),
+            Some(turn.line as usize),
             format!(
                 "no speaker labels found: the whole text ({paragraphs} paragraphs) counts as {}'s words; if it is a Teams/Otter export or uses other labels, give each turn a label (`Name:` at the start of a line, or `Name  0:03` on a line above the words); if it is one person's text, add front matter `turns: false`",
                 participants.get(p).id

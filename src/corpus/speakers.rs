@@ -82,7 +82,7 @@ pub(super) fn speaker_map(
         };
         let key = label_key(label);
         let speaker = if let Some(p) = participants.by_id(target) {
-            Speaker::Participant(p)
+            Speaker::participant(p)
         } else if speakers.interviewer.contains(&label_key(target)) {
             Speaker::Interviewer
         } else if speakers.is_unidentified(target) {
@@ -138,7 +138,7 @@ pub(super) fn resolve_turns(
         let label = t.label.unwrap_or_default();
         let speaker = if label.is_empty() {
             match doc.participant {
-                Some(p) => Speaker::Participant(p),
+                Some(p) => Speaker::participant(p),
                 None => {
                     // Plain text on purpose (`turns: false`: field notes, minutes, papers) counts
                     // for its document's attributes, as it should; elsewhere it may be a slip.
@@ -161,10 +161,10 @@ pub(super) fn resolve_turns(
         chars += len;
         bytes = t.words.end;
         doc.turns.push(Turn {
-            label,
+            label: label.into(),
             speaker,
-            time: t.time,
-            line: t.line,
+            time: t.time.map(String::into_boxed_str),
+            line: super::line32(t.line),
             bytes: t.words.into(),
             chars: (start_char..start_char + len).into(),
         });
@@ -189,11 +189,11 @@ fn resolve(
         return Speaker::Interviewer;
     }
     if let Some(p) = speakers.participants.by_speaker(label) {
-        return Speaker::Participant(p);
+        return Speaker::participant(p);
     }
     if speakers.generic.contains(&key) {
         if let Some(p) = doc.participant {
-            return Speaker::Participant(p);
+            return Speaker::participant(p);
         }
         if reported.insert(key) {
             diags.error(

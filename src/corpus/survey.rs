@@ -501,10 +501,10 @@ fn answer(
         participant: Some(p),
         plain: true,
         turns: smallvec::smallvec![Turn {
-            label: String::new(),
-            speaker: Speaker::Participant(p),
+            label: Box::default(),
+            speaker: Speaker::participant(p),
             time: None,
-            line,
+            line: super::line32(line),
             bytes: words.into(),
             chars: (start..end).into(),
         }],

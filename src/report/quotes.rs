@@ -73,7 +73,9 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
             .iter()
             .filter_map(|t| {
                 let p = match t.speaker {
-                    Speaker::Participant(p) if project.participants.get(p).quotable => Some(p),
+                    Speaker::Participant(p) if project.participants.get(p as usize).quotable => {
+                        Some(p as usize)
+                    }
                     Speaker::Unknown if no_one => None,
                     _ => return None,
                 };

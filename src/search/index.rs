@@ -452,7 +452,7 @@ fn fingerprint(project: &Project, d: usize, doc: &Document, text: &str) -> u64 {
             .str(&t.label);
         match t.speaker {
             Speaker::Participant(p) => {
-                let p = project.participants.get(p);
+                let p = project.participants.get(p as usize);
                 h.str("p").str(&p.id).str(&p.label).str(&p.group);
                 for a in &p.aliases {
                     h.str(a);

@@ -55,12 +55,12 @@ fn turns(d: &Dir, doc: &str) -> Vec<(String, String, Option<String>)> {
         .iter()
         .map(|t| {
             let who = match t.speaker {
-                Speaker::Participant(p) => project.participants.get(p).id.to_string(),
+                Speaker::Participant(p) => project.participants.get(p as usize).id.to_string(),
                 Speaker::Interviewer => "interviewer".into(),
                 Speaker::Unidentified => "unidentified".into(),
                 Speaker::Unknown => "unknown".into(),
             };
-            (t.label.clone(), who, t.time.clone())
+            (t.label.to_string(), who, t.time.as_deref().map(str::to_string))
         })
         .collect()
 }
