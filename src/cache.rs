@@ -145,15 +145,56 @@ pub fn read_value<T: serde::de::DeserializeOwned>(root: &Path, name: &str, key: 
 /// cache that cannot be written is no error.
 pub fn write_value<T: serde::Serialize>(root: &Path, name: &str, key: u64, value: &T) {
     let Ok(dir) = dir(root) else { return };
-    // The value is written after room for the header, which is filled in after: a cache
-    // entry of a few hundred megabytes is held once, not twice.
-    let Ok(mut bytes) = postcard::to_extend(value, vec![0u8; HEAD]) else {
+    // The value is serialized twice as it is written, never held: once to learn the checksum
+    // and length the header gives, then into the file after the header. (A corpus of a
+    // million answers is 90 MB serialized.)
+    let Some((crc, len)) = Summing::of(value, std::io::sink()) else {
         return;
     };
-    let crc = crc32fast::hash(&bytes[HEAD..]);
-    let len = (bytes.len() - HEAD) as u64;
-    bytes[..HEAD].copy_from_slice(&header(key, crc, len));
-    let _ = crate::fsutil::write_atomic(&dir.join(name), &bytes);
+    let _ = crate::fsutil::write_atomic_with(&dir.join(name), |out| {
+        out.write_all(&header(key, crc, len))?;
+        match Summing::of(value, out) {
+            Some(written) if written == (crc, len) => Ok(()),
+            _ => Err(std::io::Error::other("the value changed as it was written")),
+        }
+    });
+}
+
+/// A writer that passes bytes on and keeps their checksum and count.
+struct Summing<W> {
+    inner: W,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+impl<W: std::io::Write> Summing<W> {
+    /// Writes `value` serialized to `inner` (in blocks of 64 KB); its checksum and length.
+    fn of<T: serde::Serialize>(value: &T, inner: W) -> Option<(u32, u64)> {
+        use std::io::Write;
+        let sum = Summing {
+            inner,
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+        };
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, sum);
+        postcard::to_io(value, &mut out).ok()?;
+        out.flush().ok()?;
+        let sum = out.into_inner().ok()?;
+        Some((sum.crc.finalize(), sum.len))
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Summing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.crc.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// How many texts share a checksum in a texts file: a text is read with its 15 neighbours,

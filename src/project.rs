@@ -168,29 +168,22 @@ impl Project {
         {
             Some((k, mut corpus)) => {
                 // The texts stay on disk until something reads one.
-                let store = corpus::text::TextStore::new(
-                    Box::new(CachedTexts {
-                        root: root.to_path_buf(),
-                        key: k,
-                        config: config.clone(),
-                        group_ids: group_ids.clone(),
-                        turns: turns.clone(),
-                        count: corpus.documents.len(),
-                    }),
-                    corpus.documents.len(),
-                );
-                for (i, d) in corpus.documents.iter_mut().enumerate() {
-                    d.text = corpus::text::Text::stored(store.clone(), i);
-                }
+                CachedTexts::new(root, k, &config, &group_ids, &turns).keep_apart(&mut corpus.documents);
                 corpus
             }
             None => {
-                let corpus = CorpusRead::from_files(root, &config, &group_ids, &turns);
+                let mut corpus = CorpusRead::from_files(root, &config, &group_ids, &turns);
                 // Only inputs that have settled are worth a cache entry (see `Stamp::settled`).
                 if let Some((k, true)) = corpus_key {
                     let texts = corpus.documents.iter().map(|d| &*d.text);
                     crate::cache::write_texts(root, TEXTS_CACHE, k, texts);
                     crate::cache::write_value(root, CORPUS_CACHE, k, &corpus);
+                    // The texts just written are read from there from now on, as after a
+                    // cache hit: a million answers are not held while the sheets anchor.
+                    let source = CachedTexts::new(root, k, &config, &group_ids, &turns);
+                    if crate::cache::TextsFile::open(root, TEXTS_CACHE, k, corpus.documents.len()).is_some() {
+                        source.keep_apart(&mut corpus.documents);
+                    }
                 }
                 corpus
             }
@@ -674,6 +667,34 @@ struct CachedTexts {
     turns: crate::documents::Turns,
     /// How many documents were loaded: the texts are theirs, in the same order.
     count: usize,
+}
+
+impl CachedTexts {
+    fn new(
+        root: &Path,
+        key: u64,
+        config: &Config,
+        group_ids: &[String],
+        turns: &crate::documents::Turns,
+    ) -> CachedTexts {
+        CachedTexts {
+            root: root.to_path_buf(),
+            key,
+            config: config.clone(),
+            group_ids: group_ids.to_vec(),
+            turns: turns.clone(),
+            count: 0,
+        }
+    }
+
+    /// Makes the documents' texts these, read when first used (the texts in memory go).
+    fn keep_apart(mut self, documents: &mut [Document]) {
+        self.count = documents.len();
+        let store = corpus::text::TextStore::new(Box::new(self), documents.len());
+        for (i, d) in documents.iter_mut().enumerate() {
+            d.text = corpus::text::Text::stored(store.clone(), i);
+        }
+    }
 }
 
 impl corpus::text::TextSource for CachedTexts {
