@@ -431,7 +431,7 @@ pub fn add_coding(project: &Project, new: &NewCoding) -> Result<Coded> {
         project
             .segments_of(doc_idx)
             .iter()
-            .find(|s| s.coder == c && s.bytes == crate::corpus::Span::from(bytes.clone()))
+            .find(|s| (s.coder as usize) == c && s.bytes == crate::corpus::Span::from(bytes.clone()))
     }) {
         let ids: Vec<&str> = same
             .codes

@@ -414,8 +414,8 @@ impl Project {
 
     /// The coded segments of document `d`, every coder's (segments are sorted by document).
     pub fn segments_of(&self, d: usize) -> &[CodedSegment] {
-        let from = self.segments.partition_point(|s| s.document < d);
-        let to = from + self.segments[from..].partition_point(|s| s.document == d);
+        let from = self.segments.partition_point(|s| (s.document as usize) < d);
+        let to = from + self.segments[from..].partition_point(|s| (s.document as usize) == d);
         &self.segments[from..to]
     }
 
@@ -424,7 +424,7 @@ impl Project {
     pub fn quote_of<'a>(&'a self, s: &'a CodedSegment) -> &'a str {
         match &s.quote {
             Some(q) => q,
-            None => &self.documents[s.document].text[s.bytes.range()],
+            None => &self.documents[s.document as usize].text[s.bytes.range()],
         }
     }
 
@@ -432,7 +432,7 @@ impl Project {
     pub fn findings(&self) -> impl Iterator<Item = &CodedSegment> + '_ {
         self.segments
             .iter()
-            .filter(|s| self.analysis.binary_search(&s.coder).is_ok())
+            .filter(|s| self.analysis.binary_search(&(s.coder as usize)).is_ok())
     }
 
     /// Makes the findings rest on `names` for this run (`--coders A,B`).
@@ -1141,7 +1141,7 @@ mod tests {
                 participants: smallvec::smallvec![0],
                 codes: smallvec::smallvec![0],
                 coder: 0,
-                memo: String::new(),
+                memo: Box::default(),
                 exemplar: false,
                 quotable: true,
                 polarity: Some(crate::codebook::Polarity::Negative),

@@ -249,7 +249,7 @@ pub fn findings<'a>(
 ) -> impl Iterator<Item = &'a CodedSegment> + 'a {
     project
         .findings()
-        .filter(move |s| passes(project, filters, &s.participants, s.document))
+        .filter(move |s| passes(project, filters, &s.participants, s.document as usize))
 }
 
 /// A unit's value of each key of a breakdown.

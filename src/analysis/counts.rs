@@ -50,10 +50,10 @@ pub fn count_where(project: &Project, level: Level, by: &By, filters: &[Where]) 
     let breakdown = Breakdown::new(project, by, filters);
     let mut acc: HashMap<(usize, usize), Acc> = HashMap::new();
     for seg in project.findings() {
-        let key = (seg.document, seg.chars.start(), seg.chars.end());
+        let key = (seg.document as usize, seg.chars.start(), seg.chars.end());
         let values: Vec<(Option<usize>, usize)> = Breakdown::units(&seg.participants)
             .into_iter()
-            .filter_map(|p| breakdown.value(project, p, seg.document).map(|v| (p, v)))
+            .filter_map(|p| breakdown.value(project, p, seg.document as usize).map(|v| (p, v)))
             .collect();
         for node in nodes.of_codes(&seg.codes) {
             for &(p, value) in &values {
@@ -62,7 +62,7 @@ pub fn count_where(project: &Project, level: Level, by: &By, filters: &[Where]) 
                     a.participants.insert(p);
                 }
                 a.refs.insert(key);
-                a.documents.insert(seg.document);
+                a.documents.insert(seg.document as usize);
             }
         }
     }

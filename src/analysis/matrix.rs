@@ -59,7 +59,7 @@ pub fn matrix(
     let mut people: HashMap<(usize, usize), HashSet<ParticipantIdx>> = HashMap::new();
     for seg in project.findings() {
         for p in Breakdown::units(&seg.participants) {
-            let Some(r) = breakdown.value(project, p, seg.document) else {
+            let Some(r) = breakdown.value(project, p, seg.document as usize) else {
                 continue;
             };
             for node in nodes.of_codes(&seg.codes) {
@@ -67,9 +67,15 @@ pub fn matrix(
                     people.entry((r, node)).or_default().insert(p);
                 }
                 // A passage once per cell, whichever coders and codes put it there.
-                if seen.insert((r, node, seg.document, seg.bytes.start(), seg.bytes.end())) {
+                if seen.insert((
+                    r,
+                    node,
+                    (seg.document as usize),
+                    seg.bytes.start(),
+                    seg.bytes.end(),
+                )) {
                     cells[r][node].extracts.push(Extract {
-                        document: seg.document,
+                        document: (seg.document as usize),
                         bytes: seg.bytes.range(),
                         participant: p,
                     });

@@ -106,7 +106,7 @@ pub fn over(project: &Project, level: Level, attribute: &Key, filters: &[Where])
     let mut coded: Vec<Vec<HashSet<usize>>> = vec![vec![HashSet::new(); values.len()]; nodes.names.len()];
     for seg in project.findings() {
         for p in seg.participants.iter().filter(|p| panel.contains(p)) {
-            let Some(v) = breakdown.value(project, Some(*p), seg.document) else {
+            let Some(v) = breakdown.value(project, Some(*p), seg.document as usize) else {
                 continue;
             };
             let Some(at) = values.iter().position(|x| *x == breakdown.values[v]) else {
@@ -153,9 +153,9 @@ pub fn over(project: &Project, level: Level, attribute: &Key, filters: &[Where])
         for seg in project.findings() {
             let here = Breakdown::units(&seg.participants)
                 .into_iter()
-                .any(|p| breakdown.value(project, p, seg.document) == Some(blank));
+                .any(|p| breakdown.value(project, p, seg.document as usize) == Some(blank));
             if here {
-                left_out.push(project.documents[seg.document].id.to_string());
+                left_out.push(project.documents[seg.document as usize].id.to_string());
             }
         }
         left_out.sort();

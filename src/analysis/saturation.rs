@@ -270,8 +270,8 @@ pub fn codes_in_order(
             project
                 .segments_of(doc)
                 .iter()
-                .filter(|s| project.analysis.binary_search(&s.coder).is_ok())
-                .filter(|s| breakdown::passes(project, filters, &s.participants, s.document))
+                .filter(|s| project.analysis.binary_search(&(s.coder as usize)).is_ok())
+                .filter(|s| breakdown::passes(project, filters, &s.participants, s.document as usize))
                 .flat_map(|s| s.codes.iter().copied())
                 .collect()
         })
@@ -280,7 +280,7 @@ pub fn codes_in_order(
 
 pub fn interview_order(project: &Project, by: &str, filters: &[Where]) -> Result<Vec<(usize, String)>> {
     let coded: BTreeSet<usize> = breakdown::findings(project, filters)
-        .map(|s| s.document)
+        .map(|s| s.document as usize)
         .collect();
     if by == "document" {
         return Ok(coded

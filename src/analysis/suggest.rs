@@ -334,9 +334,9 @@ pub fn suggest(project: &Project, params: &Params) -> Suggestions {
     // those are evidence either way; an answer nobody has coded yet is no example of "not C".
     let mut coded_documents = vec![false; project.documents.len()];
     for s in project.findings() {
-        coded_documents[s.document] = true;
+        coded_documents[s.document as usize] = true;
         for turn in s.turns.range() {
-            if let Some(&u) = index.get(&(s.document, turn)) {
+            if let Some(&u) = index.get(&((s.document as usize), turn)) {
                 labels[u].extend(s.codes.iter().copied());
             }
         }

@@ -148,10 +148,10 @@ pub fn triangulate_where(
         .map(|_| (0..n_values).map(|_| Acc::default()).collect())
         .collect();
     for seg in project.findings() {
-        let key = (seg.document, seg.chars.start(), seg.chars.end());
+        let key = (seg.document as usize, seg.chars.start(), seg.chars.end());
         let values: Vec<(Option<usize>, usize)> = Breakdown::units(&seg.participants)
             .into_iter()
-            .filter_map(|p| breakdown.value(project, p, seg.document).map(|v| (p, v)))
+            .filter_map(|p| breakdown.value(project, p, seg.document as usize).map(|v| (p, v)))
             .collect();
         for node in nodes.of_codes(&seg.codes) {
             let lean = passage_lean(project, &nodes, seg, node);

@@ -235,23 +235,16 @@ fn write_sheet(
         .iter()
         .map(|r| project.codebook.codes[r.code].id.as_str())
         .collect();
-    // The new suggestions (their rules), by passage.
-    // The suggestions come sorted by passage: each passage once, in order, with its rules (an
-    // old row that takes a passage's rules empties them).
-    let mut new: Vec<(Passage, smallvec::SmallVec<[usize; 2]>)> = Vec::new();
-    for s in suggestions {
-        let passage = (s.document, s.bytes.start, s.bytes.end);
-        match new.last_mut() {
-            Some((p, rules)) if *p == passage => rules.push(s.rule),
-            _ => new.push((passage, smallvec::smallvec![s.rule])),
-        }
-    }
+    // The suggestions come sorted by passage, a passage's rules together. An old row that
+    // takes a passage's rules marks them taken (by the passage's first suggestion).
+    let passage = |s: &Suggestion| (s.document as usize, s.bytes.start(), s.bytes.end());
     debug_assert!(
-        new.windows(2).all(|w| w[0].0 < w[1].0),
+        suggestions.windows(2).all(|w| passage(&w[0]) <= passage(&w[1])),
         "suggestions sorted by passage"
     );
-    let code_and_rule = |r: usize| {
-        let rule = &rules[r];
+    let mut taken = vec![false; suggestions.len()];
+    let code_and_rule = |s: &Suggestion| {
+        let rule = &rules[s.rule as usize];
         (project.codebook.codes[rule.code].id.clone(), rule.text.clone())
     };
     // Where the sheet's rows anchor, as loaded.
@@ -259,8 +252,13 @@ fn write_sheet(
     let anchored: HashMap<usize, Passage> = project
         .segments
         .iter()
-        .filter(|seg| Some(seg.coder) == coder)
-        .map(|seg| (seg.line, (seg.document, seg.bytes.start(), seg.bytes.end())))
+        .filter(|seg| Some(seg.coder as usize) == coder)
+        .map(|seg| {
+            (
+                seg.line as usize,
+                ((seg.document as usize), seg.bytes.start(), seg.bytes.end()),
+            )
+        })
         .collect();
     let old = match std::fs::read(path) {
         Ok(bytes) => Some(String::from_utf8(bytes).with_context(|| format!("{file} is not UTF-8"))?),
@@ -296,13 +294,16 @@ fn write_sheet(
                     };
                     let before = kept.codes.clone();
                     kept.codes.retain(|(c, _)| !ran.contains(&c.as_str()));
-                    if let Some(add) = anchored
-                        .get(&row.line)
-                        .and_then(|k| new.binary_search_by(|(p, _)| p.cmp(k)).ok())
-                        .map(|i| std::mem::take(&mut new[i].1))
-                        .filter(|add| !add.is_empty())
-                    {
-                        for (c, r) in add.into_iter().map(code_and_rule) {
+                    if let Some(k) = anchored.get(&row.line) {
+                        let first = suggestions.partition_point(|s| passage(s) < *k);
+                        let run = suggestions[first..].partition_point(|s| passage(s) == *k);
+                        let add = if run > 0 && !taken[first] {
+                            taken[first] = true;
+                            &suggestions[first..first + run]
+                        } else {
+                            &[]
+                        };
+                        for (c, r) in add.iter().map(code_and_rule) {
                             if !kept.codes.iter().any(|(k, _)| *k == c) {
                                 kept.codes.push((c, r));
                             }
@@ -337,10 +338,14 @@ fn write_sheet(
         // Texts are read in order through one reader, which keeps only the last few.
         let mut nfc: Option<(usize, bool)> = None;
         let mut reader = crate::corpus::text::Reader::default();
-        for ((d, start, end), add) in std::mem::take(&mut new) {
-            if add.is_empty() {
+        let mut at = 0;
+        for add in suggestions.chunk_by(|a, b| passage(a) == passage(b)) {
+            let first = at;
+            at += add.len();
+            if taken[first] {
                 continue;
             }
+            let (d, start, end) = passage(&add[0]);
             let doc = &project.documents[d];
             let text = doc.text.read(&mut reader);
             let quote = &text[start..end];
@@ -358,7 +363,7 @@ fn write_sheet(
                 continue;
             };
             let occurrence = occurrence.map(|n| n.to_string()).unwrap_or_default();
-            let mut codes: Vec<(String, String)> = add.into_iter().map(code_and_rule).collect();
+            let mut codes: Vec<(String, String)> = add.iter().map(code_and_rule).collect();
             codes.sort_by_key(|(c, _)| project.codebook.code(c));
             let mut row = Row {
                 fields: vec![

@@ -64,7 +64,7 @@ pub type CoderIdx = usize;
 /// A passage coded by one coder with one or more codes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CodedSegment {
-    pub document: usize,
+    pub document: u32,
     pub bytes: Span,
     /// Unicode scalar values of the document's text.
     pub chars: Span,
@@ -73,15 +73,17 @@ pub struct CodedSegment {
     /// The participants who speak in those turns (the interviewer counts for no one).
     pub participants: SmallVec<[ParticipantIdx; 2]>,
     pub codes: SmallVec<[CodeIdx; 2]>,
-    pub coder: CoderIdx,
-    pub memo: String,
+    /// The segment's [`CoderIdx`] (in 32 bits, as `document` and `line`: a million passages
+    /// take less room).
+    pub coder: u32,
+    pub memo: Box<str>,
     pub exemplar: bool,
     /// `quotable = no` on the row: counted, never quoted.
     pub quotable: bool,
     /// The row's `polarity`, which overrides its codes' polarity for this passage.
     pub polarity: Option<crate::codebook::Polarity>,
     /// The row's line in its sheet.
-    pub line: usize,
+    pub line: u32,
     /// The row's quote where it is not the text it anchors to, as written (an empty quote:
     /// the whole answer); `None` where it is that text. See [`crate::project::Project::quote_of`].
     pub quote: Option<Box<str>>,
@@ -253,7 +255,7 @@ fn passages_coded_twice(segments: &[CodedSegment], files: &[String], diags: &mut
                     first.line
                 )
             };
-            diags.warning(&files[seg.coder], Some(seg.line), message);
+            diags.warning(&files[seg.coder as usize], Some(seg.line as usize), message);
         }
     }
 }
@@ -397,18 +399,18 @@ fn segment(
     let start = doc.char_at_in(text, bytes.start);
     let end = start + text[bytes.clone()].chars().count();
     CodedSegment {
-        document,
+        document: crate::corpus::to_u32(document),
         chars: (start..end).into(),
         bytes: bytes.into(),
         turns: turns.into(),
         participants,
         codes,
-        coder,
-        memo: row.memo.clone(),
+        coder: crate::corpus::to_u32(coder),
+        memo: row.memo.as_str().into(),
         exemplar: row.exemplar,
         quotable: row.quotable,
         polarity: row.polarity,
-        line: row.line,
+        line: crate::corpus::to_u32(row.line),
         quote,
         occurrence: row.occurrence.and_then(|n| u32::try_from(n).ok()),
     }

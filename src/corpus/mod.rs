@@ -136,8 +136,9 @@ pub struct Turn {
     pub chars: Span,
 }
 
-/// A line number kept in 32 bits (a text under 4 GiB has fewer lines).
-pub fn line32(n: usize) -> u32 {
+/// A line number, index or count kept in 32 bits (a text under 4 GiB has fewer lines; a
+/// project has fewer documents and sheets). Past `u32::MAX`, which none reaches, it stays there.
+pub fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 

@@ -164,7 +164,7 @@ pub(super) fn resolve_turns(
             label: label.into(),
             speaker,
             time: t.time.map(String::into_boxed_str),
-            line: super::line32(t.line),
+            line: super::to_u32(t.line),
             bytes: t.words.into(),
             chars: (start_char..start_char + len).into(),
         });

@@ -504,7 +504,7 @@ fn answer(
             label: Box::default(),
             speaker: Speaker::participant(p),
             time: None,
-            line: super::line32(line),
+            line: super::to_u32(line),
             bytes: words.into(),
             chars: (start..end).into(),
         }],

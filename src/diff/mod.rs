@@ -135,8 +135,8 @@ fn codings(project: &Project, rename: &dyn Fn(&str) -> String) -> HashSet<Coding
     for s in &project.segments {
         for &code in &s.codes {
             out.insert((
-                project.coders[s.coder].clone(),
-                project.documents[s.document].id.to_string(),
+                project.coders[s.coder as usize].clone(),
+                project.documents[s.document as usize].id.to_string(),
                 project.quote_of(s).to_string(),
                 s.occurrence.map_or(1, |n| n as usize),
                 rename(&project.codebook.codes[code].id),
@@ -192,8 +192,8 @@ fn passages_by_code(project: &Project) -> HashMap<String, BTreeSet<(String, Stri
             out.entry(project.codebook.codes[code].id.clone())
                 .or_default()
                 .insert((
-                    project.coders[s.coder].clone(),
-                    project.documents[s.document].id.to_string(),
+                    project.coders[s.coder as usize].clone(),
+                    project.documents[s.document as usize].id.to_string(),
                     project.quote_of(s).to_string(),
                     s.occurrence.map_or(1, |n| n as usize),
                 ));

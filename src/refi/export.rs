@@ -343,10 +343,10 @@ pub fn project_xml(
                     if start >= end {
                         continue;
                     }
-                    let coder = &project.coders[s.coder];
+                    let coder = &project.coders[s.coder as usize];
                     let (start, end) = (start.to_string(), end.to_string());
                     let selection = guid("selection", &[&doc.id, &start, &end, coder, &s.line.to_string()]);
-                    let user = &users[s.coder];
+                    let user = &users[s.coder as usize];
                     w.start(
                         "PlainTextSelection",
                         &[

@@ -375,7 +375,7 @@ fn summary(project: &Project, group_labels: &[String]) -> String {
 fn distinct_passages(project: &Project) -> usize {
     let mut keys: Vec<(usize, usize, usize)> = project
         .findings()
-        .map(|s| (s.document, s.chars.start(), s.chars.end()))
+        .map(|s| ((s.document as usize), s.chars.start(), s.chars.end()))
         .collect();
     keys.sort_unstable();
     keys.dedup();
@@ -517,8 +517,8 @@ fn methods(project: &Project, group_labels: &[String]) -> String {
         let mut docs: Vec<usize> = project
             .segments
             .iter()
-            .filter(|s| s.coder == c)
-            .map(|s| s.document)
+            .filter(|s| (s.coder as usize) == c)
+            .map(|s| s.document as usize)
             .collect();
         docs.sort_unstable();
         docs.dedup();

@@ -58,7 +58,10 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
     // Passages a row marks `quotable = no` are never quoted, whoever else coded them.
     let mut withheld: HashMap<usize, Vec<Range<usize>>> = HashMap::new();
     for s in project.segments.iter().filter(|s| !s.quotable) {
-        withheld.entry(s.document).or_default().push(s.bytes.range());
+        withheld
+            .entry(s.document as usize)
+            .or_default()
+            .push(s.bytes.range());
     }
     // Where each passage is in `out`: one candidate however many rows code it.
     let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
@@ -66,7 +69,7 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
         if !seg.codes.iter().any(|&c| in_node(c)) {
             continue;
         }
-        let doc = &project.documents[seg.document];
+        let doc = &project.documents[seg.document as usize];
         // A document nobody speaks in (field notes, minutes) is quoted as the document.
         let no_one = doc.participants().is_empty();
         let best = doc.turns[seg.turns.range()]
@@ -93,12 +96,12 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
         }
         let overlaps = |r: &Range<usize>| r.start < trimmed.end && trimmed.start < r.end;
         if withheld
-            .get(&seg.document)
+            .get(&(seg.document as usize))
             .is_some_and(|w| w.iter().any(overlaps))
         {
             continue;
         }
-        let key = (seg.document, trimmed.start, trimmed.end);
+        let key = ((seg.document as usize), trimmed.start, trimmed.end);
         if let Some(&c) = seen.get(&key) {
             out[c].exemplar |= seg.exemplar;
             continue;
@@ -116,7 +119,7 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
             None => usize::MAX,
         };
         out.push(Candidate {
-            document: seg.document,
+            document: (seg.document as usize),
             words: doc.text[trimmed.clone()].split_whitespace().count(),
             bytes: trimmed,
             participant,

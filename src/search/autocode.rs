@@ -93,10 +93,10 @@ impl Rule {
 /// A suggested passage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suggestion {
-    pub document: usize,
-    pub bytes: Range<usize>,
+    pub document: u32,
+    pub bytes: crate::corpus::Span,
     /// Index into the rules.
-    pub rule: usize,
+    pub rule: u32,
 }
 
 /// How a rule's suggestions compare with the human coding of its code, at the unit.
@@ -231,7 +231,7 @@ fn without_exclusions(expr: &Expr) -> Option<Expr> {
 fn human_segments(project: &Project) -> impl Iterator<Item = &crate::coding::CodedSegment> {
     project
         .findings()
-        .filter(|s| !project.sheets[s.coder].suggestions)
+        .filter(|s| !project.sheets[s.coder as usize].suggestions)
 }
 
 /// Gives the (document, turn) pairs a query may match; every turn for `None`.
@@ -257,7 +257,7 @@ pub fn suggest(
         for t in s.turns.range() {
             for &c in &s.codes {
                 coded
-                    .entry((s.document, t))
+                    .entry(((s.document as usize), t))
                     .or_default()
                     .push((s.bytes.range(), project.codebook.codes[c].id.as_str()));
             }
@@ -277,61 +277,83 @@ pub fn suggest(
             })
         })
         .collect();
-    // A turn's rules kept in place (most turns match one or two): a million answers' worth of
-    // candidate turns take no allocation each.
-    let mut by_turn: std::collections::BTreeMap<(usize, usize), smallvec::SmallVec<[usize; 2]>> =
-        std::collections::BTreeMap::new();
+    let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    // Each (document, turn, rule) a rule's query may match, sorted, so a turn's rules lie
+    // together: 12 bytes each, where a map of a million candidate turns took 50 MB.
+    let mut hits: Vec<(u32, u32, u32)> = Vec::new();
     for (r, rule) in rules.iter().enumerate() {
         if let Some(expr) = &rule.query {
-            for dt in candidates(&without_exclusions(expr))? {
-                by_turn.entry(dt).or_default().push(r);
+            for (d, t) in candidates(&without_exclusions(expr))? {
+                hits.push((narrow(d), narrow(t), narrow(r)));
             }
         }
     }
+    hits.par_sort_unstable();
+    hits.dedup();
     let regexes: Vec<(usize, &Regex)> = rules
         .iter()
         .enumerate()
         .filter_map(|(r, rule)| rule.regex.as_ref().map(|re| (r, re)))
         .collect();
-    // Every participant turn a rule may match, read once: its words cut into tokens and
-    // sentences once, whatever the number of rules.
-    let turns: Vec<(usize, usize, smallvec::SmallVec<[usize; 2]>)> = if regexes.is_empty() {
-        // Only the turns the index found, taken from the map as it is emptied.
-        by_turn
-            .into_iter()
-            .filter(|&((d, t), _)| {
-                project
-                    .documents
-                    .get(d)
-                    .is_some_and(|doc| t < doc.turns.len() && spoken_by_participant(doc, t))
-            })
-            .map(|((d, t), rules)| (d, t, rules))
-            .collect()
-    } else {
-        project
-            .documents
-            .iter()
-            .enumerate()
-            .flat_map(|(d, doc)| (0..doc.turns.len()).map(move |t| (d, t)))
-            .filter(|&(d, t)| spoken_by_participant(&project.documents[d], t))
-            .map(|(d, t)| (d, t, by_turn.remove(&(d, t)).unwrap_or_default()))
-            .collect()
+    // Where the run of hits of the turn of hit `i` ends.
+    let run_end = |i: usize| {
+        let turn = (hits[i].0, hits[i].1);
+        i + hits[i..].partition_point(|h| (h.0, h.1) == turn)
     };
+    // Every participant turn a rule may match, read once: its words cut into tokens and
+    // sentences once, whatever the number of rules. Each is (document, turn, and where its
+    // rules' hits start and end in `hits`).
+    let mut turns: Vec<[u32; 4]> = Vec::new();
+    let mut i = 0;
+    if regexes.is_empty() {
+        // Only the turns the index found.
+        while i < hits.len() {
+            let end = run_end(i);
+            let (d, t) = (hits[i].0 as usize, hits[i].1 as usize);
+            if project
+                .documents
+                .get(d)
+                .is_some_and(|doc| t < doc.turns.len() && spoken_by_participant(doc, t))
+            {
+                turns.push([hits[i].0, hits[i].1, narrow(i), narrow(end)]);
+            }
+            i = end;
+        }
+    } else {
+        for (d, doc) in project.documents.iter().enumerate() {
+            for t in 0..doc.turns.len() {
+                let here = (narrow(d), narrow(t));
+                while i < hits.len() && (hits[i].0, hits[i].1) < here {
+                    i += 1;
+                }
+                let end = if i < hits.len() && (hits[i].0, hits[i].1) == here {
+                    run_end(i)
+                } else {
+                    i
+                };
+                if spoken_by_participant(doc, t) {
+                    turns.push([here.0, here.1, narrow(i), narrow(end)]);
+                }
+                i = end;
+            }
+        }
+    }
     progress.start(turns.len() as u64);
     let base_analyzers = analyzers.clone();
     let chunk = turns
         .len()
         .div_ceil(rayon::current_num_threads().max(1) * 8)
         .max(256);
-    let found: Vec<Vec<(usize, usize, usize, usize)>> = turns
+    let found: Vec<Vec<[u32; 4]>> = turns
         .par_chunks(chunk)
         .map(|chunk| {
             let mut analyzers = base_analyzers.clone();
             let mut out = Vec::new();
             // The chunk's texts are read in order and let go (see `Reader`).
             let mut reader = crate::corpus::text::Reader::default();
-            for (d, t, query_rules) in chunk {
-                let (d, t) = (*d, *t);
+            for &[d, t, from, to] in chunk {
+                let (d, t) = (d as usize, t as usize);
+                let query_rules = &hits[from as usize..to as usize];
                 let doc = &project.documents[d];
                 let turn = &doc.turns[t];
                 let base = turn.bytes.start();
@@ -364,7 +386,7 @@ pub fn suggest(
                             participant,
                             codes: &codes,
                         };
-                        for &r in query_rules {
+                        for r in query_rules.iter().map(|h| h.2 as usize) {
                             let Some((node, positive)) = &compiled[r] else {
                                 continue;
                             };
@@ -374,10 +396,20 @@ pub fn suggest(
                             match unit {
                                 Unit::Match => {
                                     for s in analyzer::matches(positive, words, in_unit) {
-                                        out.push((d, base + s.start, base + s.end, r));
+                                        out.push([
+                                            narrow(d),
+                                            narrow(base + s.start),
+                                            narrow(base + s.end),
+                                            narrow(r),
+                                        ]);
                                     }
                                 }
-                                _ => out.push((d, base + u.start, base + u.end, r)),
+                                _ => out.push([
+                                    narrow(d),
+                                    narrow(base + u.start),
+                                    narrow(base + u.end),
+                                    narrow(r),
+                                ]),
                             }
                         }
                     }
@@ -400,7 +432,7 @@ pub fn suggest(
                             .collect(),
                     };
                     for s in spans {
-                        out.push((d, base + s.start, base + s.end, r));
+                        out.push([narrow(d), narrow(base + s.start), narrow(base + s.end), narrow(r)]);
                     }
                 }
                 progress.inc();
@@ -410,7 +442,7 @@ pub fn suggest(
         .collect();
     progress.finish();
     // (document, start, end, rule): sorted and without repeats.
-    let mut out: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(found.iter().map(Vec::len).sum());
+    let mut out: Vec<[u32; 4]> = Vec::with_capacity(found.iter().map(Vec::len).sum());
     for chunk in found {
         out.extend(chunk);
     }
@@ -418,9 +450,9 @@ pub fn suggest(
     out.dedup();
     Ok(out
         .into_iter()
-        .map(|(document, start, end, rule)| Suggestion {
+        .map(|[document, start, end, rule]| Suggestion {
             document,
-            bytes: start..end,
+            bytes: (start as usize..end as usize).into(),
             rule,
         })
         .collect())
@@ -434,11 +466,11 @@ pub fn score(project: &Project, rules: &[Rule], suggestions: &[Suggestion], unit
         .iter()
         .enumerate()
         .map(|(r, rule)| {
-            let mine: Vec<&Suggestion> = suggestions.iter().filter(|s| s.rule == r).collect();
+            let mine: Vec<&Suggestion> = suggestions.iter().filter(|s| s.rule as usize == r).collect();
             // Human passages of the code, by document.
             let mut human: Vec<(usize, Range<usize>)> = human_segments(project)
                 .filter(|s| s.codes.contains(&rule.code))
-                .map(|s| (s.document, s.bytes.range()))
+                .map(|s| ((s.document as usize), s.bytes.range()))
                 .collect();
             human.sort_by_key(|(d, b)| (*d, b.start, b.end));
             human.dedup();
@@ -449,11 +481,18 @@ pub fn score(project: &Project, rules: &[Rule], suggestions: &[Suggestion], unit
                 Unit::Match => {
                     let correct = mine
                         .iter()
-                        .filter(|s| human.iter().any(|h| overlaps(s.document, &s.bytes, h)))
+                        .filter(|s| {
+                            human
+                                .iter()
+                                .any(|h| overlaps(s.document as usize, &s.bytes.range(), h))
+                        })
                         .count();
                     let found = human
                         .iter()
-                        .filter(|h| mine.iter().any(|s| overlaps(s.document, &s.bytes, h)))
+                        .filter(|h| {
+                            mine.iter()
+                                .any(|s| overlaps(s.document as usize, &s.bytes.range(), h))
+                        })
                         .count();
                     Score {
                         rule: r,
@@ -490,7 +529,7 @@ pub fn score(project: &Project, rules: &[Rule], suggestions: &[Suggestion], unit
                     }
                     let suggested: BTreeSet<(usize, usize, usize)> = mine
                         .iter()
-                        .map(|s| (s.document, s.bytes.start, s.bytes.end))
+                        .map(|s| (s.document as usize, s.bytes.start(), s.bytes.end()))
                         .collect();
                     let both = suggested.intersection(&units).count();
                     Score {

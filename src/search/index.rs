@@ -465,7 +465,7 @@ fn fingerprint(project: &Project, d: usize, doc: &Document, text: &str) -> u64 {
         }
     }
     for s in project.segments_of(d) {
-        h.str(&project.coders[s.coder])
+        h.str(&project.coders[s.coder as usize])
             .number(s.bytes.start() as u64)
             .number(s.bytes.end() as u64);
         for &c in &s.codes {
@@ -533,7 +533,7 @@ fn add_document(writer: &mut IndexWriter, f: &Fields, project: &Project, d: usiz
             for id in &s.codes {
                 codes.push(&project.codebook.codes[*id].id);
             }
-            coded.push(Coded(start, end, project.coders[s.coder].clone(), ids));
+            coded.push(Coded(start, end, project.coders[s.coder as usize].clone(), ids));
         }
         codes.sort_unstable();
         codes.dedup();

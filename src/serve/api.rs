@@ -170,7 +170,7 @@ async fn documents(axum::extract::State(state): Shared, Query(query): Query<Docu
         // Rows per document and coder, counted in one pass (a project may hold thousands).
         let mut counts = vec![vec![0usize; p.coders.len()]; p.documents.len()];
         for s in &p.segments {
-            counts[s.document][s.coder] += 1;
+            counts[s.document as usize][s.coder as usize] += 1;
         }
         let answers = p
             .documents
@@ -282,7 +282,7 @@ pub(super) fn document_json(p: &Project, i: usize, known: Option<&str>) -> Value
         .segments_of(i)
         .iter()
         .map(|s| {
-            let coder = &p.coders[s.coder];
+            let coder = &p.coders[s.coder as usize];
             json!({
                 "coder": coder,
                 "codes": code_ids(p, &s.codes),
@@ -505,10 +505,10 @@ async fn memos(axum::extract::State(state): Shared) -> Answer {
             .iter()
             .filter(|s| !s.memo.trim().is_empty())
             .map(|s| {
-                let d = &p.documents[s.document];
+                let d = &p.documents[s.document as usize];
                 json!({
                     "document": d.id,
-                    "coder": p.coders[s.coder],
+                    "coder": p.coders[s.coder as usize],
                     "line": s.line,
                     "codes": code_ids(&p, &s.codes),
                     "memo": s.memo,

@@ -195,7 +195,7 @@ impl<'a> Grid<'a> {
         let mut codes: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
         for s in segments {
             for &c in &s.codes {
-                codes.entry(c).or_default().insert(s.coder);
+                codes.entry(c).or_default().insert(s.coder as usize);
             }
         }
         Some(json!({

@@ -452,7 +452,7 @@ fn nvivo_emoji_projects_land_on_the_passages_nvivo_shows() {
         let (project, _) = Project::load(&into).unwrap();
         for (_, passage, codes) in NVIVO_PASSAGES.iter().filter(|(f, _, _)| *f == file) {
             let found = project.segments.iter().find(|s| {
-                let doc = &project.documents[s.document];
+                let doc = &project.documents[s.document as usize];
                 &doc.text[s.bytes.range()] == *passage
             });
             let s = found.unwrap_or_else(|| panic!("{file}: no segment on {passage:?}"));
@@ -465,7 +465,7 @@ fn nvivo_emoji_projects_land_on_the_passages_nvivo_shows() {
                 assert!(ids.contains(c), "{file}: {passage:?} has {ids:?}, not {c}");
             }
             // The segment's position in code points is the same passage.
-            let doc = &project.documents[s.document];
+            let doc = &project.documents[s.document as usize];
             let by_chars: String = doc
                 .text
                 .chars()
@@ -725,13 +725,13 @@ fn the_fixture_keeps_its_coding_through_export_and_import() {
             .segments
             .iter()
             .map(|s| {
-                let doc = &p.documents[s.document];
+                let doc = &p.documents[s.document as usize];
                 let mut codes: Vec<String> =
                     s.codes.iter().map(|&c| p.codebook.codes[c].id.clone()).collect();
                 codes.sort();
                 (
                     doc.id.to_string(),
-                    p.coders[s.coder].clone(),
+                    p.coders[s.coder as usize].clone(),
                     doc.text[s.bytes.range()].to_string(),
                     codes,
                 )

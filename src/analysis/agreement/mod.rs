@@ -165,8 +165,8 @@ pub fn documents_coded_by(project: &Project, coder: CoderIdx) -> Vec<usize> {
     let mut docs: Vec<usize> = project
         .segments
         .iter()
-        .filter(|s| s.coder == coder)
-        .map(|s| s.document)
+        .filter(|s| (s.coder as usize) == coder)
+        .map(|s| s.document as usize)
         .collect();
     docs.sort_unstable();
     docs.dedup();
@@ -191,7 +191,7 @@ pub fn compare(project: &Project, opts: &Options) -> Agreement {
     let segments: Vec<&crate::coding::CodedSegment> = project
         .segments
         .iter()
-        .filter(|s| in_docs(s.document) && position(s.coder).is_some())
+        .filter(|s| in_docs(s.document as usize) && position(s.coder as usize).is_some())
         .collect();
     let codes: Vec<CodeIdx> = match &opts.codes {
         Some(c) => c.clone(),
@@ -204,9 +204,9 @@ pub fn compare(project: &Project, opts: &Options) -> Agreement {
     };
     let mut raw: Intervals = BTreeMap::new();
     for s in &segments {
-        let k = position(s.coder).expect("filtered above");
+        let k = position(s.coder as usize).expect("filtered above");
         for &code in &s.codes {
-            raw.entry((code, s.document, k))
+            raw.entry((code, (s.document as usize), k))
                 .or_default()
                 .push(s.chars.range());
         }
