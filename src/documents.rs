@@ -78,7 +78,7 @@ impl Turns {
 
     /// A document whose front matter sets `turns` otherwise is an error, as for attributes.
     fn check_front_matter(&self, doc: &Document, file: &str, diags: &mut Diagnostics) {
-        let front = doc.meta[..doc.front_matter]
+        let front = doc.meta[..doc.front_matter as usize]
             .iter()
             .find(|(k, _)| k == "turns")
             .and_then(|(_, v)| crate::corpus::turns_setting(v));
@@ -170,7 +170,11 @@ impl DocumentAttributes {
         // Front-matter keys, in alphabetical order after the CSV's columns.
         let mut front_keys: Vec<String> = documents
             .iter()
-            .flat_map(|d| d.meta[..d.front_matter].iter().map(|(k, _)| attribute_name(k)))
+            .flat_map(|d| {
+                d.meta[..d.front_matter as usize]
+                    .iter()
+                    .map(|(k, _)| attribute_name(k))
+            })
             .filter(|k| !SETTINGS.contains(&k.as_str()))
             .collect();
         // Survey answers say which survey and question they answer.
@@ -190,7 +194,7 @@ impl DocumentAttributes {
         let mut values = Values::new(documents.len(), names.len());
         for (d, doc) in documents.iter().enumerate() {
             turns.check_front_matter(doc, file, diags);
-            for (key, value) in &doc.meta[..doc.front_matter] {
+            for (key, value) in &doc.meta[..doc.front_matter as usize] {
                 let name = attribute_name(key);
                 let Some(a) = names.iter().position(|n| *n == name) else {
                     continue;

@@ -1111,7 +1111,7 @@ mod tests {
                 encoding: corpus::decode::Encoding::Utf8,
                 text: Text::from("R: hi".to_string()),
                 chars: 5,
-                meta: vec![("wave".into(), "1".into())],
+                meta: Box::new([("wave".into(), "1".into())]),
                 front_matter: 1,
                 participant: Some(0),
                 plain: false,

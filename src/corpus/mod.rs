@@ -173,12 +173,12 @@ pub struct Document {
     #[serde(skip)]
     pub text: text::Text,
     /// Length of `text` in characters.
-    pub chars: usize,
+    pub chars: u32,
     /// Front matter, keys lower-cased, then the header lines' `Key: value` pairs whose key the
     /// front matter does not set.
-    pub meta: Vec<(String, String)>,
+    pub meta: Box<[(String, String)]>,
     /// How many of `meta`'s pairs come from the front matter: those are document attributes.
-    pub front_matter: usize,
+    pub front_matter: u32,
     /// The document's participant in a one-to-one interview.
     pub participant: Option<ParticipantIdx>,
     /// Read as plain text (`turns = false` in its front matter or `documents.csv`): `Label:`
@@ -435,16 +435,16 @@ pub fn read_document(
         format,
         encoding,
         text: text.into(),
-        meta,
-        front_matter,
+        meta: meta.into_boxed_slice(),
+        front_matter: to_u32(front_matter),
     };
     doc.participant = document_participant(&doc, front.line("participant"), speakers.participants, diags);
     let labels = DocLabels { speakers, map: &map };
     resolve_turns(&mut doc, split.turns, &labels, diags);
-    doc.chars = match doc.turns.last() {
+    doc.chars = to_u32(match doc.turns.last() {
         Some(t) => t.chars.end() + count_chars(&doc.text[t.bytes.end()..]),
         None => count_chars(&doc.text),
-    };
+    });
     Some(doc)
 }
 
@@ -640,7 +640,7 @@ mod tests {
             .map(|r| doc.text.chars().skip(r.start).take(r.len()).collect())
             .collect();
         assert_eq!(sentences, ["Because it works.", "It really does."]);
-        assert_eq!(doc.chars, doc.text.chars().count());
+        assert_eq!(doc.chars as usize, doc.text.chars().count());
     }
 
     #[test]
@@ -660,7 +660,7 @@ mod tests {
             .collect();
         assert_eq!(chars, &doc.text[t.bytes.range()]);
         assert_eq!(doc.char_at(t.bytes.start()), t.chars.start());
-        assert_eq!(doc.char_at(doc.text.len()), doc.chars);
+        assert_eq!(doc.char_at(doc.text.len()), doc.chars as usize);
     }
 
     #[test]

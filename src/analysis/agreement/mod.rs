@@ -452,7 +452,7 @@ fn char_units(
                 record(disagreements, code, d, start..at, &rm, m);
             }
         }
-        let chars = project.documents[d].chars;
+        let chars = project.documents[d].chars as usize;
         *weights.entry(Mask::none(m)).or_default() += chars.saturating_sub(covered) as f64;
     }
     weights
