@@ -87,14 +87,15 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     bar.finish();
     crate::progress::trace("autocode: index open");
     let mut analyzers = open.analyzers.clone();
-    let mut candidates = |expr: &Option<crate::search::query::Expr>| -> Result<Vec<(usize, usize)>> {
-        Ok(crate::search::turns_matching(&open, expr.as_ref())?
-            .into_iter()
-            .filter_map(|(d, t)| {
-                let d = project.document(&d)?;
-                (t < project.documents[d].turns.len()).then_some((d, t))
-            })
-            .collect())
+    let mut candidates = |expr: &Option<crate::search::query::Expr>, each: &mut dyn FnMut(usize, usize)| {
+        crate::search::each_turn_matching(&open, expr.as_ref(), |d, t| {
+            if let Some(d) = project
+                .document(d)
+                .filter(|&d| t < project.documents[d].turns.len())
+            {
+                each(d, t);
+            }
+        })
     };
     let bar = crate::progress::Bar::new("applying rules");
     let suggestions = autocode::suggest(&project, &rules, args.unit, &mut analyzers, &mut candidates, &bar)?;

@@ -234,8 +234,8 @@ fn human_segments(project: &Project) -> impl Iterator<Item = &crate::coding::Cod
         .filter(|s| !project.sheets[s.coder as usize].suggestions)
 }
 
-/// Gives the (document, turn) pairs a query may match; every turn for `None`.
-pub type Candidates<'a> = dyn FnMut(&Option<Expr>) -> Result<Vec<(usize, usize)>> + 'a;
+/// Hands on the (document, turn) pairs a query may match; every turn for `None`.
+pub type Candidates<'a> = dyn FnMut(&Option<Expr>, &mut dyn FnMut(usize, usize)) -> Result<()> + 'a;
 
 /// Human codes on passages of each (document, turn).
 type CodedTurns<'a> = HashMap<(usize, usize), Vec<(Range<usize>, &'a str)>>;
@@ -283,9 +283,9 @@ pub fn suggest(
     let mut hits: Vec<(u32, u32, u32)> = Vec::new();
     for (r, rule) in rules.iter().enumerate() {
         if let Some(expr) = &rule.query {
-            for (d, t) in candidates(&without_exclusions(expr))? {
+            candidates(&without_exclusions(expr), &mut |d, t| {
                 hits.push((narrow(d), narrow(t), narrow(r)));
-            }
+            })?;
         }
     }
     hits.par_sort_unstable();

@@ -15,7 +15,7 @@ use query::{Expr, Field as QField};
 use rayon::prelude::*;
 use std::ops::Range;
 use std::path::Path;
-use tantivy::collector::DocSetCollector;
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
@@ -136,9 +136,8 @@ fn run(open: &Open, config: &Config, request: &Request, expr: &Expr) -> Result<R
     let query = BooleanQuery::new(clauses);
     let reader = open.index.reader()?;
     let searcher = reader.searcher();
-    let mut found: Vec<_> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
     // In store order, so that neighbouring turns come from the same decompressed block.
-    found.sort();
+    let found = searcher.search(&query, &InOrder)?;
     let patterns: Vec<Pattern> = expr
         .positive_leaves()
         .into_iter()
@@ -282,7 +281,7 @@ impl Hit {
 
 /// The turns (document id, turn index) a query matches, in the index's own order; every turn
 /// when `expr` is `None`.
-pub fn turns_matching(open: &Open, expr: Option<&Expr>) -> Result<Vec<(String, usize)>> {
+pub fn each_turn_matching(open: &Open, expr: Option<&Expr>, mut each: impl FnMut(&str, usize)) -> Result<()> {
     let mut analyzers = open.analyzers.clone();
     let query: Box<dyn Query> = match expr {
         Some(e) => compile(e, &open.fields, &mut analyzers)?,
@@ -290,11 +289,10 @@ pub fn turns_matching(open: &Open, expr: Option<&Expr>) -> Result<Vec<(String, u
     };
     let reader = open.index.reader()?;
     let searcher = reader.searcher();
-    let mut found: Vec<_> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
-    found.sort();
-    let mut out = Vec::with_capacity(found.len());
+    let found = searcher.search(&query, &InOrder)?;
     // Document and turn from the fast fields, segment by segment (reading each hit's stored
-    // document was a quarter of autocode's time at a million answers).
+    // document was a quarter of autocode's time at a million answers), handed on as found: a
+    // million hits are not made a million strings.
     let mut name = String::new();
     for run in found.chunk_by(|a, b| a.segment_ord == b.segment_ord) {
         let segment = searcher.segment_reader(run[0].segment_ord);
@@ -309,11 +307,60 @@ pub fn turns_matching(open: &Open, expr: Option<&Expr>) -> Result<Vec<(String, u
             if let Some(ord) = documents.ords().first(address.doc_id) {
                 documents.ord_to_str(ord, &mut name)?;
             }
-            out.push((name.clone(), turn as usize));
+            each(&name, turn as usize);
         }
     }
-    out.sort();
-    Ok(out)
+    Ok(())
+}
+
+/// Collects the addresses of the matching documents in index order (segment, then document):
+/// a list, where tantivy's `DocSetCollector` makes a hash set of them to be sorted after.
+struct InOrder;
+
+struct SegmentHits {
+    segment: tantivy::SegmentOrdinal,
+    docs: Vec<tantivy::DocId>,
+}
+
+impl Collector for InOrder {
+    type Fruit = Vec<tantivy::DocAddress>;
+    type Child = SegmentHits;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        _reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentHits> {
+        Ok(SegmentHits {
+            segment,
+            docs: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, mut segments: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        segments.sort_by_key(|s| s.first().map(|a| a.segment_ord));
+        Ok(segments.concat())
+    }
+}
+
+impl SegmentCollector for SegmentHits {
+    type Fruit = Vec<tantivy::DocAddress>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
+        self.docs.push(doc);
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let mut docs = self.docs;
+        docs.sort_unstable();
+        docs.into_iter()
+            .map(|d| tantivy::DocAddress::new(self.segment, d))
+            .collect()
+    }
 }
 
 fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {
