@@ -18,11 +18,123 @@ pub struct Participant {
     /// `quotable = no`: consented to be interviewed, not to be quoted. Counted, never quoted.
     pub quotable: bool,
     /// Values of the attribute columns, in the order of [`Participants::attributes`].
-    pub attributes: Vec<CompactString>,
-    pub line: usize,
+    pub attributes: Values,
+    pub line: u32,
     /// The survey (index into `[surveys]`, in name order) this respondent comes from; `None`
     /// for the people of participants.csv.
-    pub survey: Option<usize>,
+    pub survey: Option<u32>,
+}
+
+/// A participant's attribute values, in one allocation: each value's length (LEB128) and
+/// then its bytes. A survey's million respondents with three short values each take a small
+/// buffer apiece, not three strings' room. `values[i]` is value `i` (empty past the last).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Values(Box<[u8]>);
+
+impl Values {
+    /// The values, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let mut rest: &[u8] = &self.0;
+        std::iter::from_fn(move || {
+            if rest.is_empty() {
+                return None;
+            }
+            let (mut len, mut shift, mut at) = (0usize, 0, 0);
+            while let Some(&b) = rest.get(at) {
+                len |= usize::from(b & 0x7f) << shift;
+                shift += 7;
+                at += 1;
+                if b & 0x80 == 0 {
+                    break;
+                }
+            }
+            let end = (at + len).min(rest.len());
+            let value = std::str::from_utf8(&rest[at..end]).unwrap_or("");
+            rest = &rest[end..];
+            Some(value)
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Value `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.iter().nth(i)
+    }
+
+    /// Makes value `i` `value` (adding empty values before it as needed).
+    pub fn set(&mut self, i: usize, value: &str) {
+        let mut all: Vec<&str> = self.iter().collect();
+        if all.len() <= i {
+            all.resize(i + 1, "");
+        }
+        all[i] = value;
+        *self = Values::of(all);
+    }
+
+    /// Makes the number of values `n`, with empty values at the end or the last ones left out.
+    pub fn resize(&mut self, n: usize) {
+        let mut all: Vec<&str> = self.iter().collect();
+        all.resize(n, "");
+        *self = Values::of(all);
+    }
+
+    pub fn of<'a>(values: impl IntoIterator<Item = &'a str>) -> Values {
+        let mut out = Vec::new();
+        for v in values {
+            let mut len = v.len();
+            loop {
+                let b = (len & 0x7f) as u8;
+                len >>= 7;
+                if len == 0 {
+                    out.push(b);
+                    break;
+                }
+                out.push(b | 0x80);
+            }
+            out.extend_from_slice(v.as_bytes());
+        }
+        Values(out.into_boxed_slice())
+    }
+}
+
+impl std::ops::Index<usize> for Values {
+    type Output = str;
+
+    fn index(&self, i: usize) -> &str {
+        self.get(i).unwrap_or("")
+    }
+}
+
+impl std::fmt::Debug for Values {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// Written and read as a list of strings (as a `Vec<String>` is).
+impl serde::Serialize for Values {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for v in self.iter() {
+            seq.serialize_element(v)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Values {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Values, D::Error> {
+        let all = Vec::<CompactString>::deserialize(d)?;
+        Ok(Values::of(all.iter().map(CompactString::as_str)))
+    }
 }
 
 impl Participant {
@@ -179,8 +291,8 @@ impl Participants {
                 label: label.into(),
                 aliases,
                 quotable,
-                attributes: attr_cols.iter().map(|&c| field(c).into()).collect(),
-                line: row.line,
+                attributes: Values::of(attr_cols.iter().map(|&c| field(c))),
+                line: crate::corpus::to_u32(row.line),
                 survey: None,
             });
         }
@@ -195,7 +307,7 @@ impl Participants {
                 match self.by_name.get(&label_key(name)) {
                     Some(&other) if other != idx => diags.error(
                         file,
-                        Some(person.line),
+                        Some(person.line as usize),
                         format!(
                             "`{name}` names both `{}` and `{}`: speaker labels must be unique",
                             self.list[other].id, person.id
@@ -217,7 +329,8 @@ impl Participants {
         }
         self.attributes.push(name.to_string());
         for p in &mut self.list {
-            p.attributes.push(CompactString::default());
+            let n = p.attributes.len();
+            p.attributes.resize(n + 1);
         }
         self.attributes.len() - 1
     }
@@ -225,9 +338,7 @@ impl Participants {
     /// Adds a survey respondent (whose id is new: the caller checks). Respondents are no
     /// speaker labels: they speak in their own answers only.
     pub fn add_respondent(&mut self, mut person: Participant) -> ParticipantIdx {
-        person
-            .attributes
-            .resize(self.attributes.len(), CompactString::default());
+        person.attributes.resize(self.attributes.len());
         if !self.groups.iter().any(|g| *g == person.group) && !person.group.is_empty() {
             self.groups.push(person.group.to_string());
         }
@@ -239,7 +350,7 @@ impl Participants {
 
     /// Sets an attribute of a participant.
     pub fn set_attribute(&mut self, idx: ParticipantIdx, column: usize, value: &str) {
-        self.list[idx].attributes[column] = value.into();
+        self.list[idx].attributes.set(column, value);
     }
 
     pub fn by_id(&self, id: &str) -> Option<ParticipantIdx> {
@@ -274,7 +385,7 @@ impl Participants {
                 .attributes
                 .iter()
                 .position(|a| a == name)
-                .map(|i| p.attributes[i].as_str()),
+                .map(|i| &p.attributes[i]),
         }
     }
 
@@ -391,6 +502,34 @@ pub fn unknown_placeholder(name: &str, known: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attribute_values_are_kept_packed_and_read_back_as_written() {
+        let long = "é".repeat(100); // 200 bytes: a length of two bytes
+        let mut v = Values::of(["North", "", &long, "25-34"]);
+        assert_eq!(
+            v.iter().collect::<Vec<_>>(),
+            ["North", "", long.as_str(), "25-34"]
+        );
+        assert_eq!(
+            (v.len(), &v[0], &v[1], &v[3], &v[9]),
+            (4, "North", "", "25-34", "")
+        );
+        v.set(1, "nurse");
+        v.set(5, "late");
+        assert_eq!(
+            v.iter().collect::<Vec<_>>(),
+            ["North", "nurse", long.as_str(), "25-34", "", "late"]
+        );
+        v.resize(2);
+        assert_eq!(v.iter().collect::<Vec<_>>(), ["North", "nurse"]);
+        assert!(Values::default().is_empty() && !v.is_empty());
+        // The cache keeps them as it kept a list of strings.
+        let as_list = postcard::to_stdvec(&vec!["North".to_string(), "nurse".to_string()]).unwrap();
+        assert_eq!(postcard::to_stdvec(&v).unwrap(), as_list);
+        assert_eq!(postcard::from_bytes::<Values>(&as_list).unwrap(), v);
+        assert_eq!(format!("{v:?}"), r#"["North", "nurse"]"#);
+    }
 
     fn parse(text: &str, groups: &[&str]) -> (Participants, Vec<String>) {
         let mut d = Diagnostics::default();

@@ -470,7 +470,7 @@ impl Project {
         let person = self.participants.get(p);
         let template = person
             .survey
-            .and_then(|s| self.survey_attributions.get(s))
+            .and_then(|s| self.survey_attributions.get(s as usize))
             .and_then(Option::as_ref)
             .unwrap_or(&self.attribution);
         let value = |a: &str| {
@@ -1090,7 +1090,7 @@ mod tests {
             label: "Respondent 7".into(),
             aliases: Vec::new(),
             quotable: false,
-            attributes: vec!["south".into()],
+            attributes: crate::participants::Values::of(["south"]),
             line: 3,
             survey: Some(0),
         });

@@ -457,9 +457,9 @@ impl Survey<'_> {
             group,
             aliases: Vec::new(),
             quotable: true,
-            attributes: values,
-            line: row.line,
-            survey: Some(self.index),
+            attributes: crate::participants::Values::of(values.iter().map(CompactString::as_str)),
+            line: crate::corpus::to_u32(row.line),
+            survey: Some(crate::corpus::to_u32(self.index)),
         }))
     }
 }

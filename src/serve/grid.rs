@@ -117,7 +117,7 @@ impl<'a> Grid<'a> {
         match key {
             Key::Respondent => raw,
             Key::Group => &person.group,
-            Key::Attribute(a) => person.attributes.get(a).map_or("", |v| v.as_str()),
+            Key::Attribute(a) => person.attributes.get(a).unwrap_or(""),
         }
     }
 
