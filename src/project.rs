@@ -422,7 +422,7 @@ impl Project {
     /// A segment's quote as its sheet's row has it: the text it anchors to, unless the row
     /// wrote it otherwise (other spaces or quotation marks; empty for a whole answer).
     pub fn quote_of<'a>(&'a self, s: &'a CodedSegment) -> &'a str {
-        match &s.quote {
+        match s.quote() {
             Some(q) => q,
             None => &self.documents[s.document as usize].text[s.bytes.range()],
         }
@@ -655,7 +655,7 @@ const TEXTS_CACHE: &str = "texts.bin";
 
 /// The layout of [`CorpusRead`] and [`CodingRead`] in the cache. Bump it whenever a type kept
 /// there changes (a test fails until it is: `the_cached_layout_is_what_cache_format_says`).
-const CACHE_FORMAT: u64 = 6;
+const CACHE_FORMAT: u64 = 7;
 
 /// The documents' texts from the cache, or, should that file have gone or been damaged since
 /// the load, from the transcripts and surveys again (they have not changed: the key says so).
@@ -1141,12 +1141,11 @@ mod tests {
                 participants: smallvec::smallvec![0],
                 codes: smallvec::smallvec![0],
                 coder: 0,
-                memo: Box::default(),
+                notes: crate::coding::Notes::of("", Some("'hi".into())),
                 exemplar: false,
                 quotable: true,
                 polarity: Some(crate::codebook::Polarity::Negative),
                 line: 2,
-                quote: Some("'hi".into()),
                 occurrence: Some(1),
             }],
             problems,
@@ -1166,7 +1165,7 @@ mod tests {
         // new layout here, so that no cache written by an older build is read as this one.
         assert_eq!(
             (CACHE_FORMAT, layout),
-            (6, 0x614428a2f4a5cad6),
+            (7, 0x248c3a25dfc66a11),
             "layout {layout:#x}"
         );
         let back: CorpusRead = postcard::from_bytes(&a).unwrap();

@@ -195,7 +195,7 @@ fn from_segment(project: &Project, node: usize, s: &CodedSegment) -> Extract {
         participants: s.participants.to_vec(),
         coders: vec![(s.coder as usize)],
         codes: s.codes.to_vec(),
-        memo: s.memo.to_string(),
+        memo: s.memo().to_string(),
     }
 }
 

@@ -76,7 +76,10 @@ pub struct CodedSegment {
     /// The segment's [`CoderIdx`] (in 32 bits, as `document` and `line`: a million passages
     /// take less room).
     pub coder: u32,
-    pub memo: Box<str>,
+    /// The row's memo and quote, where it has either (most rows of a big sheet have neither:
+    /// a million passages take 8 bytes each for them, not 32). See [`CodedSegment::memo`] and
+    /// [`CodedSegment::quote`].
+    pub notes: Option<Box<Notes>>,
     pub exemplar: bool,
     /// `quotable = no` on the row: counted, never quoted.
     pub quotable: bool,
@@ -84,11 +87,42 @@ pub struct CodedSegment {
     pub polarity: Option<crate::codebook::Polarity>,
     /// The row's line in its sheet.
     pub line: u32,
-    /// The row's quote where it is not the text it anchors to, as written (an empty quote:
-    /// the whole answer); `None` where it is that text. See [`crate::project::Project::quote_of`].
-    pub quote: Option<Box<str>>,
     /// The row's `occurrence`.
     pub occurrence: Option<u32>,
+}
+
+/// What a coded passage's row says beside its codes, kept apart (see [`CodedSegment::notes`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Notes {
+    pub memo: Box<str>,
+    /// The row's quote where it is not the text it anchors to, as written (an empty quote:
+    /// the whole answer); `None` where it is that text. See
+    /// [`crate::project::Project::quote_of`].
+    pub quote: Option<Box<str>>,
+}
+
+impl Notes {
+    /// Notes for a row's memo and quote; `None` when it has neither.
+    pub fn of(memo: &str, quote: Option<Box<str>>) -> Option<Box<Notes>> {
+        (!memo.is_empty() || quote.is_some()).then(|| {
+            Box::new(Notes {
+                memo: memo.into(),
+                quote,
+            })
+        })
+    }
+}
+
+impl CodedSegment {
+    /// The row's memo (empty when it has none).
+    pub fn memo(&self) -> &str {
+        self.notes.as_ref().map_or("", |n| &n.memo)
+    }
+
+    /// The row's quote where it is not the text it anchors to (see [`Notes::quote`]).
+    pub fn quote(&self) -> Option<&str> {
+        self.notes.as_ref().and_then(|n| n.quote.as_deref())
+    }
 }
 
 /// The sheet `thematic suggest` writes (`coding/suggested.csv`). Like `autocode`'s, it has a
@@ -406,12 +440,11 @@ fn segment(
         participants,
         codes,
         coder: crate::corpus::to_u32(coder),
-        memo: row.memo.as_str().into(),
+        notes: Notes::of(&row.memo, quote),
         exemplar: row.exemplar,
         quotable: row.quotable,
         polarity: row.polarity,
         line: crate::corpus::to_u32(row.line),
-        quote,
         occurrence: row.occurrence.and_then(|n| u32::try_from(n).ok()),
     }
 }

@@ -358,8 +358,8 @@ pub fn project_xml(
                     );
                     // The memo on a coded passage is the selection's description, which
                     // QualCoder, MAXQDA and ATLAS.ti read as the coding's memo.
-                    if !s.memo.trim().is_empty() {
-                        w.text("Description", &lf(s.memo.trim()));
+                    if !s.memo().trim().is_empty() {
+                        w.text("Description", &lf(s.memo().trim()));
                     }
                     for &c in &s.codes {
                         let id = &project.codebook.codes[c].id;

@@ -286,7 +286,7 @@ pub(super) fn document_json(p: &Project, i: usize, known: Option<&str>) -> Value
             json!({
                 "coder": coder,
                 "codes": code_ids(p, &s.codes),
-                "memo": s.memo,
+                "memo": s.memo(),
                 "exemplar": s.exemplar,
                 "quotable": s.quotable,
                 "occurrence": s.occurrence,
@@ -503,7 +503,7 @@ async fn memos(axum::extract::State(state): Shared) -> Answer {
         let list: Vec<Value> = p
             .segments
             .iter()
-            .filter(|s| !s.memo.trim().is_empty())
+            .filter(|s| !s.memo().trim().is_empty())
             .map(|s| {
                 let d = &p.documents[s.document as usize];
                 json!({
@@ -511,7 +511,7 @@ async fn memos(axum::extract::State(state): Shared) -> Answer {
                     "coder": p.coders[s.coder as usize],
                     "line": s.line,
                     "codes": code_ids(&p, &s.codes),
-                    "memo": s.memo,
+                    "memo": s.memo(),
                     "start": s.chars.start(),
                     "end": s.chars.end(),
                     "text": crate::text::excerpt(&d.text[s.bytes.range()], 120),
