@@ -301,16 +301,13 @@ fn update(
     };
     // Texts are read a run at a time and let go: a million answers are not all held.
     let mut reader = crate::corpus::text::Reader::default();
-    let fingerprints: BTreeMap<compact_str::CompactString, u64> = project
+    // Each document's fingerprint, by its index (a map by id is made for the manifest once the
+    // index is written: held while tantivy works, it was 40 MB at a million answers).
+    let fingerprints: Vec<u64> = project
         .documents
         .iter()
         .enumerate()
-        .map(|(d, doc)| {
-            (
-                doc.id.clone(),
-                fingerprint(project, d, doc, doc.text.read(&mut reader)),
-            )
-        })
+        .map(|(d, doc)| fingerprint(project, d, doc, doc.text.read(&mut reader)))
         .collect();
     crate::progress::trace("index: fingerprints");
     let (schema, fields) = schema();
@@ -352,12 +349,12 @@ fn update(
         .documents
         .iter()
         .enumerate()
-        .filter(|(_, doc)| previous.get(doc.id.as_str()) != fingerprints.get(doc.id.as_str()))
+        .filter(|(d, doc)| previous.get(doc.id.as_str()) != Some(&fingerprints[*d]))
         .map(|(d, _)| d)
         .collect();
     let removed: Vec<&compact_str::CompactString> = previous
         .keys()
-        .filter(|id| !fingerprints.contains_key(*id))
+        .filter(|id| crate::corpus::position(&project.documents, id).is_none())
         .collect();
     let threads = if changed.len() > 64 { 2 } else { 1 };
     // 16 MB per thread (tantivy's least is 15): at a million answers, 32 MB per thread built
@@ -393,7 +390,12 @@ fn update(
         language: language.to_string(),
         inputs: settled(stamps),
         hashes,
-        documents: fingerprints,
+        documents: project
+            .documents
+            .iter()
+            .zip(fingerprints)
+            .map(|(doc, f)| (doc.id.clone(), f))
+            .collect(),
         names: project.names.terms.clone(),
         files: index_files(&index_dir),
     };
