@@ -114,13 +114,13 @@ pub fn cooccurrence(project: &Project, level: Level, unit: Unit, filters: &[Wher
                 let of = nodes.of_codes(&seg.codes);
                 if unit == Unit::Document {
                     by_key
-                        .entry(((seg.document as usize), 0))
+                        .entry((seg.document as usize, 0))
                         .or_default()
                         .add_together(&of);
                 } else {
                     for turn in seg.turns.range() {
                         by_key
-                            .entry(((seg.document as usize), turn))
+                            .entry((seg.document as usize, turn))
                             .or_default()
                             .add_together(&of);
                     }
@@ -175,7 +175,7 @@ fn passage_units(project: &Project, nodes: &Nodes, filters: &[Where]) -> Vec<Uni
     let mut passages: BTreeMap<(usize, usize, usize), BTreeSet<usize>> = BTreeMap::new();
     for seg in super::breakdown::findings(project, filters) {
         passages
-            .entry(((seg.document as usize), seg.chars.start(), seg.chars.end()))
+            .entry((seg.document as usize, seg.chars.start(), seg.chars.end()))
             .or_default()
             .extend(nodes.of_codes(&seg.codes));
     }

@@ -146,7 +146,7 @@ pub fn retrieve(project: &Project, query: &Query) -> Vec<Extract> {
         let excluded: Vec<(usize, Range<usize>)> = segments
             .iter()
             .filter(|s| s.codes.iter().any(|c| query.not.contains(c)))
-            .map(|s| ((s.document as usize), s.bytes.range()))
+            .map(|s| (s.document as usize, s.bytes.range()))
             .collect();
         out.retain(|e| {
             !excluded
@@ -188,12 +188,12 @@ fn from_segment(project: &Project, node: usize, s: &CodedSegment) -> Extract {
     let doc = &project.documents[s.document as usize];
     Extract {
         node,
-        document: (s.document as usize),
+        document: s.document as usize,
         bytes: s.bytes.range(),
         chars: s.chars.range(),
         line: crate::config::line_of(&doc.text, s.bytes.start()),
         participants: s.participants.to_vec(),
-        coders: vec![(s.coder as usize)],
+        coders: vec![s.coder as usize],
         codes: s.codes.to_vec(),
         memo: s.memo().to_string(),
     }

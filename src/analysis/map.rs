@@ -124,7 +124,7 @@ fn level_values(
 fn leans(project: &Project, nodes: &Nodes, filters: &[Where]) -> Vec<Tone> {
     let mut polarity: Vec<HashMap<(usize, usize, usize), i64>> = vec![HashMap::new(); nodes.names.len()];
     for seg in super::breakdown::findings(project, filters) {
-        let key = ((seg.document as usize), seg.chars.start(), seg.chars.end());
+        let key = (seg.document as usize, seg.chars.start(), seg.chars.end());
         for node in nodes.of_codes(&seg.codes) {
             if let Some(lean) = passage_lean(project, nodes, seg, node) {
                 polarity[node].insert(key, lean);

@@ -75,7 +75,7 @@ pub fn matrix(
                     seg.bytes.end(),
                 )) {
                     cells[r][node].extracts.push(Extract {
-                        document: (seg.document as usize),
+                        document: seg.document as usize,
                         bytes: seg.bytes.range(),
                         participant: p,
                     });

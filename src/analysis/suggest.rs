@@ -336,7 +336,7 @@ pub fn suggest(project: &Project, params: &Params) -> Suggestions {
     for s in project.findings() {
         coded_documents[s.document as usize] = true;
         for turn in s.turns.range() {
-            if let Some(&u) = index.get(&((s.document as usize), turn)) {
+            if let Some(&u) = index.get(&(s.document as usize, turn)) {
                 labels[u].extend(s.codes.iter().copied());
             }
         }

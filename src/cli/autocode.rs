@@ -257,7 +257,7 @@ fn write_sheet(
         .map(|seg| {
             (
                 seg.line as usize,
-                ((seg.document as usize), seg.bytes.start(), seg.bytes.end()),
+                (seg.document as usize, seg.bytes.start(), seg.bytes.end()),
             )
         })
         .collect();

@@ -375,7 +375,7 @@ fn summary(project: &Project, group_labels: &[String]) -> String {
 fn distinct_passages(project: &Project) -> usize {
     let mut keys: Vec<(usize, usize, usize)> = project
         .findings()
-        .map(|s| ((s.document as usize), s.chars.start(), s.chars.end()))
+        .map(|s| (s.document as usize, s.chars.start(), s.chars.end()))
         .collect();
     keys.sort_unstable();
     keys.dedup();

@@ -101,7 +101,7 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
         {
             continue;
         }
-        let key = ((seg.document as usize), trimmed.start, trimmed.end);
+        let key = (seg.document as usize, trimmed.start, trimmed.end);
         if let Some(&c) = seen.get(&key) {
             out[c].exemplar |= seg.exemplar;
             continue;
@@ -119,7 +119,7 @@ fn candidates(project: &Project, in_node: &dyn Fn(CodeIdx) -> bool) -> Vec<Candi
             None => usize::MAX,
         };
         out.push(Candidate {
-            document: (seg.document as usize),
+            document: seg.document as usize,
             words: doc.text[trimmed.clone()].split_whitespace().count(),
             bytes: trimmed,
             participant,

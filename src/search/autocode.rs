@@ -257,7 +257,7 @@ pub fn suggest(
         for t in s.turns.range() {
             for &c in &s.codes {
                 coded
-                    .entry(((s.document as usize), t))
+                    .entry((s.document as usize, t))
                     .or_default()
                     .push((s.bytes.range(), project.codebook.codes[c].id.as_str()));
             }
@@ -470,7 +470,7 @@ pub fn score(project: &Project, rules: &[Rule], suggestions: &[Suggestion], unit
             // Human passages of the code, by document.
             let mut human: Vec<(usize, Range<usize>)> = human_segments(project)
                 .filter(|s| s.codes.contains(&rule.code))
-                .map(|s| ((s.document as usize), s.bytes.range()))
+                .map(|s| (s.document as usize, s.bytes.range()))
                 .collect();
             human.sort_by_key(|(d, b)| (*d, b.start, b.end));
             human.dedup();

@@ -206,7 +206,7 @@ pub fn compare(project: &Project, opts: &Options) -> Agreement {
     for s in &segments {
         let k = position(s.coder as usize).expect("filtered above");
         for &code in &s.codes {
-            raw.entry((code, (s.document as usize), k))
+            raw.entry((code, s.document as usize, k))
                 .or_default()
                 .push(s.chars.range());
         }
