@@ -458,6 +458,36 @@ pub fn suggest(
         .collect())
 }
 
+/// Passages sorted by (document, start), asked whether any of them overlaps a range: a binary
+/// search for the last that starts before the range ends, and the furthest any passage of the
+/// document reaches up to there.
+struct Overlapping {
+    spans: Vec<(usize, Range<usize>)>,
+    /// The furthest end among the spans of the same document up to each one.
+    reach: Vec<usize>,
+}
+
+impl Overlapping {
+    fn new(mut spans: Vec<(usize, Range<usize>)>) -> Overlapping {
+        spans.sort_by_key(|(d, b)| (*d, b.start, b.end));
+        let mut reach = Vec::with_capacity(spans.len());
+        for (i, (d, b)) in spans.iter().enumerate() {
+            let before = (i > 0 && spans[i - 1].0 == *d).then(|| reach[i - 1]);
+            reach.push(before.map_or(b.end, |r: usize| r.max(b.end)));
+        }
+        Overlapping { spans, reach }
+    }
+
+    /// Whether a span of document `d` overlaps `range` (shares at least one byte with it).
+    fn any(&self, d: usize, range: &Range<usize>) -> bool {
+        let first = self.spans.partition_point(|(sd, _)| *sd < d);
+        let end = self
+            .spans
+            .partition_point(|(sd, b)| (*sd, b.start) < (d, range.end));
+        end > first && self.reach[end - 1] > range.start
+    }
+}
+
 /// Precision and recall of each rule against the human coding of its code.
 pub fn score(project: &Project, rules: &[Rule], suggestions: &[Suggestion], unit: Unit) -> Vec<Score> {
     // Sentences of a turn, cut once whatever the number of rules.
@@ -474,26 +504,21 @@ pub fn score(project: &Project, rules: &[Rule], suggestions: &[Suggestion], unit
                 .collect();
             human.sort_by_key(|(d, b)| (*d, b.start, b.end));
             human.dedup();
-            let overlaps = |d: usize, b: &Range<usize>, o: &(usize, Range<usize>)| {
-                o.0 == d && o.1.start < b.end && b.start < o.1.end
-            };
             match unit {
                 Unit::Match => {
+                    // Each side looked up in the other by binary search (comparing every
+                    // suggestion with every passage was quadratic: a million by thousands).
+                    let theirs = Overlapping::new(human.clone());
+                    let ours = Overlapping::new(
+                        mine.iter()
+                            .map(|s| (s.document as usize, s.bytes.range()))
+                            .collect(),
+                    );
                     let correct = mine
                         .iter()
-                        .filter(|s| {
-                            human
-                                .iter()
-                                .any(|h| overlaps(s.document as usize, &s.bytes.range(), h))
-                        })
+                        .filter(|s| theirs.any(s.document as usize, &s.bytes.range()))
                         .count();
-                    let found = human
-                        .iter()
-                        .filter(|h| {
-                            mine.iter()
-                                .any(|s| overlaps(s.document as usize, &s.bytes.range(), h))
-                        })
-                        .count();
+                    let found = human.iter().filter(|(d, b)| ours.any(*d, b)).count();
                     Score {
                         rule: r,
                         suggested: mine.len(),
@@ -558,6 +583,38 @@ pub fn check_rule(rule: &Rule) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlapping_spans_are_found_as_comparing_each_with_each_finds_them() {
+        // A fixed pseudo-random set of spans in three documents, some empty, some nested.
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % n) as usize
+        };
+        let mut spans = Vec::new();
+        for _ in 0..300 {
+            let (d, start) = (next(3), next(500));
+            spans.push((d, start..start + next(40)));
+        }
+        let index = Overlapping::new(spans.clone());
+        let mut seen = [0; 2];
+        for _ in 0..2000 {
+            let (d, start) = (next(4), next(540));
+            let range = start..start + next(30);
+            let each_with_each = spans
+                .iter()
+                .any(|(sd, b)| *sd == d && b.start < range.end && range.start < b.end);
+            assert_eq!(index.any(d, &range), each_with_each, "{d} {range:?}");
+            seen[usize::from(each_with_each)] += 1;
+        }
+        assert!(
+            seen[0] > 100 && seen[1] > 100,
+            "both answers are asked for: {seen:?}"
+        );
+    }
 
     #[test]
     fn exclusions_are_dropped_for_candidates_only() {
