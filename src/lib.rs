@@ -31,5 +31,7 @@ pub mod report;
 pub mod revision;
 pub mod search;
 pub mod serve;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod unzip;

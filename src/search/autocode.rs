@@ -587,13 +587,8 @@ mod tests {
     #[test]
     fn overlapping_spans_are_found_as_comparing_each_with_each_finds_them() {
         // A fixed pseudo-random set of spans in three documents, some empty, some nested.
-        let mut seed = 7u64;
-        let mut next = |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((seed >> 33) % n) as usize
-        };
+        let mut lcg = crate::testing::Lcg(7);
+        let mut next = |n: u64| lcg.below(n) as usize;
         let mut spans = Vec::new();
         for _ in 0..300 {
             let (d, start) = (next(3), next(500));

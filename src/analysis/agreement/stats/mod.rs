@@ -324,13 +324,8 @@ pub(super) mod tests {
     #[test]
     fn weighted_rows_equal_expanded_units() {
         // Deterministic pseudo-random rows of 3 coders with repeats and missing values.
-        let mut state = 12345u64;
-        let mut next = |k: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % k
-        };
+        let mut lcg = crate::testing::Lcg(12345);
+        let mut next = |k: u64| lcg.below(k);
         let mut weighted = Vec::new();
         let mut expanded = Vec::new();
         let mut weighted2 = Vec::new();
