@@ -6,7 +6,8 @@
 //   THEMATIC_BIN      the thematic binary, for `thematic check`
 //   SCREENSHOT        where to save a screenshot of the document view (optional)
 //   MODE              `test` (default), `grid` (the survey grid, on a folder with the survey
-//                     `pulse` of tests/integration/surveys.rs) or `bench`: time rendering,
+//                     `pulse` of tests/integration/surveys.rs), `typing` (its filter box, on
+//                     that survey grown to 214 respondents) or `bench`: time rendering,
 //                     coding and listing
 //   CHROMIUM          the browser (default /usr/bin/chromium)
 "use strict";
@@ -347,6 +348,31 @@ async function grid() {
   await context.close();
 }
 
+// MODE=typing: a filter box (an attribute with more values than the grid lists) keeps what
+// the coder is typing when the folder is read again meanwhile (an outside edit).
+async function typing() {
+  const { context, page } = await launch();
+  await page.goto(url);
+  await page.waitForSelector("#tabs:not([hidden])");
+  await page.focus("#view");
+  await page.keyboard.press("g");
+  await page.waitForSelector('#grid[data-grid="pulse"] tbody tr');
+  const box = '#grid-filters input[data-filter="postcode"]';
+  check(!!(await page.$(box)), "an attribute with too many values to list is filtered with a box");
+  await page.click(box);
+  await page.keyboard.type("P01");
+  // Another coder's row arrives on disk: the page reads the folder again.
+  fs.appendFileSync(path.join(project, "coding", "amira.csv"), "pulse/1046/change,,funding\n");
+  await page.waitForFunction(() => document.getElementById("status").textContent.includes("changed on disk"), null, { timeout: 10000 });
+  check(await page.$eval(box, (b) => b.value === "P01" && document.activeElement === b && b.selectionStart === 3),
+    "what is being typed in the filter box stays, with the focus and the caret");
+  await page.keyboard.type("5");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelectorAll("#grid tbody tr").length === 1);
+  check(await page.$eval("#grid tbody tr", (tr) => tr.dataset.row) === "2015", "the filter typed on applies: one respondent");
+  await context.close();
+}
+
 // MODE=bench: BIG names the long transcript, LIST the project of many documents.
 async function bench() {
   const { context, page } = await launch();
@@ -420,4 +446,4 @@ async function bench() {
   await context.close();
 }
 
-({ bench, grid, test }[mode] || test)().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });
+({ bench, grid, test, typing }[mode] || test)().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });

@@ -111,6 +111,26 @@ fn a_coder_codes_undoes_and_sees_outside_edits_in_chromium() {
 }
 
 #[test]
+fn a_filter_being_typed_in_the_survey_grid_survives_an_outside_edit_in_chromium() {
+    let Some(chromium) = browser_or_skip() else {
+        return;
+    };
+    let dir = crate::surveys::survey_project();
+    // 214 respondents, each with a postcode of its own: more values than the grid lists, so
+    // the postcode is filtered with a box typed in.
+    let mut survey = String::from("respondent,role,region,postcode,worked,change\n");
+    survey.push_str("1043,staff,North,N1,Trust between teams has grown.,More funding for outreach.\n");
+    survey.push_str("1044,staff,South,N2,Regular communication.,\n");
+    survey.push_str("1045,partner,North,N3,We trust the staff. Communication is open.,Funding is short.\n");
+    survey.push_str("1046,partner,South,N4,,Less paperwork.\n");
+    for r in 2001..=2210 {
+        survey.push_str(&format!("{r},staff,North,P{:03},Fine.,\n", r - 2000));
+    }
+    dir.write("surveys/pulse.csv", &survey);
+    run_script(&chromium, dir.path(), "typing", None);
+}
+
+#[test]
 fn a_coder_sorts_filters_and_codes_the_survey_grid_in_chromium() {
     let Some(chromium) = browser_or_skip() else {
         return;

@@ -910,14 +910,15 @@ async function loadSurveys() {
     return;
   }
   const g = state.grid;
-  if (!r.surveys.some((s) => s.name === g.survey)) {
+  const same = r.surveys.some((s) => s.name === g.survey);
+  if (!same) {
     g.survey = r.surveys[0].name;
     g.filters = new Map();
     g.offset = 0;
     g.sort = "respondent";
     g.desc = false;
   }
-  renderSurveyHead();
+  renderSurveyHead(same);
   if (state.tab === "surveys" || g.data) await loadGrid();
 }
 
@@ -925,9 +926,19 @@ const survey = () => state.surveys.find((s) => s.name === state.grid.survey);
 
 // The survey's name (a choice where there are several), its counts and a filter per attribute:
 // a list of the values, or a box for one typed exactly where there are too many to list.
-function renderSurveyHead() {
+// `keepTyping` (the same survey drawn again after the folder was read again): what the coder
+// is typing in a filter box and has not applied yet stays, with the focus and the caret.
+function renderSurveyHead(keepTyping) {
   const s = survey();
   const g = state.grid;
+  const typed = new Map();
+  let focus = null;
+  if (keepTyping) {
+    for (const box of $("grid-filters").querySelectorAll("input[data-filter]")) {
+      typed.set(box.dataset.filter, box.value);
+      if (box === document.activeElement) focus = { name: box.dataset.filter, from: box.selectionStart, to: box.selectionEnd };
+    }
+  }
   const name = state.surveys.length > 1
     ? [el("label", { for: "survey-select" }, "Survey "), el("select", { id: "survey-select" }, state.surveys.map((x) => el("option", { value: x.name, selected: x.name === s.name }, x.name)))]
     : [`Survey ${s.name}`];
@@ -939,10 +950,15 @@ function renderSurveyHead() {
     const input = a.values
       ? el("select", { id, "data-filter": a.name }, el("option", { value: "" }, "(any)"),
         a.values.map((v) => el("option", { value: v, "data-value": v, selected: v === now }, v === "" ? "(empty)" : v)))
-      : el("input", { id, "data-filter": a.name, type: "search", value: now, placeholder: `${a.distinct} values`, autocomplete: "off" });
+      : el("input", { id, "data-filter": a.name, type: "search", value: typed.has(a.name) ? typed.get(a.name) : now, placeholder: `${a.distinct} values`, autocomplete: "off" });
     return el("span", { class: "filter" }, el("label", { for: id }, a.name === "group" ? "Group" : a.name), input);
   });
   $("grid-filters").replaceChildren(...filters, el("button", { type: "button", id: "grid-clear", disabled: !g.filters.size }, "Clear filters"));
+  const box = focus && $("grid-filters").querySelector(`input[data-filter="${CSS.escape(focus.name)}"]`);
+  if (box) {
+    box.focus({ preventScroll: true });
+    box.setSelectionRange(focus.from, focus.to);
+  }
 }
 
 $("survey-head").addEventListener("change", (e) => {
