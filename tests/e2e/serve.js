@@ -280,15 +280,21 @@ async function test() {
   await context.close();
 }
 
-// The survey grid: respondents × questions, sorted and filtered on the server; an answer coded
-// whole from the grid (and undone), and opened in the document view to code a passage.
-async function grid() {
+// Opens the page and its survey grid (the survey `pulse`) with the key g.
+async function openGrid() {
   const { context, page } = await launch();
   await page.goto(url);
   await page.waitForSelector("#tabs:not([hidden])");
   await page.focus("#view");
   await page.keyboard.press("g");
   await page.waitForSelector('#grid[data-grid="pulse"] tbody tr');
+  return { context, page };
+}
+
+// The survey grid: respondents × questions, sorted and filtered on the server; an answer coded
+// whole from the grid (and undone), and opened in the document view to code a passage.
+async function grid() {
+  const { context, page } = await openGrid();
   check(await page.$eval("#tab-surveys", (t) => t.getAttribute("aria-selected") === "true" && document.activeElement === t), "key g opens the Surveys tab");
   const rows = () => page.$$eval("#grid tbody tr", (trs) => trs.map((tr) => tr.dataset.row).join(","));
   check(await rows() === "1043,1044,1045,1046", "the grid lists every respondent, by id");
@@ -351,12 +357,7 @@ async function grid() {
 // MODE=typing: a filter box (an attribute with more values than the grid lists) keeps what
 // the coder is typing when the folder is read again meanwhile (an outside edit).
 async function typing() {
-  const { context, page } = await launch();
-  await page.goto(url);
-  await page.waitForSelector("#tabs:not([hidden])");
-  await page.focus("#view");
-  await page.keyboard.press("g");
-  await page.waitForSelector('#grid[data-grid="pulse"] tbody tr');
+  const { context, page } = await openGrid();
   const box = '#grid-filters input[data-filter="postcode"]';
   check(!!(await page.$(box)), "an attribute with too many values to list is filtered with a box");
   await page.click(box);
