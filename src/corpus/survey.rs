@@ -295,6 +295,32 @@ impl Survey<'_> {
             .filter(|&c| !headers[c].is_empty())
             .map(|c| (c, participants.attribute_column(&headers[c])))
             .collect();
+        // An attribute named as a respondent's own fields is never read by that name: `--by
+        // group`, a filter or an attribution's `{group}` give the respondent's group.
+        for &(c, _) in &attributes {
+            let what = match headers[c].as_str() {
+                "group" => "the respondent's stakeholder group",
+                "label" => "how the respondent's quotes are attributed",
+                "id" | "participant" if c != id_col => "the respondent's participant id",
+                _ => continue,
+            };
+            let hint = if headers[c] == "group" {
+                format!(
+                    "; if it is their group, write `group = \"group\"` under [surveys.{}]",
+                    self.name
+                )
+            } else {
+                String::new()
+            };
+            diags.warning(
+                file,
+                Some(1),
+                format!(
+                    "column `{}` is read as an attribute, but `{}` means {what} in counts, filters and attributions, so its values are never used: rename the column{hint}",
+                    headers[c], headers[c]
+                ),
+            );
+        }
         read.questions = questions.iter().map(|&(q, _)| q.to_string()).collect();
         read.attributes = attributes.iter().map(|&(c, a)| (headers[c].clone(), a)).collect();
         Plan {

@@ -307,6 +307,31 @@ fn surveys_respondents_in_participants_csv_are_those_people() {
 }
 
 #[test]
+fn surveys_a_column_named_as_a_respondents_own_field_is_warned_of() {
+    let d = survey_project();
+    d.write(
+        "surveys/pulse.csv",
+        "respondent,role,region,group,label,worked,change\n1043,staff,North,team A,Nurse,Trust grew.,More.\n",
+    );
+    d.write(
+        "coding/amira.csv",
+        "document,quote,codes\npulse/1043/worked,,trust\n",
+    );
+    let out = d.run(&["check"]);
+    let problems = out.problems();
+    for expected in [
+        "warning: surveys/pulse.csv:1: column `group` is read as an attribute, but `group` means the respondent's stakeholder group in counts, filters and attributions, so its values are never used: rename the column; if it is their group, write `group = \"group\"` under [surveys.pulse]",
+        "warning: surveys/pulse.csv:1: column `label` is read as an attribute, but `label` means how the respondent's quotes are attributed in counts, filters and attributions, so its values are never used: rename the column",
+    ] {
+        assert!(problems.contains(&expected), "{expected}\n{problems:#?}");
+    }
+    // The group counted is still the `role` column's, as configured.
+    let stats = d.run(&["stats", "--by", "group", "--format", "csv"]).ok();
+    assert!(stats.stdout.contains(",staff,"), "{}", stats.stdout);
+    assert!(!stats.stdout.contains("team A"), "{}", stats.stdout);
+}
+
+#[test]
 fn surveys_ragged_rows_duplicate_ids_and_missing_columns_name_file_and_row() {
     let d = survey_project();
     d.write(
