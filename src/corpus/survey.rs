@@ -99,6 +99,18 @@ struct Survey<'a> {
     declared_groups: &'a [String],
 }
 
+/// What a survey's rows are read into: the file's name and encoding (for messages and the
+/// documents), the people, the survey's table, the respondents seen so far (by id, with their
+/// row) and the documents made.
+struct Reading<'a> {
+    file: &'a str,
+    encoding: Encoding,
+    participants: &'a mut Participants,
+    read: &'a mut SurveyTable,
+    seen: HashMap<CompactString, usize>,
+    out: &'a mut Vec<Document>,
+}
+
 impl Survey<'_> {
     fn read(
         &self,
@@ -114,7 +126,6 @@ impl Survey<'_> {
         }
         let mut required = vec![self.settings.id.as_str()];
         required.extend(self.settings.group.as_deref());
-        let mut seen: HashMap<CompactString, usize> = HashMap::new();
         let path = root.join(file);
         let csv = !file.to_lowercase().ends_with(".xlsx");
         let big = csv && std::fs::metadata(&path).is_ok_and(|m| m.len() > decode::stream_over());
@@ -163,7 +174,15 @@ impl Survey<'_> {
                         }
                     };
                     if !csv {
-                        self.read_xlsx(bytes, file, &required, participants, read, &mut seen, out, diags);
+                        let reading = Reading {
+                            file,
+                            encoding: Encoding::Utf8,
+                            participants,
+                            read,
+                            seen: HashMap::new(),
+                            out,
+                        };
+                        self.read_xlsx(bytes, &required, reading, diags);
                         return;
                     }
                     let Some((decoded, encoding)) = decode_csv(bytes, file, diags) else {
@@ -177,85 +196,55 @@ impl Survey<'_> {
                     (records, encoding)
                 }
             };
-        self.read_csv(records, file, encoding, participants, read, &mut seen, out, diags);
+        let reading = Reading {
+            file,
+            encoding,
+            participants,
+            read,
+            seen: HashMap::new(),
+            out,
+        };
+        self.read_csv(records, reading, diags);
     }
 
     /// An `.xlsx` survey's rows: its first worksheet, with its merged cells and formulas
     /// reported.
-    #[allow(clippy::too_many_arguments)]
-    fn read_xlsx(
-        &self,
-        bytes: Vec<u8>,
-        file: &str,
-        required: &[&str],
-        participants: &mut Participants,
-        read: &mut SurveyTable,
-        seen: &mut HashMap<CompactString, usize>,
-        out: &mut Vec<Document>,
-        diags: &mut Diagnostics,
-    ) {
-        let table = crate::coding::sheet::xlsx_table(bytes.clone(), file, required, diags);
-        workbook_problems(bytes, file, diags);
+    fn read_xlsx(&self, bytes: Vec<u8>, required: &[&str], mut reading: Reading, diags: &mut Diagnostics) {
+        let table = crate::coding::sheet::xlsx_table(bytes.clone(), reading.file, required, diags);
+        workbook_problems(bytes, reading.file, diags);
         let Some(table) = table else {
             return;
         };
-        let plan = self.plan(&table.headers, file, participants, read, diags);
-        read.respondents.reserve(table.rows.len());
+        let plan = self.plan(&table.headers, &mut reading, diags);
+        reading.read.respondents.reserve(table.rows.len());
         for row in table.rows {
-            self.row(
-                &plan,
-                row,
-                file,
-                Encoding::Utf8,
-                participants,
-                read,
-                seen,
-                out,
-                diags,
-            );
+            self.row(&plan, row, &mut reading, diags);
         }
     }
 
     /// A CSV survey's rows as `records` reads them ([`CsvTable::read_rows`] of the text, or
     /// [`CsvTable::read_rows_from`] the file), each answer's text moving into its document.
-    #[allow(clippy::too_many_arguments)]
-    fn read_csv(
-        &self,
-        records: Box<Records>,
-        file: &str,
-        encoding: Encoding,
-        participants: &mut Participants,
-        read: &mut SurveyTable,
-        seen: &mut HashMap<CompactString, usize>,
-        out: &mut Vec<Document>,
-        diags: &mut Diagnostics,
-    ) {
+    fn read_csv(&self, records: Box<Records>, mut reading: Reading, diags: &mut Diagnostics) {
         let mut plan = None;
         let read_header = records(
             &|headers, _| headers.to_vec(),
             &mut |headers, row, diags| {
-                let plan = plan.get_or_insert_with(|| self.plan(headers, file, participants, read, diags));
-                self.row(plan, row, file, encoding, participants, read, seen, out, diags);
+                let plan = plan.get_or_insert_with(|| self.plan(headers, &mut reading, diags));
+                self.row(plan, row, &mut reading, diags);
             },
             diags,
         );
         if let (Some((headers, _)), None) = (read_header, &plan) {
             // A survey with a header and no rows: its columns are still checked.
-            self.plan(&headers, file, participants, read, diags);
+            self.plan(&headers, &mut reading, diags);
         }
     }
 
     /// What the rows are read with, from the header: the question columns (a missing one is
     /// an error), the id and group columns, and every other column as an attribute of the
     /// respondents.
-    fn plan<'s>(
-        &'s self,
-        headers: &[String],
-        file: &str,
-        participants: &mut Participants,
-        read: &mut SurveyTable,
-        diags: &mut Diagnostics,
-    ) -> Plan<'s> {
+    fn plan<'s>(&'s self, headers: &[String], reading: &mut Reading, diags: &mut Diagnostics) -> Plan<'s> {
+        let (file, participants, read) = (reading.file, &mut *reading.participants, &mut *reading.read);
         let column = |name: &str| headers.iter().position(|h| h == name);
         let mut questions = Vec::with_capacity(self.settings.questions.len());
         for q in &self.settings.questions {
@@ -332,19 +321,15 @@ impl Survey<'_> {
     }
 
     /// One row: its respondent, then a document for each answer given.
-    #[allow(clippy::too_many_arguments)]
-    fn row(
-        &self,
-        plan: &Plan,
-        mut row: crate::text::CsvRow,
-        file: &str,
-        encoding: Encoding,
-        participants: &mut Participants,
-        read: &mut SurveyTable,
-        seen: &mut HashMap<CompactString, usize>,
-        out: &mut Vec<Document>,
-        diags: &mut Diagnostics,
-    ) {
+    fn row(&self, plan: &Plan, mut row: crate::text::CsvRow, reading: &mut Reading, diags: &mut Diagnostics) {
+        let (file, encoding) = (reading.file, reading.encoding);
+        let Reading {
+            participants,
+            read,
+            seen,
+            out,
+            ..
+        } = reading;
         let raw: CompactString = row.fields[plan.id_col].trim().into();
         let raw = raw.as_str();
         if raw.is_empty() {
