@@ -101,10 +101,9 @@ impl Span {
 impl From<Range<usize>> for Span {
     /// Positions past [`MAX_TEXT`] (which no text read has) are kept as `MAX_TEXT`.
     fn from(r: Range<usize>) -> Span {
-        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Span {
-            start: narrow(r.start),
-            end: narrow(r.end),
+            start: to_u32(r.start),
+            end: to_u32(r.end),
         }
     }
 }
@@ -146,7 +145,7 @@ impl Speaker {
     /// Participant `p` speaking. (There are fewer than 2^32 participants: a people file or
     /// survey that big could not be read.)
     pub fn participant(p: ParticipantIdx) -> Speaker {
-        Speaker::Participant(u32::try_from(p).unwrap_or(u32::MAX))
+        Speaker::Participant(to_u32(p))
     }
 }
 

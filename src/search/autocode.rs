@@ -9,7 +9,7 @@
 use super::analyzer::{self, Analyzers, Pattern};
 use super::query::{self, Expr, Field as QField};
 use crate::codebook::CodeIdx;
-use crate::corpus::{Document, Speaker};
+use crate::corpus::{to_u32, Document, Speaker};
 use crate::project::Project;
 use crate::text::label_key;
 use anyhow::{bail, Result};
@@ -277,14 +277,13 @@ pub fn suggest(
             })
         })
         .collect();
-    let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     // Each (document, turn, rule) a rule's query may match, sorted, so a turn's rules lie
     // together: 12 bytes each, where a map of a million candidate turns took 50 MB.
     let mut hits: Vec<(u32, u32, u32)> = Vec::new();
     for (r, rule) in rules.iter().enumerate() {
         if let Some(expr) = &rule.query {
             candidates(&without_exclusions(expr), &mut |d, t| {
-                hits.push((narrow(d), narrow(t), narrow(r)));
+                hits.push((to_u32(d), to_u32(t), to_u32(r)));
             })?;
         }
     }
@@ -315,14 +314,14 @@ pub fn suggest(
                 .get(d)
                 .is_some_and(|doc| t < doc.turns.len() && spoken_by_participant(doc, t))
             {
-                turns.push([hits[i].0, hits[i].1, narrow(i), narrow(end)]);
+                turns.push([hits[i].0, hits[i].1, to_u32(i), to_u32(end)]);
             }
             i = end;
         }
     } else {
         for (d, doc) in project.documents.iter().enumerate() {
             for t in 0..doc.turns.len() {
-                let here = (narrow(d), narrow(t));
+                let here = (to_u32(d), to_u32(t));
                 while i < hits.len() && (hits[i].0, hits[i].1) < here {
                     i += 1;
                 }
@@ -332,7 +331,7 @@ pub fn suggest(
                     i
                 };
                 if spoken_by_participant(doc, t) {
-                    turns.push([here.0, here.1, narrow(i), narrow(end)]);
+                    turns.push([here.0, here.1, to_u32(i), to_u32(end)]);
                 }
                 i = end;
             }
@@ -397,18 +396,18 @@ pub fn suggest(
                                 Unit::Match => {
                                     for s in analyzer::matches(positive, words, in_unit) {
                                         out.push([
-                                            narrow(d),
-                                            narrow(base + s.start),
-                                            narrow(base + s.end),
-                                            narrow(r),
+                                            to_u32(d),
+                                            to_u32(base + s.start),
+                                            to_u32(base + s.end),
+                                            to_u32(r),
                                         ]);
                                     }
                                 }
                                 _ => out.push([
-                                    narrow(d),
-                                    narrow(base + u.start),
-                                    narrow(base + u.end),
-                                    narrow(r),
+                                    to_u32(d),
+                                    to_u32(base + u.start),
+                                    to_u32(base + u.end),
+                                    to_u32(r),
                                 ]),
                             }
                         }
@@ -432,7 +431,7 @@ pub fn suggest(
                             .collect(),
                     };
                     for s in spans {
-                        out.push([narrow(d), narrow(base + s.start), narrow(base + s.end), narrow(r)]);
+                        out.push([to_u32(d), to_u32(base + s.start), to_u32(base + s.end), to_u32(r)]);
                     }
                 }
                 progress.inc();
